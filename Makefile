@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run build test lint system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+build: $(VENV)/.installed
+	$(BIN)/kb build
+
+run: build
+	$(BIN)/kb serve --host $(HOST) --port $(PORT)
+
+system-deps:
+	@bash .ci/system-deps
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check kb tests
+
+test: $(VENV)/.test-installed system-deps lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf search_index tests/artifacts .pytest_cache

@@ -1,0 +1,21 @@
+"""kb: a knowledge base of white-paper proposals and the regional actions that carry them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: configuration, database, blueprints (nothing is opened at import)."""
+    from kb import config, serving, views
+
+    app = Flask(__name__)
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_prefixed_env("KB")
+    if test_config:
+        app.config.update(test_config)
+    serving.init_app(app)
+    app.register_blueprint(views.bp)
+    return app

@@ -1,0 +1,176 @@
+"""The ``kb`` command: thin wrappers over check, build, search and friends."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kb import build as pipeline
+from kb.config import DEFAULTS, resolve_database_url
+from kb.problems import errors, summary
+
+DATA = click.option(
+    "--data",
+    "data_dir",
+    envvar="KB_DATA_DIR",
+    default=DEFAULTS["DATA_DIR"],
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Dossier du contenu.",
+)
+INDEX = click.option(
+    "--index",
+    "index_dir",
+    envvar="KB_INDEX_DIR",
+    default=DEFAULTS["INDEX_DIR"],
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Dossier de l'index de recherche.",
+)
+DATABASE = click.option(
+    "--database",
+    "database_url",
+    envvar="KB_DATABASE_URL",
+    default=DEFAULTS["DATABASE_URL"],
+    show_default=True,
+    help="URL de la base (SQLite ou PostgreSQL).",
+)
+
+
+@click.group()
+def main() -> None:
+    """kb — base de connaissances des livres blancs et des actions régionales."""
+
+
+def _print_problems(problems: list, files: int) -> None:
+    for problem in problems:
+        click.echo(problem.format(), err=problem.level == "error")
+    click.echo(summary(problems, files), err=bool(errors(problems)))
+
+
+@main.command()
+@DATA
+@click.option("--strict", is_flag=True, help="Les avertissements font aussi échouer la vérification.")
+def check(data_dir: Path, strict: bool) -> None:
+    """Vérifie chaque fichier et chaque renvoi ; affiche tous les problèmes."""
+    _corpus, problems = pipeline.check(data_dir)
+    _print_problems(problems, _corpus.files)
+    sys.exit(1 if errors(problems) or (strict and problems) else 0)
+
+
+@main.command()
+@DATA
+@INDEX
+@DATABASE
+@click.option("--no-wait", is_flag=True, help="Échouer au lieu d'attendre si une autre construction est en cours.")
+def build(data_dir: Path, index_dir: Path, database_url: str, no_wait: bool) -> None:
+    """Vérifie puis construit la base et l'index ; en cas d'erreur, rien ne change."""
+    from kb.db import make_engine
+
+    engine = make_engine(resolve_database_url(database_url))
+    try:
+        report = pipeline.build(data_dir, engine, index_dir, wait=not no_wait)
+    except pipeline.BuildLocked as exc:
+        click.echo(f"kb build : {exc} ; réessayez plus tard.", err=True)
+        sys.exit(2)
+    finally:
+        engine.dispose()
+    _print_problems(report.problems, report.files)
+    if not report.ok:
+        click.echo("Construction annulée : la base et l'index en service sont inchangés.", err=True)
+        sys.exit(1)
+    counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())
+    click.echo(f"Construction {report.build_id} terminée : {counts}.")
+
+
+@main.command("search")
+@click.argument("query", nargs=-1)
+@INDEX
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+def search_cmd(query: tuple[str, ...], index_dir: Path, as_json: bool, limit: int) -> None:
+    """Cherche dans l'index construit."""
+    from kb import search
+    from kb.urls import record_path
+
+    build_id = pipeline.current_build(index_dir)
+    if not build_id:
+        click.echo("Aucun index : lancez d'abord « kb build ».", err=True)
+        sys.exit(1)
+    idx = search.open_index(pipeline.index_path(index_dir, build_id))
+    try:
+        res = search.search(idx, " ".join(query), per_page=limit)
+    finally:
+        idx.close()
+    results = [
+        {
+            "id": h.id,
+            "type": h.type,
+            "title": h.title,
+            "score": round(h.score, 3),
+            "url": record_path(h.type, h.id),
+            "highlight": h.highlight,
+        }
+        for h in res.hits
+    ]
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"query": res.query, "total": res.total, "suggestion": res.suggestion, "results": results},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if res.suggestion:
+        click.echo(f"Vouliez-vous dire « {res.suggestion} » ?")
+    click.echo(f"{res.total} résultat{'s' if res.total > 1 else ''}")
+    for r in results:
+        click.echo(f"- [{r['type']}] {r['title']}  {r['url']}")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["proposal", "action"]))
+@click.argument("record_id")
+@DATA
+def new(kind: str, record_id: str, data_dir: Path) -> None:
+    """Crée un fichier modèle commenté pour une nouvelle proposition ou action."""
+    from kb.scaffold import write_template
+
+    try:
+        path = write_template(data_dir, kind, record_id)
+    except (ValueError, FileExistsError) as exc:
+        click.echo(f"kb new : {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Créé : {path} — complétez-le puis lancez « kb check ».")
+
+
+@main.command()
+@click.option(
+    "--out", type=click.Path(path_type=Path), help="Écrire un fichier <type>.schema.json par type dans ce dossier."
+)
+def schema(out: Path | None) -> None:
+    """Affiche le schéma JSON de chaque type d'enregistrement (pour l'éditeur)."""
+    from kb.schemas import json_schemas
+
+    schemas = json_schemas()
+    if out is None:
+        click.echo(json.dumps(schemas, ensure_ascii=False, indent=2))
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for kind, doc in schemas.items():
+        (out / f"{kind}.schema.json").write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    click.echo(f"{len(schemas)} schémas écrits dans {out}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Sert le site (serveur de développement ; en production, voir le README)."""
+    from kb import create_app
+
+    create_app().run(host=host, port=port)

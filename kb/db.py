@@ -1,0 +1,63 @@
+"""The database: engine from a URL, one-transaction replacement of all rows, per-request sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session, SQLModel, create_engine, delete, select
+
+from kb.models import Action, Alias, Axis, BuildInfo, Document, Link, Proposal, Region, Sector
+
+TABLES: list[type[SQLModel]] = [Document, Axis, Proposal, Action, Sector, Region, Link, Alias, BuildInfo]
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for a database URL; SQLite gets WAL mode and a busy timeout so readers never block on a build."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy open transactions itself (see _begin): the driver's own handling
+            # would run each SELECT outside a transaction, so a request could mix two builds.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+    # Repeatable read: every query of one request sees the same build, even if a build commits meanwhile.
+    return create_engine(url, isolation_level="REPEATABLE READ", pool_pre_ping=True)
+
+
+def create_tables(engine: Engine) -> None:
+    """Create the tables that do not exist yet."""
+    SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in TABLES])  # type: ignore[attr-defined]
+
+
+def replace_all(engine: Engine, rows: Iterable[SQLModel]) -> None:
+    """Replace every row of every table in one transaction: readers see the old rows or the new, never a mix."""
+    create_tables(engine)
+    with Session(engine) as session:
+        for table in reversed(TABLES):
+            session.exec(delete(table))  # type: ignore[call-overload]
+        session.add_all(list(rows))
+        session.commit()
+
+
+def build_info(session: Session) -> dict[str, str]:
+    """The facts of the build the database holds; empty when nothing was built."""
+    try:
+        return {row.key: row.value for row in session.exec(select(BuildInfo))}
+    except (OperationalError, ProgrammingError):  # no table yet: nothing built
+        session.rollback()
+        return {}

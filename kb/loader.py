@@ -1,0 +1,351 @@
+"""Read content files: YAML with line positions, validated against the file models."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from kb.models import FILE_MODELS, FOLDERS, ID_RE, RegionFile, SectorFile, Strict
+from kb.problems import Problem
+
+Loc = tuple[Any, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings so the models can report impossible ones."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_YAML_MESSAGES = {
+    "mapping values are not allowed here": "deux-points inattendu : indentation incorrecte ou texte à mettre entre guillemets",
+    "could not find expected ':'": "« : » attendu après une clé",
+    "did not find expected key": "clé attendue : indentation incorrecte",
+    "did not find expected '-' indicator": "élément de liste « - » attendu : indentation incorrecte",
+    "found character '\\t' that cannot start any token": "tabulation interdite : indentez avec des espaces",
+    "found unexpected end of stream": "fin de fichier inattendue (guillemet non fermé ?)",
+    "expected a single document in the stream": "un seul enregistrement par fichier (« --- » en trop)",
+}
+
+_UNCLOSED = {
+    "while parsing a flow sequence": "crochet « [ » non fermé",
+    "while parsing a flow mapping": "accolade « { » non fermée",
+    "while scanning a quoted scalar": "guillemet non fermé",
+}
+
+
+@dataclass
+class Record:
+    """One validated record with where each of its keys stands in its file."""
+
+    kind: str
+    id: str
+    path: str
+    model: Any
+    lines: dict[Loc, int]
+    prefix: Loc = ()
+
+    def line(self, *loc: Any) -> int:
+        """Line of the deepest existing node along ``loc`` (the mapping's line for a missing key)."""
+        return locate(self.lines, self.prefix + tuple(loc))
+
+
+@dataclass
+class Corpus:
+    """Everything read from a content folder, with the problems found on the way."""
+
+    data_dir: Path
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    synonyms: list[list[str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    def of(self, kind: str) -> list[Record]:
+        """Records of one kind."""
+        return self.records.get(kind, [])
+
+
+def locate(lines: dict[Loc, int], loc: Loc) -> int:
+    """Line of the longest prefix of ``loc`` present in ``lines``."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 1
+
+
+def _node_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem], path: str) -> None:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(Problem(path, line, "error", f"clé « {key} » en double (déjà à la ligne {seen[key]})"))
+                continue
+            seen[key] = line
+            lines[(*loc, key)] = line
+            _node_lines(value_node, (*loc, key), lines, problems, path)
+            # A scalar value on its own line (block scalar) keeps the key's line: more useful.
+            lines[(*loc, key)] = line
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _node_lines(item, (*loc, i), lines, problems, path)
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[Problem]]:
+    """Parse one YAML file; return its data, key lines and problems (never raises on content)."""
+    spath = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, {}, [Problem(spath, 1, "error", f"lecture impossible : {exc.strerror}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, {}, [Problem(spath, line, "error", "le fichier n'est pas en UTF-8 (réenregistrez-le en UTF-8)")]
+    text = text.removeprefix("\ufeff")
+    tabs = [
+        Problem(spath, n, "error", "tabulation dans l'indentation : indentez avec des espaces")
+        for n, row in enumerate(text.splitlines(), 1)
+        if "\t" in row[: len(row) - len(row.lstrip(" \t"))]
+    ]
+    if tabs:
+        return None, {}, tabs
+    if not text.strip() or all(r.strip().startswith("#") or not r.strip() for r in text.splitlines()):
+        return None, {}, [Problem(spath, 1, "error", "fichier vide")]
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}, [Problem(spath, 1, "error", "fichier vide")]
+        problems: list[Problem] = []
+        lines: dict[Loc, int] = {}
+        _node_lines(node, (), lines, problems, spath)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        detail = str(exc.problem or exc.context or "")
+        message = _YAML_MESSAGES.get(detail, detail)
+        opened = _UNCLOSED.get(str(exc.context or ""))
+        if opened and exc.context_mark is not None:
+            # The parser notices later; the editor needs the line where the bracket or quote opened.
+            mark, message = exc.context_mark, opened
+        line = mark.line + 1 if mark else 1
+        return None, {}, [Problem(spath, line, "error", f"syntaxe YAML invalide : {message}")]
+    except yaml.YAMLError as exc:
+        return None, {}, [Problem(spath, 1, "error", f"syntaxe YAML invalide : {exc}")]
+    except RecursionError:
+        return None, {}, [Problem(spath, 1, "error", "syntaxe YAML invalide : imbrication trop profonde")]
+    finally:
+        loader.dispose()
+    return data, lines, problems
+
+
+def _field_name(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "l'enregistrement"
+
+
+def _message(err: dict[str, Any], model: type[Strict], loc: Loc) -> str:
+    kind, name, ctx = err["type"], _field_name(loc), err.get("ctx") or {}
+    value = err.get("input")
+    if kind == "missing":
+        return f"champ obligatoire « {name} » manquant"
+    if kind == "extra_forbidden":
+        fields = list(model.model_fields) if len(loc) == 1 else []
+        close = difflib.get_close_matches(str(loc[-1]), fields, n=1)
+        hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+        return f"clé inconnue « {name} »{hint}"
+    if kind == "literal_error":
+        allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"valeur « {value} » invalide pour « {name} » : valeurs permises : {allowed}"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"date impossible ou mal écrite « {value} » pour « {name} » (attendu AAAA-MM-JJ)"
+    if kind == "string_pattern_mismatch":
+        return f"« {value} » n'est pas un identifiant valide pour « {name} » (minuscules, chiffres et tirets, 80 caractères au plus)"
+    if kind == "string_too_long":
+        return f"« {name} » dépasse {ctx.get('max_length')} caractères ({len(str(value))})"
+    if kind == "string_too_short":
+        return f"« {name} » ne doit pas être vide"
+    if kind == "too_short":
+        return f"« {name} » doit contenir au moins {ctx.get('min_length')} élément"
+    if kind == "string_type":
+        return f"« {name} » doit être un texte (mettez la valeur entre guillemets)"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"« {name} » doit être un nombre entier"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"« {name} » doit valoir true ou false"
+    if kind == "list_type":
+        return f"« {name} » doit être une liste"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"« {name} » doit être un objet (clé: valeur)"
+    if kind == "greater_than_equal":
+        return f"« {name} » doit être supérieur ou égal à {ctx.get('ge')}"
+    if kind == "value_error":
+        return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
+    return f"« {name} » : {err['msg']}"
+
+
+def validate(
+    model: type[Strict], data: Any, path: str, lines: dict[Loc, int], prefix: Loc = ()
+) -> tuple[Any, list[Problem]]:
+    """Validate data against a file model; every error becomes a Problem at its line."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        found: dict[tuple[int, str], Problem] = {}
+        # Union branches add type names ("int", "str") to locations: keep only real keys and indices.
+        known = {part for key in lines for part in key} | _FIELD_NAMES
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if isinstance(p, int) or p in known)
+            line = locate(lines, prefix + loc)
+            message = _message(err, model, loc)
+            found.setdefault((line, message), Problem(path, line, "error", message))
+        return None, list(found.values())
+
+
+_FIELD_NAMES = {name for model in (*FILE_MODELS.values(), SectorFile, RegionFile) for name in model.model_fields} | {
+    "document",
+    "url",
+    "quote",
+    "page",
+    "accessed",
+    "date",
+    "status",
+    "note",
+    "source",
+}
+
+
+def load_record(kind: str, path: Path) -> tuple[Record | None, list[Problem]]:
+    """Read and validate one record file; the file stem is its id."""
+    spath = str(path)
+    data, lines, problems = read_yaml(path)
+    if data is None and problems:
+        return None, problems
+    if not isinstance(data, dict):
+        what = "une liste" if isinstance(data, list) else "une valeur seule"
+        return None, [
+            *problems,
+            Problem(spath, 1, "error", f"le fichier doit contenir un objet (clé: valeur), pas {what}"),
+        ]
+    if "id" in data:
+        if str(data["id"]) != path.stem:
+            problems.append(
+                Problem(
+                    spath,
+                    lines.get(("id",), 1),
+                    "error",
+                    f"l'id « {data['id']} » diffère du nom du fichier « {path.stem} »",
+                )
+            )
+        data = {k: v for k, v in data.items() if k != "id"}
+    if not ID_RE.match(path.stem):
+        problems.append(
+            Problem(
+                spath,
+                1,
+                "error",
+                f"nom de fichier « {path.stem} » invalide : l'id s'écrit en minuscules, chiffres et tirets (80 caractères au plus)",
+            )
+        )
+    model, errs = validate(FILE_MODELS[kind], data, spath, lines)
+    problems += errs
+    if model is None:
+        return None, problems
+    return Record(kind, path.stem, spath, model, lines), problems
+
+
+def load_list(kind: str, path: Path) -> tuple[list[Record], list[Problem]]:
+    """Read sectors.yaml or regions.yaml: a list of small records."""
+    model = SectorFile if kind == "sector" else RegionFile
+    spath = str(path)
+    if not path.exists():
+        return [], [Problem(spath, 1, "error", "fichier manquant")]
+    data, lines, problems = read_yaml(path)
+    if data is None:
+        return [], problems
+    if not isinstance(data, list):
+        return [], [*problems, Problem(spath, 1, "error", "le fichier doit contenir une liste d'éléments « - id: … »")]
+    records: list[Record] = []
+    for i, item in enumerate(data):
+        obj, errs = validate(model, item, spath, lines, (i,))
+        problems += errs
+        if obj is not None:
+            records.append(Record(kind, obj.id, spath, obj, lines, (i,)))
+    return records, problems
+
+
+def load_synonyms(path: Path) -> tuple[list[list[str]], list[Problem]]:
+    """Read synonyms.yaml: a list of groups of equivalent terms."""
+    spath = str(path)
+    if not path.exists():
+        return [], []
+    data, lines, problems = read_yaml(path)
+    if data is None:
+        return [], problems
+    if not isinstance(data, list):
+        return [], [*problems, Problem(spath, 1, "error", "le fichier doit contenir une liste de groupes de synonymes")]
+    groups: list[list[str]] = []
+    for i, group in enumerate(data):
+        if not isinstance(group, list) or len(group) < 2 or not all(isinstance(t, str) and t.strip() for t in group):
+            problems.append(
+                Problem(
+                    spath,
+                    lines.get((i,), 1),
+                    "error",
+                    "un groupe de synonymes est une liste d'au moins deux termes non vides",
+                )
+            )
+            continue
+        groups.append([t.strip() for t in group])
+    return groups, problems
+
+
+def record_files(data_dir: Path, kind: str) -> list[Path]:
+    """The record files of one kind, sorted."""
+    return sorted((data_dir / FOLDERS[kind]).glob("*.yaml"))
+
+
+def load_all(data_dir: Path) -> Corpus:
+    """Load every record of a content folder, collecting all problems."""
+    corpus = Corpus(Path(data_dir))
+    if not Path(data_dir).is_dir():
+        corpus.problems.append(Problem(str(data_dir), 1, "error", "dossier de contenu introuvable"))
+        return corpus
+    for kind in FILE_MODELS:
+        folder = Path(data_dir) / FOLDERS[kind]
+        for stray in sorted(folder.glob("*")) if folder.is_dir() else []:
+            if stray.is_file() and stray.suffix != ".yaml" and not stray.name.startswith("."):
+                corpus.problems.append(
+                    Problem(str(stray), 1, "warning", "fichier ignoré : seuls les fichiers .yaml sont lus")
+                )
+        for path in record_files(Path(data_dir), kind):
+            corpus.files += 1
+            record, problems = load_record(kind, path)
+            corpus.problems += problems
+            if record is not None:
+                corpus.records.setdefault(kind, []).append(record)
+    for kind, name in (("sector", "sectors.yaml"), ("region", "regions.yaml")):
+        corpus.files += 1
+        records, problems = load_list(kind, Path(data_dir) / name)
+        corpus.records[kind] = records
+        corpus.problems += problems
+    synonyms_path = Path(data_dir) / "synonyms.yaml"
+    if synonyms_path.exists():
+        corpus.files += 1
+    corpus.synonyms, problems = load_synonyms(synonyms_path)
+    corpus.problems += problems
+    return corpus

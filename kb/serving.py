@@ -1,0 +1,66 @@
+"""Per-request state: one database session and the index of the same build, switched when a build lands."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app, g
+from sqlmodel import Session
+
+from kb import db, search
+from kb.build import index_path
+from kb.config import resolve_database_url
+
+
+@dataclass
+class State:
+    """What one request reads: a session, the build id it holds, and that build's index (None before any build)."""
+
+    session: Session
+    build_id: str | None
+    index: search.SearchIndex | None
+    info: dict[str, str]
+
+
+_local = threading.local()
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine (lazily connected) and close each request's session at teardown."""
+    app.config["DATABASE_URL"] = resolve_database_url(str(app.config["DATABASE_URL"]))
+    app.extensions["kb.engine"] = db.make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(_close)
+
+
+def _close(_exc: BaseException | None) -> None:
+    state = g.pop("kb_state", None)
+    if state is not None:
+        state.session.close()
+
+
+def _index_for(index_root: Path, build_id: str) -> search.SearchIndex | None:
+    # Searchers are not thread-safe: one per thread, reopened only when the build changes.
+    cached: search.SearchIndex | None = getattr(_local, "index", None)
+    if cached is not None and cached.path == index_path(index_root, build_id):
+        return cached
+    if cached is not None:
+        cached.close()
+        _local.index = None
+    path = index_path(index_root, build_id)
+    if not path.is_dir():
+        return None
+    _local.index = search.open_index(path)
+    return _local.index
+
+
+def state() -> State:
+    """This request's consistent view: the build id is read in the request's own transaction."""
+    if "kb_state" not in g:
+        session = Session(current_app.extensions["kb.engine"])
+        info = db.build_info(session)
+        build_id = info.get("build_id")
+        index = _index_for(Path(current_app.config["INDEX_DIR"]), build_id) if build_id else None
+        g.kb_state = State(session, build_id, index, info)
+    return g.kb_state
