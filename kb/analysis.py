@@ -68,12 +68,7 @@ def french_analyzer() -> Analyzer:
 
 def folding_analyzer() -> Analyzer:
     """Unstemmed, accent-folded words: feeds spelling suggestions."""
-    return (
-        RegexTokenizer()
-        | LowercaseFilter()
-        | StopFilter(stoplist=FRENCH_STOPS | FOLDED_STOPS, minsize=3)
-        | CharsetFilter(accent_map)
-    )
+    return RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=FRENCH_STOPS | FOLDED_STOPS, minsize=3) | CharsetFilter(accent_map)
 
 
 _FR = french_analyzer()
@@ -193,11 +188,7 @@ def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
             # A hyphenated word (« coupe-file ») is one unit: a phrase, or its synonyms.
             flush()
             key = tuple(seq)
-            q = (
-                (wq.Or([_unit(key)] + [_unit(a) for a in table[key]]) if table.get(key) else _unit(key))
-                if seq
-                else None
-            )
+            q = (wq.Or([_unit(key)] + [_unit(a) for a in table[key]]) if table.get(key) else _unit(key)) if seq else None
         if q is None:
             continue
         if negate:

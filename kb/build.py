@@ -172,9 +172,7 @@ def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True
         try:
             search.build_index(index_docs(corpus), corpus.synonyms, tmp)
             os.replace(tmp, final)
-            counts = {
-                kind: len(corpus.of(kind)) for kind in ("document", "axis", "proposal", "action", "sector", "region")
-            }
+            counts = {kind: len(corpus.of(kind)) for kind in ("document", "axis", "proposal", "action", "sector", "region")}
             info = {
                 "build_id": build_id,
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

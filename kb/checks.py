@@ -39,15 +39,9 @@ def check_links(corpus: Corpus) -> list[Problem]:
         for record in corpus.of(kind):
             if record.id in owner:
                 first = owner[record.id]
-                problems.append(
-                    _err(
-                        record,
-                        ("id",) if record.prefix else (),
-                        (
-                            f"id « {record.id} » déjà utilisé par {KIND_LABELS[first.kind]} {first.path}:{first.line('id') if first.prefix else 1}"
-                        ),
-                    )
-                )
+                where = f"{first.path}:{first.line('id') if first.prefix else 1}"
+                message = f"id « {record.id} » déjà utilisé par {KIND_LABELS[first.kind]} {where}"
+                problems.append(_err(record, ("id",) if record.prefix else (), message))
             else:
                 owner[record.id] = record
 
@@ -76,9 +70,7 @@ def check_links(corpus: Corpus) -> list[Problem]:
                 _err(
                     prop,
                     ("axis",),
-                    (
-                        f"l'axe « {axis.id} » appartient au document « {axis.model.document} », pas à « {prop.model.document} »"
-                    ),
+                    (f"l'axe « {axis.id} » appartient au document « {axis.model.document} », pas à « {prop.model.document} »"),
                 )
             )
         for loc, ref in _refs(prop, "related"):

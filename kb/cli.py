@@ -149,9 +149,7 @@ def new(kind: str, record_id: str, data_dir: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--out", type=click.Path(path_type=Path), help="Écrire un fichier <type>.schema.json par type dans ce dossier."
-)
+@click.option("--out", type=click.Path(path_type=Path), help="Écrire un fichier <type>.schema.json par type dans ce dossier.")
 def schema(out: Path | None) -> None:
     """Affiche le schéma JSON de chaque type d'enregistrement (pour l'éditeur)."""
     from kb.schemas import json_schemas

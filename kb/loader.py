@@ -198,9 +198,7 @@ def _message(err: dict[str, Any], model: type[Strict], loc: Loc) -> str:
     return f"« {name} » : {err['msg']}"
 
 
-def validate(
-    model: type[Strict], data: Any, path: str, lines: dict[Loc, int], prefix: Loc = ()
-) -> tuple[Any, list[Problem]]:
+def validate(model: type[Strict], data: Any, path: str, lines: dict[Loc, int], prefix: Loc = ()) -> tuple[Any, list[Problem]]:
     """Validate data against a file model; every error becomes a Problem at its line."""
     try:
         return model.model_validate(data), []
@@ -329,9 +327,7 @@ def load_all(data_dir: Path) -> Corpus:
         folder = Path(data_dir) / FOLDERS[kind]
         for stray in sorted(folder.glob("*")) if folder.is_dir() else []:
             if stray.is_file() and stray.suffix != ".yaml" and not stray.name.startswith("."):
-                corpus.problems.append(
-                    Problem(str(stray), 1, "warning", "fichier ignoré : seuls les fichiers .yaml sont lus")
-                )
+                corpus.problems.append(Problem(str(stray), 1, "warning", "fichier ignoré : seuls les fichiers .yaml sont lus"))
         for path in record_files(Path(data_dir), kind):
             corpus.files += 1
             record, problems = load_record(kind, path)

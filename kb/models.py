@@ -16,9 +16,7 @@ ID_RE = re.compile(ID_PATTERN)
 
 DocumentKind = Literal["livre-blanc", "rapport", "communique", "article", "autre"]
 Horizon = Literal["court-terme", "long-terme"]
-ProposalStatus = Literal[
-    "proposee", "en-discussion", "reprise-partiellement", "adoptee", "mise-en-oeuvre", "abandonnee"
-]
+ProposalStatus = Literal["proposee", "en-discussion", "reprise-partiellement", "adoptee", "mise-en-oeuvre", "abandonnee"]
 ActionStatus = Literal["annoncee", "en-cours", "realisee", "suspendue"]
 
 PROPOSAL_STATUSES: tuple[str, ...] = ProposalStatus.__args__  # type: ignore[attr-defined]

@@ -63,9 +63,7 @@ updated: {today}
 def write_template(data_dir: Path, kind: str, record_id: str) -> Path:
     """Write a new template file for ``kind``; never overwrites an existing file."""
     if not ID_RE.match(record_id):
-        raise ValueError(
-            f"« {record_id} » n'est pas un id valide (minuscules, chiffres et tirets, 80 caractères au plus)"
-        )
+        raise ValueError(f"« {record_id} » n'est pas un id valide (minuscules, chiffres et tirets, 80 caractères au plus)")
     path = Path(data_dir) / FOLDERS[kind] / f"{record_id}.yaml"
     if path.exists():
         raise FileExistsError(f"{path} existe déjà")

@@ -92,9 +92,7 @@ def build_index(docs: list[dict[str, Any]], synonyms: list[list[str]], target: P
         writer.cancel()
         raise
     accents = {folded: forms.most_common(1)[0][0] for folded, forms in spell_forms.items()}
-    (target / "kb-meta.json").write_text(
-        json.dumps({"synonyms": synonyms, "accents": accents}, ensure_ascii=False), "utf-8"
-    )
+    (target / "kb-meta.json").write_text(json.dumps({"synonyms": synonyms, "accents": accents}, ensure_ascii=False), "utf-8")
 
 
 def _words(text: str) -> list[str]:
@@ -222,8 +220,7 @@ def search(
     mask = None if show_drafts else wq.Term("draft", True)
     exact = _exact(searcher, text) if text else None
     facets = {
-        name: sorting.FieldFacet(fieldname, allow_overlap=fieldname in MULTI, maptype=sorting.Count)
-        for name, fieldname in FACETS.items()
+        name: sorting.FieldFacet(fieldname, allow_overlap=fieldname in MULTI, maptype=sorting.Count) for name, fieldname in FACETS.items()
     }
     by_date = sort == "date" or not text
     results = searcher.search(

@@ -31,8 +31,13 @@ class Built:
 
     def config(self, **extra: object) -> dict[str, object]:
         """App configuration pointing at this build."""
-        return {"TESTING": True, "DATA_DIR": str(self.data_dir), "DATABASE_URL": self.database_url,
-                "INDEX_DIR": str(self.index_dir), **extra}
+        return {
+            "TESTING": True,
+            "DATA_DIR": str(self.data_dir),
+            "DATABASE_URL": self.database_url,
+            "INDEX_DIR": str(self.index_dir),
+            **extra,
+        }
 
 
 def build_corpus(src: Path, dest: Path) -> Built:

@@ -68,8 +68,9 @@ def test_build_refuses_invalid_content(runner: CliRunner, tmp_path: Path) -> Non
     data = tmp_path / "content"
     shutil.copytree(VALID, data)
     shutil.copytree(DATA / "invalid" / "dangling-reference", data, dirs_exist_ok=True)
-    result = runner.invoke(main, ["build", "--data", str(data), "--index", str(tmp_path / "idx"),
-                                  "--database", f"sqlite:///{tmp_path / 'kb.sqlite'}"])
+    result = runner.invoke(
+        main, ["build", "--data", str(data), "--index", str(tmp_path / "idx"), "--database", f"sqlite:///{tmp_path / 'kb.sqlite'}"]
+    )
     assert result.exit_code == 1
     assert "proposition liée « proposition-inconnue » introuvable" in result.output
     assert "la base et l'index en service sont inchangés" in result.output
@@ -91,8 +92,12 @@ def test_new_template_passes_check_once_filled(runner: CliRunner, tmp_path: Path
     path = data / folder / "ma-nouvelle.yaml"
     # Unfilled, it fails on its placeholders.
     assert runner.invoke(main, ["check", "--data", str(data)]).exit_code == 1
-    text = (path.read_text("utf-8").replace("a-completer-id-du-document", "livre-essai")
-            .replace("a-completer-id-de-l-axe", "foncier-essai").replace("a-completer-id-de-region", "normandie"))
+    text = (
+        path.read_text("utf-8")
+        .replace("a-completer-id-du-document", "livre-essai")
+        .replace("a-completer-id-de-l-axe", "foncier-essai")
+        .replace("a-completer-id-de-region", "normandie")
+    )
     path.write_text(text, "utf-8")
     result = runner.invoke(main, ["check", "--data", str(data), "--strict"])
     assert result.exit_code == 0, result.output

@@ -16,24 +16,46 @@ from .conftest import DATA, VALID
 # failure folder → the exact problems (path relative to the content folder, line, message)
 EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     "yaml-syntax": [("proposals/yaml-syntax.yaml", 6, "syntaxe YAML invalide : crochet « [ » non fermé")],
-    "bad-indentation": [("proposals/bad-indentation.yaml", 2,
-                         "syntaxe YAML invalide : deux-points inattendu : indentation incorrecte ou texte à mettre entre guillemets")],
+    "bad-indentation": [
+        (
+            "proposals/bad-indentation.yaml",
+            2,
+            "syntaxe YAML invalide : deux-points inattendu : indentation incorrecte ou texte à mettre entre guillemets",
+        )
+    ],
     "tab-indentation": [("proposals/tab-indentation.yaml", 7, "tabulation dans l'indentation : indentez avec des espaces")],
     "duplicate-key": [("proposals/duplicate-key.yaml", 10, "clé « title » en double (déjà à la ligne 1)")],
     "unknown-key": [("proposals/unknown-key.yaml", 1, "clé inconnue « titel » (vouliez-vous dire « title » ?)")],
     "missing-field": [("proposals/missing-field.yaml", 1, "champ obligatoire « summary » manquant")],
     "wrong-type": [("proposals/wrong-type.yaml", 10, "« flagship » doit valoir true ou false")],
     "impossible-date": [("proposals/impossible-date.yaml", 8, "date impossible « 2025-13-01 »")],
-    "bad-enum": [("proposals/bad-enum.yaml", 5, "valeur « adoptée » invalide pour « status » : valeurs permises : "
-                  "proposee, en-discussion, reprise-partiellement, adoptee, mise-en-oeuvre, abandonnee")],
-    "id-differs-from-stem": [("proposals/id-differs-from-stem.yaml", 1,
-                              "l'id « autre-id » diffère du nom du fichier « id-differs-from-stem »")],
-    "bad-filename": [("proposals/Majuscules.yaml", 1,
-                      "nom de fichier « Majuscules » invalide : l'id s'écrit en minuscules, chiffres et tirets (80 caractères au plus)")],
+    "bad-enum": [
+        (
+            "proposals/bad-enum.yaml",
+            5,
+            "valeur « adoptée » invalide pour « status » : valeurs permises : "
+            "proposee, en-discussion, reprise-partiellement, adoptee, mise-en-oeuvre, abandonnee",
+        )
+    ],
+    "id-differs-from-stem": [
+        ("proposals/id-differs-from-stem.yaml", 1, "l'id « autre-id » diffère du nom du fichier « id-differs-from-stem »")
+    ],
+    "bad-filename": [
+        (
+            "proposals/Majuscules.yaml",
+            1,
+            "nom de fichier « Majuscules » invalide : l'id s'écrit en minuscules, chiffres et tirets (80 caractères au plus)",
+        )
+    ],
     "duplicate-id": [("actions/pass-foncier.yaml", 1, "id « pass-foncier » déjà utilisé par proposition proposals/pass-foncier.yaml:1")],
     "dangling-reference": [("proposals/dangling-reference.yaml", 5, "proposition liée « proposition-inconnue » introuvable")],
-    "axis-of-other-document": [("proposals/axis-of-other-document.yaml", 4,
-                                "l'axe « rapport-axe » appartient au document « rapport-essai », pas à « livre-essai »")],
+    "axis-of-other-document": [
+        (
+            "proposals/axis-of-other-document.yaml",
+            4,
+            "l'axe « rapport-axe » appartient au document « rapport-essai », pas à « livre-essai »",
+        )
+    ],
     "alias-collision": [
         ("proposals/alias-collision.yaml", 10, "l'alias « energie-locale » est déjà l'id de proposition proposals/energie-locale.yaml"),
         ("proposals/pass-foncier.yaml", 23, "l'alias « ancien-pass-foncier » est déjà un alias de proposals/alias-collision.yaml:10"),
@@ -100,8 +122,10 @@ def test_missing_nested_key_points_at_its_mapping(tmp_path: Path) -> None:
     data = tmp_path / "content"
     shutil.copytree(VALID, data)
     path = data / "proposals" / "energie-locale.yaml"
-    text = path.read_text("utf-8").replace("sources:\n  - url: https://exemple.test/energie\n",
-                                           "status_history:\n  - status: proposee\nsources:\n  - url: https://exemple.test/energie\n")
+    text = path.read_text("utf-8").replace(
+        "sources:\n  - url: https://exemple.test/energie\n",
+        "status_history:\n  - status: proposee\nsources:\n  - url: https://exemple.test/energie\n",
+    )
     path.write_text(text, "utf-8")
     _corpus, problems = check(data)
     assert [(p.line, p.message) for p in problems] == [(10, "champ obligatoire « status_history[0].date » manquant")]
@@ -114,4 +138,5 @@ def test_impossible_full_date_names_the_field(tmp_path: Path) -> None:
     path.write_text(path.read_text("utf-8").replace("updated: 2025-12-01", "updated: 2025-02-30"), "utf-8")
     _corpus, problems = check(data)
     assert [(p.line, p.message) for p in problems] == [
-        (12, "date impossible ou mal écrite « 2025-02-30 » pour « updated » (attendu AAAA-MM-JJ)")]
+        (12, "date impossible ou mal écrite « 2025-02-30 » pour « updated » (attendu AAAA-MM-JJ)")
+    ]

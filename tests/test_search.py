@@ -58,7 +58,10 @@ def test_filters_combine_within_and_across_facets(idx: search.SearchIndex) -> No
     assert set(ids(idx, "", filters={"type": ["proposal"]})) == {"pass-foncier", "energie-locale", "sanctuaire-foncier"}
     assert ids(idx, "", filters={"region": ["normandie"], "type": ["action"]}) == ["implantation-normandie"]
     assert set(ids(idx, "", filters={"document": ["livre-essai", "rapport-essai"]})) == {
-        "pass-foncier", "energie-locale", "sanctuaire-foncier"}
+        "pass-foncier",
+        "energie-locale",
+        "sanctuaire-foncier",
+    }
     assert ids(idx, "", filters={"sector": ["chimie"], "type": ["proposal"]}) == ["energie-locale"]
 
 
@@ -94,8 +97,9 @@ def test_date_sort_and_pagination(idx: search.SearchIndex) -> None:
     assert ids(idx, "", page=2, per_page=2) == order[2:]
 
 
-@pytest.mark.parametrize("hostile", ['"non fermé', "((", "AND OR", "*", "a*", "title:secret", "x" * 10_000, "\x00foncier",
-                                     "- -", "OU", '""'])
+@pytest.mark.parametrize(
+    "hostile", ['"non fermé', "((", "AND OR", "*", "a*", "title:secret", "x" * 10_000, "\x00foncier", "- -", "OU", '""']
+)
 def test_hostile_queries_never_raise(idx: search.SearchIndex, hostile: str) -> None:
     res = search.search(idx, hostile)
     assert res.total >= 0

@@ -1,0 +1,254 @@
+"""Read-only functions over the database: every page and API answer is built from these.
+
+No Flask here: each function takes the session as a keyword argument (and ``drafts`` to include
+draft records, for the staff preview mode).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from kb.models import Action, Alias, Axis, Document, Link, Proposal, Region, Sector
+
+KINDS: dict[str, Any] = {
+    "document": Document,
+    "axis": Axis,
+    "proposal": Proposal,
+    "action": Action,
+    "sector": Sector,
+    "region": Region,
+}
+
+
+def _visible(model: Any, drafts: bool) -> Any:
+    return True if drafts or not hasattr(model, "draft") else col(model.draft).is_(False)
+
+
+def get(kind: str, record_id: str, *, session: Session, drafts: bool = False) -> Any | None:
+    """One record of a kind by id (None when absent, or a draft outside preview)."""
+    row = session.get(KINDS[kind], record_id)
+    if row is None or (getattr(row, "draft", False) and not drafts):
+        return None
+    return row
+
+
+def resolve_alias(record_id: str, *, session: Session) -> tuple[str, str] | None:
+    """(kind, current id) for a former id, or None."""
+    alias = session.get(Alias, record_id)
+    return (alias.kind, alias.target) if alias else None
+
+
+def find_kind(record_id: str, *, session: Session, drafts: bool = False) -> str | None:
+    """The kind of the record with this id, if any."""
+    for kind in KINDS:
+        if get(kind, record_id, session=session, drafts=drafts) is not None:
+            return kind
+    return None
+
+
+def all_of(kind: str, *, session: Session, drafts: bool = False) -> list[Any]:
+    """Every record of a kind, in a stable order."""
+    model = KINDS[kind]
+    stmt = select(model).where(_visible(model, drafts))
+    order = {"axis": (col(Axis.document), col(Axis.order)), "document": (col(Document.published).desc(),)}.get(kind, (col(model.id),))
+    return list(session.exec(stmt.order_by(*order)))
+
+
+def by_ids(kind: str, ids: list[str], *, session: Session, drafts: bool = False) -> list[Any]:
+    """Records of a kind for a list of ids, in the list's order (missing ones dropped)."""
+    if not ids:
+        return []
+    model = KINDS[kind]
+    rows = {r.id: r for r in session.exec(select(model).where(col(model.id).in_(ids), _visible(model, drafts)))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def labels(*, session: Session) -> dict[str, dict[str, str]]:
+    """Display names of documents, axes, sectors and regions, keyed by id (for facets and badges)."""
+    return {
+        "document": {d.id: d.title for d in session.exec(select(Document))},
+        "axis": {a.id: a.title for a in session.exec(select(Axis))},
+        "sector": {s.id: s.name for s in session.exec(select(Sector))},
+        "region": {r.id: r.name for r in session.exec(select(Region))},
+    }
+
+
+def _links(src: str | None, rel: str, dst: str | None, *, session: Session) -> list[Link]:
+    stmt = select(Link).where(Link.rel == rel)
+    if src is not None:
+        stmt = stmt.where(Link.src == src)
+    if dst is not None:
+        stmt = stmt.where(Link.dst == dst)
+    return list(session.exec(stmt))
+
+
+@dataclass
+class ProposalView:
+    """A proposal with everything its page shows, links resolved both ways."""
+
+    proposal: Proposal
+    document: Document | None
+    axis: Axis | None
+    actions: list[Action]
+    related: list[Proposal]
+    sectors: list[Sector]
+    regions: list[Region]
+
+
+def proposal_view(record_id: str, *, session: Session, drafts: bool = False) -> ProposalView | None:
+    """A proposal and its resolved links (related declared on either side)."""
+    prop = get("proposal", record_id, session=session, drafts=drafts)
+    if prop is None:
+        return None
+    carrying = [lk.src for lk in _links(None, "carries", record_id, session=session)]
+    related = list(dict.fromkeys(prop.related + [lk.src for lk in _links(None, "related", record_id, session=session)]))
+    return ProposalView(
+        prop,
+        session.get(Document, prop.document),
+        session.get(Axis, prop.axis),
+        by_ids("action", sorted(carrying), session=session, drafts=drafts),
+        by_ids("proposal", related, session=session, drafts=drafts),
+        by_ids("sector", prop.sectors, session=session),
+        by_ids("region", prop.regions, session=session),
+    )
+
+
+@dataclass
+class ActionView:
+    """An action with the proposals it carries forward, its region and sectors."""
+
+    action: Action
+    proposals: list[Proposal]
+    region: Region | None
+    sectors: list[Sector]
+
+
+def action_view(record_id: str, *, session: Session, drafts: bool = False) -> ActionView | None:
+    """An action and its resolved links."""
+    action = get("action", record_id, session=session, drafts=drafts)
+    if action is None:
+        return None
+    return ActionView(
+        action,
+        by_ids("proposal", action.proposals, session=session, drafts=drafts),
+        session.get(Region, action.region),
+        by_ids("sector", action.sectors, session=session),
+    )
+
+
+@dataclass
+class DocumentView:
+    """A document, its axes in order with their proposal counts, and its coverage."""
+
+    document: Document
+    axes: list[tuple[Axis, int]]
+    proposals: list[Proposal]
+    held: int
+    announced: int | None
+
+
+def document_view(record_id: str, *, session: Session, drafts: bool = False) -> DocumentView | None:
+    """A document page's data: axes in order, proposals held against proposals announced."""
+    doc = get("document", record_id, session=session)
+    if doc is None:
+        return None
+    axes = list(session.exec(select(Axis).where(Axis.document == record_id).order_by(col(Axis.order))))
+    props = list(
+        session.exec(select(Proposal).where(Proposal.document == record_id, _visible(Proposal, drafts)).order_by(col(Proposal.id)))
+    )
+    per_axis = {a.id: sum(1 for p in props if p.axis == a.id) for a in axes}
+    return DocumentView(doc, [(a, per_axis[a.id]) for a in axes], props, len(props), doc.announced_proposals)
+
+
+def proposals_of_axis(axis_id: str, *, session: Session, drafts: bool = False) -> list[Proposal]:
+    """The proposals on one axis."""
+    stmt = select(Proposal).where(Proposal.axis == axis_id, _visible(Proposal, drafts)).order_by(col(Proposal.id))
+    return list(session.exec(stmt))
+
+
+def linked_records(rel: str, dst: str, *, session: Session, drafts: bool = False) -> dict[str, list[Any]]:
+    """Proposals and actions that reference ``dst`` through ``rel`` (sector or region)."""
+    srcs = sorted({lk.src for lk in _links(None, rel, dst, session=session)})
+    return {
+        "proposal": by_ids("proposal", srcs, session=session, drafts=drafts),
+        "action": by_ids("action", srcs, session=session, drafts=drafts),
+    }
+
+
+@dataclass
+class Filters:
+    """The filters shared by pages and API lists (None or empty means no filter)."""
+
+    document: list[str] = field(default_factory=list)
+    axis: list[str] = field(default_factory=list)
+    sector: list[str] = field(default_factory=list)
+    region: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    horizon: list[str] = field(default_factory=list)
+    updated_since: dt.date | None = None
+
+
+def _filtered(model: Any, f: Filters, drafts: bool) -> Any:
+    stmt = select(model).where(_visible(model, drafts))
+    if f.status:
+        stmt = stmt.where(col(model.status).in_(f.status))
+    if f.updated_since:
+        stmt = stmt.where(col(model.updated) >= f.updated_since)
+    for rel, values in (("sector", f.sector), ("region", f.region)):
+        if values:
+            linked = select(Link.src).where(Link.rel == rel, col(Link.dst).in_(values))
+            stmt = stmt.where(col(model.id).in_(linked))
+    if model is Proposal:
+        for attr, values in (("document", f.document), ("axis", f.axis), ("horizon", f.horizon)):
+            if values:
+                stmt = stmt.where(col(getattr(Proposal, attr)).in_(values))
+    elif f.document or f.axis or f.horizon:
+        # An action matches a document, axis or horizon through the proposals it carries.
+        props = select(Proposal.id)
+        for attr, values in (("document", f.document), ("axis", f.axis), ("horizon", f.horizon)):
+            if values:
+                props = props.where(col(getattr(Proposal, attr)).in_(values))
+        carriers = select(Link.src).where(Link.rel == "carries", col(Link.dst).in_(props))
+        stmt = stmt.where(col(model.id).in_(carriers))
+    return stmt
+
+
+def list_records(kind: str, f: Filters, *, session: Session, limit: int, offset: int, drafts: bool = False) -> tuple[list[Any], int]:
+    """A page of proposals or actions matching the filters, newest update first, and the total count."""
+    model = KINDS[kind]
+    stmt = _filtered(model, f, drafts)
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = session.exec(stmt.order_by(col(model.updated).desc(), col(model.id)).offset(offset).limit(limit))
+    return list(rows), int(total)
+
+
+@dataclass
+class HomeView:
+    """What the home page shows: documents with counts, the livre blanc's axes, type counts, latest updates."""
+
+    documents: list[tuple[Document, int]]
+    axes: list[tuple[Axis, int]]
+    counts: dict[str, int]
+    latest: list[Proposal | Action]
+
+
+def home_view(*, session: Session, drafts: bool = False, latest: int = 8) -> HomeView:
+    """The home page's data."""
+    props = all_of("proposal", session=session, drafts=drafts)
+    actions = all_of("action", session=session, drafts=drafts)
+    per_doc: dict[str, int] = {}
+    per_axis: dict[str, int] = {}
+    for p in props:
+        per_doc[p.document] = per_doc.get(p.document, 0) + 1
+        per_axis[p.axis] = per_axis.get(p.axis, 0) + 1
+    docs = all_of("document", session=session)
+    flagship_doc = next((d for d in docs if d.kind == "livre-blanc"), None)
+    axes = [(a, per_axis.get(a.id, 0)) for a in all_of("axis", session=session) if flagship_doc and a.document == flagship_doc.id]
+    recent = sorted([*props, *actions], key=lambda r: (r.updated, r.id), reverse=True)[:latest]
+    counts = {"proposal": len(props), "action": len(actions), "document": len(docs)}
+    return HomeView([(d, per_doc.get(d.id, 0)) for d in docs], axes, counts, recent)
