@@ -243,7 +243,7 @@ def search(
         if page == 1:
             hits = [Hit(fields["id"], fields["type"], fields["title"], 1e9)] + [h for h in hits if h.id != exact_id]
             hits = hits[:per_page]
-        if not any(h.id == exact_id for h in results[: page * per_page]):
+        if not any(h["id"] == exact_id for h in results[: page * per_page]):
             total += 1
     facet_counts = {name: {k: v for k, v in results.groups(name).items() if k} for name in FACETS}
     suggestion = suggest(idx, text) if text and parsed is not None else None
