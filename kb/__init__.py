@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: configuration, database, blueprints (nothing is opened at import)."""
-    from kb import config, serving, views
+    from kb import caching, config, health, security, serving, views
 
     app = Flask(__name__)
     app.config.from_mapping(config.DEFAULTS)
@@ -17,5 +17,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     serving.init_app(app)
+    security.init_app(app)
+    caching.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(health.bp)
     return app

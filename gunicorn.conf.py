@@ -1,0 +1,45 @@
+"""Production gunicorn settings for kb: ``gunicorn -c gunicorn.conf.py 'kb:create_app()'``.
+
+Each setting can be changed by an environment variable (shown next to it) or on the command line.
+The site's own settings stay the KB_* variables (KB_DATABASE_URL, KB_INDEX_DIR, KB_DATA_DIR).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+# Loopback by default: the load balancer or reverse proxy on the same machine forwards to it.
+bind = os.environ.get("KB_BIND", "127.0.0.1:8000")
+
+# Whoosh search is CPU-bound Python: one process per core, a few threads each for I/O waits.
+workers = int(os.environ.get("KB_WORKERS") or os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count())
+threads = int(os.environ.get("KB_THREADS", "2"))
+worker_class = "gthread" if threads > 1 else "sync"
+
+# No preload: each worker builds its app after the fork, so it opens its own database connections
+# and its own searchers (file handles and SQLite connections must not be shared across processes).
+preload_app = False
+
+# A search answers in milliseconds; anything near these limits is a fault, not a slow query.
+timeout = int(os.environ.get("KB_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+
+# Recycle workers now and then (bounded memory), staggered so they never all restart together.
+max_requests = int(os.environ.get("KB_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+
+# Request limits in front of the app's own (414 above 4 096 bytes of URL, 64 KiB bodies).
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# Access log on stdout (collected by the service manager); errors on stderr.
+accesslog = os.environ.get("KB_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("KB_LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+
+# Behind a load balancer on the same private network: trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("KB_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,38 @@
+"""``/sante``: the load balancer's health check (build served, record counts, index age)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import Blueprint, Response, jsonify
+
+from kb.serving import state
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/sante")
+def health() -> tuple[Response, int]:
+    """200 with the build this node serves; 503 when there is no build or this node lacks its index."""
+    st = state()
+    body: dict[str, object] = {"status": "ok", "build_id": st.build_id}
+    if st.build_id is None:
+        body.update(status="indisponible", message="Aucune construction : lancez « kb build ».")
+    elif st.index is None:
+        body.update(status="indisponible", message=f"Index de la construction {st.build_id} absent sur ce serveur : lancez « kb build ».")
+    body["built_at"] = st.info.get("built_at")
+    body["counts"] = json.loads(st.info.get("counts", "{}"))
+    body["index_age_seconds"] = _age_seconds(st.info.get("built_at"))
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if body["status"] == "ok" else 503
+
+
+def _age_seconds(built_at: str | None) -> int | None:
+    if not built_at:
+        return None
+    try:
+        return max(0, int((dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(built_at)).total_seconds()))
+    except ValueError:
+        return None

@@ -1,0 +1,88 @@
+"""A real gunicorn (the production configuration) on a free loopback port, for tests over HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (loopback)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Answer:
+    """One HTTP answer: status, headers and body (errors included, never raised)."""
+
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+def get(url: str, timeout: float = 15.0, headers: dict[str, str] | None = None) -> Answer:
+    """GET a URL with urllib; 4xx/5xx are answers, not exceptions."""
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return Answer(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read().decode("utf-8", "replace"))
+    except urllib.error.HTTPError as err:
+        return Answer(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read().decode("utf-8", "replace"))
+
+
+def raw_get(port: int, target: str) -> Answer:
+    """Send a request line as is (invalid percent-encoding and all), which urllib would refuse."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    try:
+        conn.putrequest("GET", target, skip_accept_encoding=True)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return Answer(resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read().decode("utf-8", "replace"))
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], workdir: Path, workers: int = 2) -> Iterator[str]:
+    """Run ``gunicorn -c gunicorn.conf.py 'kb:create_app()'`` with KB_* ``env``; yield its base URL."""
+    port = free_port()
+    log = (workdir / f"gunicorn-{port}.log").open("w")
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    cmd.append("kb:create_app()")
+    proc = subprocess.Popen(cmd, cwd=workdir, env={**os.environ, "KB_ACCESS_LOG": "-", **env}, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {Path(log.name).read_text()}")
+            try:
+                get(base + "/sante", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
