@@ -16,6 +16,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("KB")
     if test_config:
         app.config.update(test_config)
+    from kb.drafts import truthy
+
+    app.config["SHOW_DRAFTS"] = truthy(app.config.get("SHOW_DRAFTS"))  # KB_SHOW_DRAFTS=1 arrives as int 1, « oui » as text
     serving.init_app(app)
     security.init_app(app)
     caching.init_app(app)

@@ -172,3 +172,8 @@ def serve(host: str, port: int) -> None:
     from kb import create_app
 
     create_app().run(host=host, port=port)
+
+
+from kb.importer import import_cmd  # noqa: E402  (editorial workflow: kb import)
+
+main.add_command(import_cmd)

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from kb.drafts import draft_warnings, is_draft, relaxed
 from kb.models import FILE_MODELS, FOLDERS, ID_RE, RegionFile, SectorFile, Strict
 from kb.problems import Problem
 
@@ -259,10 +260,14 @@ def load_record(kind: str, path: Path) -> tuple[Record | None, list[Problem]]:
                 f"nom de fichier « {path.stem} » invalide : l'id s'écrit en minuscules, chiffres et tirets (80 caractères au plus)",
             )
         )
-    model, errs = validate(FILE_MODELS[kind], data, spath, lines)
+    draft = is_draft(kind, data)
+    # A draft may leave required fields out: each is a warning, not an error (kb.drafts).
+    model, errs = validate(relaxed(FILE_MODELS[kind]) if draft else FILE_MODELS[kind], data, spath, lines)
     problems += errs
     if model is None:
         return None, problems
+    if draft:
+        problems += draft_warnings(FILE_MODELS[kind], data, spath, locate(lines, ()))
     return Record(kind, path.stem, spath, model, lines), problems
 
 

@@ -1,0 +1,252 @@
+"""`kb import`: turn a white paper (Markdown, Word, PDF) into one draft proposal file per proposal found."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from kb.analysis import fold
+from kb.importer_read import ImportReadError, Source, read_source, unwrap
+from kb.loader import load_all
+from kb.models import FOLDERS
+from kb.problems import display_path
+
+# « Proposition 4 », « Proposition n° 4 », « Mesure N° 4 : … », « Recommandation no 4. … »
+NAMED_RE = re.compile(
+    r"^(?:proposition|mesure|recommandation|proposal)\s*(?:n\s*[°º]|no\.?(?=\s*\d)|n\.|num[ée]ro|#)?\s*(\d{1,3})\b\s*[:.)–—-]?\s*(.*)$",
+    re.IGNORECASE,
+)
+NUMBERED_RE = re.compile(r"^(\d{1,3})\s*[.)]\s+(\S.*)$")
+SECTION_RE = re.compile(
+    r"^(?:(?:axe|partie|chapitre|titre|pilier|levier|thème|theme)\s*(?:n\s*[°º]|no\.?)?\s*(?:\d{1,2}|[ivxlc]+)\b|[IVX]{1,5}[.)])\s*[:.)–—-]?\s*",
+    re.IGNORECASE,
+)
+_EMPHASIS_RE = re.compile(r"^[*_]+|[*_]+$")
+MAX_SLUG = 80
+NEXT_STEP = "complétez les champs puis lancez kb check"
+
+
+@dataclass
+class Found:
+    """A proposal found in the source: its number, title, body lines, first page and section."""
+
+    number: int | None
+    title: str
+    page: int | None
+    section: str | None
+    rows: list[str] = field(default_factory=list)
+    title_open: bool = False
+
+
+def _plain(text: str) -> str:
+    return _EMPHASIS_RE.sub("", text).strip()
+
+
+def _marker(text: str, numbers: bool) -> tuple[int, str] | None:
+    text = _plain(text)
+    m = NAMED_RE.match(text) or (NUMBERED_RE.match(text) if numbers else None)
+    return (int(m.group(1)), m.group(2).strip()) if m else None
+
+
+def section_name(title: str) -> str:
+    """A section title without its « Axe 2 : » / « II. » prefix."""
+    return SECTION_RE.sub("", _plain(title), count=1).strip() or _plain(title)
+
+
+def _axis_title(text: str, axes: dict[str, str]) -> bool:
+    """True for a line that is exactly an axis title, numbered or not (« 2. Commande publique », « Axe II : … »)."""
+    return fold(re.sub(r"^(?:\d{1,2}|[IVX]{1,5})\s*[.)]\s*", "", section_name(text))) in axes
+
+
+def match_axis(section: str | None, axes: dict[str, str]) -> str | None:
+    """The axis whose title matches a section title once folded (exact first, then one containing the other)."""
+    if not section:
+        return None
+    key = fold(section_name(section))
+    if not key:
+        return None
+    if key in axes:
+        return axes[key]
+    close = {axis for title, axis in axes.items() if len(title) >= 6 and (title in key or key in title)}
+    return close.pop() if len(close) == 1 else None
+
+
+def split(source: Source, axes: dict[str, str], axis_level: int | None = None) -> list[Found]:
+    """The proposals of a source, in order, each with the section (heading) it sits in."""
+    named = any(NAMED_RE.match(_plain(ln.text)) for ln in source.lines if ln.text)
+    found: list[Found] = []
+    section: str | None = None
+    current: Found | None = None
+    for line in source.lines:
+        text = line.text
+        if not text:
+            if current is not None and current.rows and current.rows[-1]:
+                current.rows.append("")
+            if current is not None:
+                current.title_open = False
+            continue
+        heading = line.level is not None
+        if (heading or len(text) < 120) and _axis_title(text, axes):
+            section, current = _plain(text), None
+            continue
+        # Numbered lines (« 4. ») are proposals only in a text that does not name them « Proposition 4 ».
+        mark = _marker(text, numbers=not named)
+        if mark is None and heading and axis_level is not None and line.level == axis_level + 1:
+            mark = (len(found) + 1, _plain(text))
+        if mark is not None and not (heading and axis_level is not None and line.level is not None and line.level <= axis_level):
+            current = Found(mark[0], mark[1].rstrip(" :."), line.page, section, title_open=True)
+            found.append(current)
+            continue
+        if heading and (axis_level is None or line.level is None or line.level <= axis_level):
+            section, current = _plain(text), None
+            continue
+        if not heading and (SECTION_RE.match(_plain(text)) or fold(_plain(text)) in axes) and len(text) < 120:
+            section, current = _plain(text), None
+            continue
+        if current is None:
+            continue
+        if current.title_open and not current.rows and (not current.title or (source.wrapped and _continues(current.title, text))):
+            # « Proposition 4 » alone, or a title wrapped onto the next line (« Créer un pass » / « foncier PMI »).
+            current.title = f"{current.title} {text}".strip().rstrip(" :.")
+            continue
+        current.title_open = False
+        current.rows.append(text)
+    return found
+
+
+def _continues(title: str, text: str) -> bool:
+    return not re.search(r"[.!?;:]$", title) and (text[:1].islower() or title.endswith(("-", ",")))
+
+
+def body_of(found: Found, wrapped: bool) -> str:
+    """The Markdown body of a proposal: paragraphs as written (Markdown, Word) or rejoined (PDF)."""
+    if not wrapped:
+        text = "\n".join(found.rows)
+        return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return unwrap([r for r in found.rows if r])
+
+
+def slugify(title: str, fallback: str) -> str:
+    """An id from a title: lowercase ASCII letters, digits and hyphens, 80 characters at most (cut at a hyphen)."""
+    text = title.lower().replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if len(slug) > MAX_SLUG:
+        cut = slug[: MAX_SLUG + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:MAX_SLUG]
+    return slug.strip("-") or fallback
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for multi-line text, so an editor can read and fix the imported body."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def render(found: Found, document: str, axis: str | None, origin: str, body: str) -> str:
+    """The YAML text of one draft proposal file."""
+    data: dict[str, Any] = {"title": found.title or f"Proposition {found.number}"}
+    if body:
+        data["body"] = body + "\n"
+    data["document"] = document
+    if axis:
+        data["axis"] = axis
+    data["sources"] = [{"document": document, **({"page": found.page} if found.page else {})}]
+    data["draft"] = True
+    where = f", page {found.page}" if found.page else ""
+    head = (
+        "# yaml-language-server: $schema=../../schemas/proposal.schema.json\n"
+        f"# Brouillon importé de « {origin} »{where} par kb import. Relisez le texte, complétez les champs\n"
+        "# manquants (summary, status, published, updated…), puis retirez « draft: true ».\n"
+    )
+    return head + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+@dataclass
+class ImportReport:
+    """What an import did: files created, clashes left alone, proposals without an axis."""
+
+    created: list[tuple[Path, Found, str | None]] = field(default_factory=list)
+    clashes: list[tuple[Path, Found, str]] = field(default_factory=list)
+    unmapped: list[tuple[Path, Found]] = field(default_factory=list)
+
+
+def import_file(path: Path, document: str, data_dir: Path, axis_level: int | None = None) -> ImportReport:
+    """Write one draft per proposal of ``path`` into ``data_dir``/proposals; never overwrite a file."""
+    corpus = load_all(Path(data_dir))
+    documents = {r.id for r in corpus.of("document")}
+    if document not in documents:
+        raise click.ClickException(f"document « {document} » introuvable dans {data_dir} (ids : {', '.join(sorted(documents)) or 'aucun'})")
+    axes = {fold(r.model.title): r.id for r in corpus.of("axis") if r.model.document == document}
+    owners = {r.id: r.path for kind in corpus.records for r in corpus.of(kind)}
+    source = read_source(path)
+    report = ImportReport()
+    folder = Path(data_dir) / FOLDERS["proposal"]
+    used: set[str] = set()
+    for found in split(source, axes, axis_level):
+        slug = base = slugify(found.title, f"proposition-{found.number or len(used) + 1}")
+        n = 2
+        while slug in used:
+            slug = f"{base[: MAX_SLUG - len(str(n)) - 1]}-{n}"
+            n += 1
+        used.add(slug)
+        target = folder / f"{slug}.yaml"
+        if target.exists() or slug in owners:
+            why = "le fichier existe déjà" if target.exists() else f"l'id est déjà pris par {display_path(owners[slug])}"
+            report.clashes.append((target, found, why))
+            continue
+        axis = match_axis(found.section, axes)
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8") as fh:  # "x": never replace a file that appeared meanwhile
+            fh.write(render(found, document, axis, path.name, body_of(found, source.wrapped)))
+        report.created.append((target, found, axis))
+        if axis is None:
+            report.unmapped.append((target, found))
+    return report
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--document", "document", required=True, help="Id du document source (proposals/documents/<id>.yaml).")
+@click.option("--axis-level", type=click.IntRange(1, 6), help="Niveau des titres de section (axes) ; le niveau suivant = une proposition.")
+@click.option(
+    "--data",
+    "data_dir",
+    envvar="KB_DATA_DIR",
+    default="proposals",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Dossier du contenu.",
+)
+def import_cmd(file: Path, document: str, axis_level: int | None, data_dir: Path) -> None:
+    """Importe un livre blanc (.md, .docx, .pdf) : un brouillon de proposition par proposition trouvée."""
+    try:
+        report = import_file(file, document, data_dir, axis_level)
+    except ImportReadError as exc:
+        raise click.ClickException(str(exc)) from None
+    for target, found, axis in report.created:
+        where = f" (page {found.page})" if found.page else ""
+        click.echo(f"Créé : {display_path(str(target))}{where} — « {found.title} »" + (f" → axe {axis}" if axis else ""))
+    for target, found, why in report.clashes:
+        click.echo(f"Conflit : {display_path(str(target))} — « {found.title} » : {why} ; rien n'est écrit pour elle.", err=True)
+    for target, found in report.unmapped:
+        section = f"section « {found.section} »" if found.section else "aucune section"
+        click.echo(f"Sans axe : {display_path(str(target))} — {section} ne correspond à aucun axe du document ; renseignez « axis ».")
+    total = len(report.created) + len(report.clashes)
+    if not total:
+        click.echo(f"Aucune proposition trouvée dans {file.name} (« Proposition 4 », « Mesure n° 4 », « 4. » ou --axis-level).", err=True)
+        sys.exit(1)
+    click.echo(f"{len(report.created)} brouillon(s) créé(s), {len(report.clashes)} conflit(s). Étape suivante : {NEXT_STEP}.")
