@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+import html5lib
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -340,6 +342,40 @@ def test_500_page_is_french(built: Built) -> None:
     app.add_url_rule("/boom", view_func=boom)
     page = html(app.test_client(), "/boom", 500)
     assert "Erreur du serveur" in page and '<html lang="fr">' in page and "RuntimeError" not in page
+
+
+PAGES = ["/", "/recherche", "/recherche?q=foncier&filiere=automobile", "/recherche?q=fonceir", "/documents/livre-essai",
+         "/axes/foncier-essai", "/filieres/automobile", "/regions/normandie", "/propositions/pass-foncier",
+         "/actions/implantation-normandie"]
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/propositions/inconnue", "/recherche?axe=inconnu"])
+def test_pages_are_valid_html5_with_unique_ids(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    page = response.get_data(as_text=True)
+    html5lib.HTMLParser(strict=True).parse(page)  # raises on any HTML5 parse error
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    labelled = re.findall(r'<label for="([^"]+)"', page)
+    assert labelled and set(labelled) <= set(ids)
+
+
+@pytest.mark.parametrize(
+    "url", ["/propositions/%00", "/actions/%C3%28", "/axes/" + "x" * 300, "/regions/..%2f..%2fetc", "/documents/%3Cscript%3E"]
+)
+def test_hostile_paths_get_a_french_404(client: FlaskClient, url: str) -> None:
+    page = html(client, url, 404)
+    assert "Page introuvable" in page and "<script>" not in page
+
+
+def test_before_any_build_pages_say_so_without_error(tmp_path: Path) -> None:
+    app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "content"), "DATABASE_URL": f"sqlite:///{tmp_path / 'kb.sqlite'}",
+                      "INDEX_DIR": str(tmp_path / "index")})
+    client = app.test_client()
+    assert "pas encore construite" in html(client, "/")
+    html(client, "/recherche?q=foncier", 404)
+    html(client, "/propositions/pass-foncier", 404)
+    assert "<urlset" in html(client, "/sitemap.xml")
 
 
 # --- Sitemap, robots, print ------------------------------------------------------------------
