@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 
 from kb import db, search
 from kb.checks import check_links
+from kb.links import check_permanence, retired_rows
 from kb.loader import Corpus, load_all
 from kb.markup import plain_text
 from kb.models import Action, Alias, Axis, BuildInfo, Document, Link, Proposal, Region, Sector
@@ -49,6 +50,7 @@ def check(data_dir: Path) -> tuple[Corpus, list[Problem]]:
     """Load a content folder and run every rule; return the corpus and all problems, sorted."""
     corpus = load_all(Path(data_dir))
     problems = corpus.problems + (check_links(corpus) if not errors(corpus.problems) or corpus.records else [])
+    problems += check_permanence(corpus)  # tombstones and published URLs (kb.links)
     return corpus, sorted(set(problems))
 
 
@@ -79,6 +81,7 @@ def rows_for(corpus: Corpus) -> list[SQLModel]:
         links |= {(rec.id, "sector", s) for s in m.sectors} | {(rec.id, "region", m.region)}
         links |= {(rec.id, "carries", p) for p in m.proposals}
     rows += [Link(src=s, rel=r, dst=d) for s, r, d in sorted(links)]
+    rows += retired_rows(corpus)
     return rows
 
 

@@ -177,3 +177,8 @@ def serve(host: str, port: int) -> None:
 from kb.importer import import_cmd  # noqa: E402  (editorial workflow: kb import)
 
 main.add_command(import_cmd)
+
+from kb import autolink, digest, links  # noqa: E402  (newsletter kit: commands defined with their modules)
+
+for _kit_command in (links.cli(), digest.cli(), autolink.cli()):
+    main.add_command(_kit_command)

@@ -10,6 +10,7 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": "sqlite:///search_index/kb.sqlite",
     "SHOW_DRAFTS": False,
     "SITE_URL": "",
+    "SITE_TAG_AUTHORITY": "cpme.fr,2025",  # Atom ids are tag:<this>:kb/<path> (kb.feeds): never change it
     "MAX_CONTENT_LENGTH": 64 * 1024,
 }
 

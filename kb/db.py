@@ -10,9 +10,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session, SQLModel, create_engine, delete, select
 
-from kb.models import Action, Alias, Axis, BuildInfo, Document, Link, Proposal, Region, Sector
+from kb.models import Action, Alias, Axis, BuildInfo, Document, Link, Proposal, Region, Retired, Sector
 
-TABLES: list[type[SQLModel]] = [Document, Axis, Proposal, Action, Sector, Region, Link, Alias, BuildInfo]
+TABLES: list[type[SQLModel]] = [Document, Axis, Proposal, Action, Sector, Region, Link, Alias, Retired, BuildInfo]
 
 
 def make_engine(url: str) -> Engine:

@@ -285,3 +285,13 @@ class BuildInfo(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class Retired(SQLModel, table=True):
+    """A tombstone: a removed record's id, why and when, and the record that replaces it (see kb.links)."""
+
+    id: str = Field(primary_key=True)
+    date: dt.date
+    reason: str
+    replacement: str | None = None
+    replacement_kind: str | None = None
