@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
@@ -53,6 +56,20 @@ FRENCH_STOPS = frozenset(stopwords_for_language("fr")) | EXTRA_STOPS
 FOLDED_STOPS = frozenset(unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() for w in FRENCH_STOPS)
 MIN_PREFIX = 3
 MAX_QUERY_CHARS = 256
+# Bounded cost: a prefix (« ind* ») expands to the most frequent of the first PREFIX_SCAN matching
+# words, at most MAX_PREFIX_TERMS of them, and a query keeps its first MAX_WORDS words.
+MAX_PREFIX_TERMS = 50
+PREFIX_SCAN = 2000
+MAX_WORDS = 32
+
+
+class CappedPrefix(wq.Prefix):
+    """A prefix query that expands to at most MAX_PREFIX_TERMS indexed words, the most frequent first."""
+
+    def _btexts(self, ixreader: Any) -> Iterable[Any]:
+        found = itertools.islice(ixreader.iter_prefix(self.fieldname, self.text), PREFIX_SCAN)
+        ranked = sorted(found, key=lambda item: (-item[1].doc_frequency(), item[0]))
+        return sorted(text for text, _info in ranked[:MAX_PREFIX_TERMS])
 
 
 def french_analyzer() -> Analyzer:
@@ -104,7 +121,7 @@ def _unit(stem_seq: tuple[str, ...]) -> wq.Query:
         arms: list[wq.Query] = [wq.Term("title", s), wq.Term("summary", s), wq.Term("content", s)]
         if len(s) >= 5:
             # Snowball gives « industrie » → industr but « industriels » → industriel: a weaker prefix arm joins them.
-            arms.append(wq.Prefix("content", s, boost=0.5))
+            arms.append(CappedPrefix("content", s, boost=0.5))
         # And the other way round: « foncière » → foncier must meet « foncier » → fonci.
         arms += [wq.Term("content", s[:-k], boost=0.3) for k in (1, 2) if len(s) - k >= 5]
         return wq.Or(arms)
@@ -144,7 +161,7 @@ def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
     and there is no field syntax, so internal fields cannot be targeted.
     """
     table = _synonym_table(synonyms)
-    tokens = re.findall(r'-?"[^"]*"|\S+', text.replace('"', ' " ') if text.count('"') % 2 else text)
+    tokens = re.findall(r'-?"[^"]*"|\S+', text.replace('"', ' " ') if text.count('"') % 2 else text)[:MAX_WORDS]
     musts: list[wq.Query] = []
     nots: list[wq.Query] = []
     pending: list[str] = []
@@ -179,7 +196,7 @@ def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
             q = None
             if len(prefix) >= MIN_PREFIX and prefix.isalnum():
                 arms = {prefix, *stems(prefix)}
-                q = wq.Or([wq.Prefix(f, p) for p in arms for f in ("title", "content")])
+                q = wq.Or([CappedPrefix(f, p) for p in arms for f in ("title", "content")])
         else:
             seq = list(stems(body))
             if not negate and not (len(seq) > 1 and "-" in body):
