@@ -72,7 +72,8 @@ def home() -> str:
 def _listing(path: str, fixed: tuple[str, str] | None = None) -> dict[str, Any]:
     """Search results with facets for /recherche and the browse pages (which fix one filter)."""
     st = _built()
-    allowed = facets.choices(queries.labels(session=st.session))
+    names = queries.labels(session=st.session)
+    allowed = facets.choices(names)
     try:
         s = facets.parse(request.args.to_dict(flat=False), allowed, fixed=fixed[0] if fixed else None)
     except facets.BadParam as exc:
@@ -86,7 +87,6 @@ def _listing(path: str, fixed: tuple[str, str] | None = None) -> dict[str, Any]:
         abort(404, description="Cette page de résultats n'existe pas.")
     ids = [h.id for h in results.hits]
     records = {r.id: r for kind in ("proposal", "action") for r in queries.by_ids(kind, ids, session=st.session, drafts=_drafts())}
-    names = queries.labels(session=st.session)
     return {
         "state": s, "results": results, "path": path, "names": names, "last": last,
         "items": [(h, records[h.id], display.safe_highlight(h.highlight)) for h in results.hits if h.id in records],

@@ -148,6 +148,12 @@ def test_document_page_axes_in_order_and_coverage(client: FlaskClient) -> None:
     assert "annoncées" not in report and '<a href="https://exemple.test/rapport"' in report
 
 
+def test_highlights_are_trusted_only_when_they_hold_nothing_but_marks() -> None:
+    assert str(display.safe_highlight('a <mark class="match term0">b</mark> &lt;c&gt;')) == 'a <mark class="match term0">b</mark> &lt;c&gt;'
+    hostile = str(display.safe_highlight('<mark class="match term0">b</mark><script>alert(1)</script>'))
+    assert "<script>" not in hostile and "<mark" not in hostile and "alert(1)" in hostile
+
+
 def test_coverage_sentence_plurals() -> None:
     assert display.coverage(3, 10) == "3 propositions sur les 10 annoncées figurent dans la base."
     assert display.coverage(1, 10) == "1 proposition sur les 10 annoncées figure dans la base."
