@@ -174,6 +174,10 @@ def serve(host: str, port: int) -> None:
     create_app().run(host=host, port=port)
 
 
+from kb.export import export_cmd  # noqa: E402  (defined with its own module, registered here)
+
+main.add_command(export_cmd)
+
 from kb.importer import import_cmd  # noqa: E402  (editorial workflow: kb import)
 
 main.add_command(import_cmd)

@@ -9,8 +9,8 @@ from typing import Any
 from sqlmodel import Session
 
 from kb import queries
+from kb.cards import SITE_NAME, card, render
 from kb.labels import date_fr
-from kb.newsletter import SITE_NAME, render
 
 FORMATS = {"html": "digest.html", "md": "digest.md", "txt": "digest.txt"}
 REGIONAL = "Actions régionales"
@@ -30,8 +30,6 @@ def collect(
     session: Session, *, since: dt.date, base: str, axis: str | None = None, region: str | None = None, campaign: str | None = None
 ) -> list[Group]:
     """The records updated since ``since`` (filtered by axis and region), as cards grouped by axis, in axis order."""
-    from kb.newsletter import card
-
     f = queries.Filters(axis=[axis] if axis else [], region=[region] if region else [], updated_since=since)
     axes = queries.all_of("axis", session=session)
     docs = {d.id: d.title for d in queries.all_of("document", session=session)}

@@ -13,8 +13,9 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, request
 
 from kb import facets, queries, search
+from kb.cards import SITE_NAME
 from kb.labels import STATUS, TYPE
-from kb.newsletter import SITE_NAME, absolute
+from kb.newsletter import absolute
 from kb.serving import state
 from kb.urls import record_path
 

@@ -1,0 +1,221 @@
+"""Database rows → API record shapes (kb.apimodels), shared by the API endpoints and the exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from kb import apimodels as m
+from kb import queries
+from kb.markup import render_markdown
+from kb.urls import record_path
+
+
+@dataclass
+class Ctx:
+    """What every shape needs: the session, the site's absolute base URL and the drafts switch."""
+
+    session: Session
+    base: str
+    drafts: bool = False
+    _names: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def url(self, kind: str, record_id: str) -> str:
+        """Absolute permanent page URL of a record."""
+        return self.base + record_path(kind, record_id)
+
+    def names(self) -> dict[str, dict[str, str]]:
+        """Display names of documents, axes, sectors and regions (read once per context)."""
+        if not self._names:
+            self._names.update(queries.labels(session=self.session))
+        return self._names
+
+
+def _ref(ctx: Ctx, kind: str, row: Any) -> m.Ref:
+    return m.Ref(id=row.id, title=row.title, url=ctx.url(kind, row.id))
+
+
+def _named(ctx: Ctx, kind: str, row: Any) -> m.NamedRef:
+    return m.NamedRef(id=row.id, name=row.name, url=ctx.url(kind, row.id))
+
+
+def _sources(ctx: Ctx, sources: list[dict[str, Any]]) -> list[m.Source]:
+    titles = ctx.names()["document"]
+    out = []
+    for s in sources:
+        doc = s.get("document")
+        page = s.get("page")
+        out.append(
+            m.Source(
+                document=m.Ref(id=doc, title=titles.get(doc, doc), url=ctx.url("document", doc)) if doc else None,
+                url=s.get("url"),
+                quote=s.get("quote"),
+                page=None if page is None else str(page),
+                accessed=s.get("accessed"),
+            )
+        )
+    return out
+
+
+def proposal_from_view(ctx: Ctx, v: queries.ProposalView) -> m.ProposalOut:
+    """The API shape of a proposal view."""
+    p = v.proposal
+    return m.ProposalOut(
+        id=p.id,
+        type="proposal",
+        url=ctx.url("proposal", p.id),
+        title=p.title,
+        summary=p.summary,
+        body=p.body,
+        body_html=render_markdown(p.body),
+        document=_ref(ctx, "document", v.document) if v.document else None,
+        axis=_ref(ctx, "axis", v.axis) if v.axis else None,
+        horizon=p.horizon,
+        flagship=p.flagship,
+        status=p.status,
+        status_history=[m.StatusChange.model_validate({"note": None, "source": None, **h}) for h in p.status_history],
+        tags=p.tags,
+        sectors=[_named(ctx, "sector", s) for s in v.sectors],
+        regions=[_named(ctx, "region", r) for r in v.regions],
+        related=[_ref(ctx, "proposal", r) for r in v.related],
+        actions=[_ref(ctx, "action", a) for a in v.actions],
+        sources=_sources(ctx, p.sources),
+        aliases=p.aliases,
+        published=p.published,
+        updated=p.updated,
+        draft=p.draft,
+    )
+
+
+def proposal(ctx: Ctx, record_id: str) -> m.ProposalOut | None:
+    """A proposal by id, links resolved both ways."""
+    v = queries.proposal_view(record_id, session=ctx.session, drafts=ctx.drafts)
+    return proposal_from_view(ctx, v) if v else None
+
+
+def action(ctx: Ctx, record_id: str) -> m.ActionOut | None:
+    """An action by id with the proposals it carries."""
+    v = queries.action_view(record_id, session=ctx.session, drafts=ctx.drafts)
+    if v is None:
+        return None
+    a = v.action
+    return m.ActionOut(
+        id=a.id,
+        type="action",
+        url=ctx.url("action", a.id),
+        title=a.title,
+        summary=a.summary,
+        body=a.body,
+        body_html=render_markdown(a.body),
+        region=_named(ctx, "region", v.region) if v.region else None,
+        sectors=[_named(ctx, "sector", s) for s in v.sectors],
+        proposals=[_ref(ctx, "proposal", p) for p in v.proposals],
+        status=a.status,
+        partners=a.partners,
+        sources=_sources(ctx, a.sources),
+        aliases=a.aliases,
+        published=a.published,
+        updated=a.updated,
+        draft=a.draft,
+    )
+
+
+def document(ctx: Ctx, record_id: str) -> m.DocumentOut | None:
+    """A document with its axes (and their proposal counts) and its proposals."""
+    v = queries.document_view(record_id, session=ctx.session, drafts=ctx.drafts)
+    if v is None:
+        return None
+    d = v.document
+    return m.DocumentOut(
+        id=d.id,
+        type="document",
+        url=ctx.url("document", d.id),
+        title=d.title,
+        publisher=d.publisher,
+        kind=d.kind,
+        published=d.published,
+        source_url=d.url,
+        summary=d.summary,
+        body=d.body,
+        body_html=render_markdown(d.body),
+        announced_proposals=v.announced,
+        held_proposals=v.held,
+        axes=[m.AxisSummary(id=a.id, title=a.title, url=ctx.url("axis", a.id), order=a.order, proposal_count=n) for a, n in v.axes],
+        proposals=[_ref(ctx, "proposal", p) for p in v.proposals],
+        sources=_sources(ctx, d.sources),
+    )
+
+
+def axis(ctx: Ctx, record_id: str) -> m.AxisOut | None:
+    """An axis with its document and proposals."""
+    a = queries.get("axis", record_id, session=ctx.session)
+    if a is None:
+        return None
+    doc = queries.get("document", a.document, session=ctx.session)
+    return m.AxisOut(
+        id=a.id,
+        type="axis",
+        url=ctx.url("axis", a.id),
+        title=a.title,
+        description=a.description,
+        order=a.order,
+        document=_ref(ctx, "document", doc) if doc else None,
+        proposals=[_ref(ctx, "proposal", p) for p in queries.proposals_of_axis(a.id, session=ctx.session, drafts=ctx.drafts)],
+        sources=_sources(ctx, a.sources),
+    )
+
+
+def _linked(ctx: Ctx, rel: str, record_id: str) -> dict[str, list[m.Ref]]:
+    found = queries.linked_records(rel, record_id, session=ctx.session, drafts=ctx.drafts)
+    return {
+        "proposals": [_ref(ctx, "proposal", p) for p in found["proposal"]],
+        "actions": [_ref(ctx, "action", a) for a in found["action"]],
+    }
+
+
+def sector(ctx: Ctx, record_id: str) -> m.SectorOut | None:
+    """A sector with the proposals and actions that name it."""
+    s = queries.get("sector", record_id, session=ctx.session)
+    if s is None:
+        return None
+    return m.SectorOut(id=s.id, type="sector", url=ctx.url("sector", s.id), name=s.name, **_linked(ctx, "sector", s.id))
+
+
+def region(ctx: Ctx, record_id: str) -> m.RegionOut | None:
+    """A region with the proposals and actions that name it."""
+    r = queries.get("region", record_id, session=ctx.session)
+    if r is None:
+        return None
+    return m.RegionOut(id=r.id, type="region", url=ctx.url("region", r.id), name=r.name, insee=r.insee, **_linked(ctx, "region", r.id))
+
+
+DETAIL: dict[str, Callable[[Ctx, str], BaseModel | None]] = {
+    "proposal": proposal,
+    "action": action,
+    "document": document,
+    "axis": axis,
+    "sector": sector,
+    "region": region,
+}
+
+
+def all_records(ctx: Ctx, kind: str) -> list[Any]:
+    """Every visible record of a kind in its API shape, in the base's stable order."""
+    rows = queries.all_of(kind, session=ctx.session, drafts=ctx.drafts)
+    return [shape for row in rows if (shape := DETAIL[kind](ctx, row.id)) is not None]
+
+
+def export_all(ctx: Ctx) -> m.KbExport:
+    """Everything, as kb.json holds it."""
+    return m.KbExport(
+        documents=all_records(ctx, "document"),
+        axes=all_records(ctx, "axis"),
+        proposals=all_records(ctx, "proposal"),
+        actions=all_records(ctx, "action"),
+        sectors=all_records(ctx, "sector"),
+        regions=all_records(ctx, "region"),
+    )
