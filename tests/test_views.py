@@ -60,6 +60,7 @@ def test_home_shows_counts_axes_documents_and_latest(client: FlaskClient) -> Non
     assert '/documents/livre-essai">Livre blanc d&#39;essai' in page and "2 propositions" in page
     latest = re.search(r'id="maj-titre".*?</section>', page, re.S).group(0)
     assert latest.index("/propositions/energie-locale") < latest.index("/propositions/pass-foncier")
+    assert 'mis à jour le <time datetime="2025-12-01">1 décembre 2025</time>' in latest
     assert 'name="q"' in page and 'action="/recherche"' in page
 
 
@@ -337,6 +338,11 @@ def test_hostile_input_never_gets_a_500(client: FlaskClient, query: str) -> None
 
 def test_long_query_is_not_a_server_error(client: FlaskClient) -> None:
     assert client.get("/recherche", query_string={"q": "industrie " * 1000}).status_code < 500
+
+
+def test_post_gets_a_french_405(client: FlaskClient) -> None:
+    response = client.post("/recherche", data={"q": "foncier"})
+    assert response.status_code == 405 and "Méthode non permise" in response.get_data(as_text=True)
 
 
 def test_500_page_is_french(built: Built) -> None:
