@@ -16,6 +16,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("KB")
     if test_config:
         app.config.update(test_config)
+    from kb import dashboard
     from kb.drafts import truthy
 
     app.config["SHOW_DRAFTS"] = truthy(app.config.get("SHOW_DRAFTS"))  # KB_SHOW_DRAFTS=1 arrives as int 1, « oui » as text
@@ -23,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     caching.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(dashboard.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(newsletter.bp)

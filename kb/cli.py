@@ -182,6 +182,10 @@ from kb.importer import import_cmd  # noqa: E402  (editorial workflow: kb import
 
 main.add_command(import_cmd)
 
+from kb.stats import stats_cmd  # noqa: E402  (same figures as /tableau-de-bord)
+
+main.add_command(stats_cmd)
+
 from kb import autolink, digest, links  # noqa: E402  (newsletter kit: commands defined with their modules)
 
 for _kit_command in (links.cli(), digest.cli(), autolink.cli()):

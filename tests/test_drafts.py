@@ -1,0 +1,250 @@
+"""Drafts (`draft: true`): warnings per missing field, strict fails, hidden from every public surface, shown in preview."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from sqlmodel import Session
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from kb import create_app
+from kb.build import check
+from kb.cli import main
+from kb.db import make_engine
+from kb.drafts import truthy
+from kb.models import Action, Proposal
+from tests.conftest import VALID, Built, build_corpus
+
+DRAFT = "brouillon-zorglub"
+DRAFT_ACTION = "action-brouillon-zorglub"
+WORD = "zorglub"  # in nothing but the drafts
+
+DRAFT_YAML = f"""\
+# Brouillon importé : champs à compléter.
+title: "Mesure {WORD} pour le foncier"
+body: |
+  Texte {WORD} encore à relire.
+document: livre-essai
+axis: foncier-essai
+sectors: [automobile]
+related: [pass-foncier]
+status_history:
+  - date: 2026-01-05
+    status: en-discussion
+    source: livre-essai
+sources:
+  - document: livre-essai
+    page: 4
+draft: true
+"""
+
+DRAFT_ACTION_YAML = f"""\
+title: "Action {WORD} en Normandie"
+region: normandie
+sectors: [automobile]
+proposals: [pass-foncier]
+sources:
+  - url: https://example.org/{WORD}
+draft: true
+"""
+
+
+def _with_drafts(dest: Path) -> Path:
+    src = dest / "src"
+    shutil.copytree(VALID, src)
+    (src / "proposals" / f"{DRAFT}.yaml").write_text(DRAFT_YAML, "utf-8")
+    (src / "actions" / f"{DRAFT_ACTION}.yaml").write_text(DRAFT_ACTION_YAML, "utf-8")
+    return src
+
+
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The valid corpus plus a draft proposal and a draft action, built once."""
+    dest = tmp_path_factory.mktemp("drafted")
+    return build_corpus(_with_drafts(dest), dest / "build")
+
+
+@pytest.fixture
+def public(drafted: Built) -> Iterator[Flask]:
+    yield create_app(drafted.config())
+
+
+@pytest.fixture
+def preview(drafted: Built, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    # As staff would start it: KB_SHOW_DRAFTS=1 in the environment (read as JSON: the int 1).
+    monkeypatch.setenv("KB_SHOW_DRAFTS", "1")
+    yield create_app(drafted.config())
+
+
+def test_missing_fields_are_warnings_at_the_mapping_line(tmp_path: Path) -> None:
+    src = _with_drafts(tmp_path)
+    _corpus, problems = check(src)
+    mine = [p for p in problems if Path(p.path).stem == DRAFT]
+    assert [(p.line, p.level, p.message) for p in mine] == [
+        (2, "warning", "brouillon : champ « published » à compléter"),
+        (2, "warning", "brouillon : champ « status » à compléter"),
+        (2, "warning", "brouillon : champ « summary » à compléter"),
+        (2, "warning", "brouillon : champ « updated » à compléter"),
+    ]
+    action = sorted(p.message for p in problems if Path(p.path).stem == DRAFT_ACTION)
+    assert action == [f"brouillon : champ « {f} » à compléter" for f in ("published", "status", "summary", "updated")]
+    assert all(p.level == "warning" for p in problems)
+
+
+def test_check_accepts_drafts_and_strict_refuses_them(tmp_path: Path) -> None:
+    src = _with_drafts(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--data", str(src)])
+    assert result.exit_code == 0, result.output
+    assert f"{DRAFT}.yaml:2: warning: brouillon : champ « summary » à compléter" in result.output
+    assert runner.invoke(main, ["check", "--data", str(src), "--strict"]).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("colour: bleu", "clé inconnue « colour »"),
+        ("horizon: bientot", "valeur « bientot » invalide pour « horizon »"),
+        ("flagship: [oui]", "« flagship »"),
+        ("regions: [atlantide]", "région « atlantide » introuvable"),
+    ],
+)
+def test_other_problems_of_a_draft_stay_errors(tmp_path: Path, line: str, message: str) -> None:
+    src = _with_drafts(tmp_path)
+    path = src / "proposals" / f"{DRAFT}.yaml"
+    path.write_text(DRAFT_YAML + line + "\n", "utf-8")
+    _corpus, problems = check(src)
+    errors = [p for p in problems if p.level == "error"]
+    assert errors and all(Path(p.path).stem == DRAFT for p in errors)
+    assert any(message in p.message for p in errors), errors
+    assert errors[0].line == DRAFT_YAML.count("\n") + 1
+
+
+def test_build_stores_drafts_with_display_defaults(drafted: Built) -> None:
+    engine = make_engine(drafted.database_url)
+    with Session(engine) as session:
+        prop = session.get(Proposal, DRAFT)
+        action = session.get(Action, DRAFT_ACTION)
+    engine.dispose()
+    assert prop is not None and prop.draft and prop.summary == "" and prop.status == "proposee"
+    assert prop.title == f"Mesure {WORD} pour le foncier" and prop.sources[0]["page"] == 4
+    assert action is not None and action.draft and action.status == "annoncee"
+
+
+# Every public surface: lists and pages that could mention a draft, and the drafts' own URLs.
+LISTINGS = [
+    "/",
+    "/recherche",
+    f"/recherche?q={WORD}",
+    f"/recherche?q={DRAFT}",
+    "/recherche?type=proposition&document=livre-essai&axe=foncier-essai",
+    "/documents/livre-essai",
+    "/axes/foncier-essai",
+    "/filieres/automobile",
+    "/regions/normandie",
+    "/propositions/pass-foncier",
+    "/actions/implantation-normandie",
+    "/tableau-de-bord",
+    "/sitemap.xml",
+    "/flux.atom",
+    f"/recherche.atom?q={WORD}",
+    "/axes/foncier-essai/flux.atom",
+    "/documents/livre-essai/flux.atom",
+    "/regions/normandie/flux.atom",
+    "/api/v1/proposals",
+    "/api/v1/actions",
+    f"/api/v1/search?q={WORD}",
+    "/api/v1/proposals/pass-foncier",
+    "/api/v1/documents/livre-essai",
+    "/api/v1/axes/foncier-essai",
+    "/api/v1/regions/normandie",
+    "/api/v1/export/kb.json",
+    "/api/v1/export/proposals.csv",
+    "/api/v1/export/actions.csv",
+    "/propositions/pass-foncier/carte",
+    "/propositions/pass-foncier/carte.txt",
+]
+DRAFT_URLS = [
+    f"/propositions/{DRAFT}",
+    f"/actions/{DRAFT_ACTION}",
+    f"/propositions/{DRAFT}/carte",
+    f"/propositions/{DRAFT}/carte.txt",
+    f"/propositions/{DRAFT}/carte.md",
+    f"/propositions/{DRAFT}/apercu.png",
+    f"/actions/{DRAFT_ACTION}/carte",
+    f"/api/v1/proposals/{DRAFT}",
+    f"/api/v1/actions/{DRAFT_ACTION}",
+    f"/oembed?url=http://localhost/propositions/{DRAFT}",
+]
+MARKERS = [f"mesure {WORD}", f"action {WORD}", f"texte {WORD}", f"/propositions/{DRAFT}", f"/actions/{DRAFT_ACTION}"]
+# The surfaces this test must reach (others are checked when their route exists).
+REQUIRED = ["/propositions/", "/recherche", "/sitemap.xml", "/tableau-de-bord"]
+
+
+def _routed(app: Flask, url: str) -> bool:
+    try:
+        app.url_map.bind("localhost").match(url.split("?")[0])
+    except NotFound:
+        return False
+    except MethodNotAllowed:
+        return True
+    return True
+
+
+def test_public_surfaces_never_show_drafts(public: Flask) -> None:
+    client = public.test_client()
+    covered = []
+    for url in LISTINGS:
+        if not _routed(public, url):
+            continue
+        resp = client.get(url)
+        assert resp.status_code == 200, url
+        text = resp.get_data(as_text=True)
+        # A search page echoes its query: there only the drafts' titles, texts and URLs must not show.
+        words = [w for w in (WORD, DRAFT, DRAFT_ACTION) if w not in url] + MARKERS
+        assert not [w for w in words if w in text.lower()], url
+        covered.append(url)
+    for url in DRAFT_URLS:
+        if not _routed(public, url):
+            continue
+        resp = client.get(url)
+        assert resp.status_code == 404, url
+        text = resp.get_data(as_text=True).lower()
+        assert not [w for w in MARKERS[:3] if w in text], url  # the 404 page may echo the URL, never the draft
+        covered.append(url)
+    assert all(any(u.startswith(r) for u in covered) for r in REQUIRED), covered
+    assert len(covered) >= len(REQUIRED)
+
+
+def test_preview_mode_shows_and_marks_drafts(preview: Flask) -> None:
+    assert preview.config["SHOW_DRAFTS"] is True
+    client = preview.test_client()
+    page = client.get(f"/propositions/{DRAFT}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"Mesure {WORD} pour le foncier" in html and '<span class="badge draft">Brouillon</span>' in html
+    results = client.get(f"/recherche?q={WORD}").get_data(as_text=True)
+    assert f"/propositions/{DRAFT}" in results and f"/actions/{DRAFT_ACTION}" in results
+    assert '<span class="badge draft">Brouillon</span>' in results
+    dashboard = client.get("/tableau-de-bord").get_data(as_text=True)
+    assert "Mesure zorglub pour le foncier" in dashboard  # its status change is listed in preview
+    if _routed(preview, f"/api/v1/proposals/{DRAFT}"):
+        assert client.get(f"/api/v1/proposals/{DRAFT}").get_json()["draft"] is True
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(1, True), ("1", True), ("oui", True), (True, True), (0, False), ("0", False), ("", False)]
+)
+def test_show_drafts_setting_is_read_as_a_flag(value: object, expected: bool) -> None:
+    assert truthy(value) is expected
+
+
+@pytest.mark.parametrize(("env", "expected"), [("1", True), ("true", True), ("oui", True), ("0", False), ("false", False)])
+def test_kb_show_drafts_environment(drafted: Built, monkeypatch: pytest.MonkeyPatch, env: str, expected: bool) -> None:
+    monkeypatch.setenv("KB_SHOW_DRAFTS", env)
+    assert create_app(drafted.config()).config["SHOW_DRAFTS"] is expected
