@@ -30,6 +30,8 @@ SECTION_RE = re.compile(
 )
 _EMPHASIS_RE = re.compile(r"^[*_]+|[*_]+$")
 MAX_SLUG = 80
+MAX_SECTION = 120  # a longer line is text, not a section title
+MAX_TITLE = 200
 NEXT_STEP = "complétez les champs puis lancez kb check"
 
 
@@ -41,6 +43,7 @@ class Found:
     title: str
     page: int | None
     section: str | None
+    level: int | None = None
     rows: list[str] = field(default_factory=list)
     title_open: bool = False
 
@@ -81,40 +84,51 @@ def match_axis(section: str | None, axes: dict[str, str]) -> str | None:
 def split(source: Source, axes: dict[str, str], axis_level: int | None = None) -> list[Found]:
     """The proposals of a source, in order, each with the section (heading) it sits in."""
     named = any(NAMED_RE.match(_plain(ln.text)) for ln in source.lines if ln.text)
+    # Numbered lines (« 4. ») are proposals only in a text that neither names them « Proposition 4 » nor uses --axis-level.
+    numbers = not named and axis_level is None
     found: list[Found] = []
     section: str | None = None
     current: Found | None = None
     for line in source.lines:
-        text = line.text
+        text, level = line.text, line.level
         if not text:
-            if current is not None and current.rows and current.rows[-1]:
-                current.rows.append("")
             if current is not None:
                 current.title_open = False
+                if current.rows and current.rows[-1]:
+                    current.rows.append("")
             continue
-        heading = line.level is not None
-        if (heading or len(text) < 120) and _axis_title(text, axes):
-            section, current = _plain(text), None
+        plain = _plain(text)
+        if ((level is not None or len(text) < MAX_SECTION) and _axis_title(text, axes)) or (
+            level is not None and axis_level is not None and level <= axis_level
+        ):
+            section, current = plain, None
             continue
-        # Numbered lines (« 4. ») are proposals only in a text that does not name them « Proposition 4 ».
-        mark = _marker(text, numbers=not named)
-        if mark is None and heading and axis_level is not None and line.level == axis_level + 1:
-            mark = (len(found) + 1, _plain(text))
-        if mark is not None and not (heading and axis_level is not None and line.level is not None and line.level <= axis_level):
-            current = Found(mark[0], mark[1].rstrip(" :."), line.page, section, title_open=True)
+        mark = _marker(text, numbers)
+        if mark is None and level is not None and axis_level is not None and level == axis_level + 1:
+            mark = (len(found) + 1, plain)
+        if mark is not None:
+            current = Found(mark[0], mark[1].rstrip(" :."), line.page, section, level=level, title_open=True)
             found.append(current)
             continue
-        if heading and (axis_level is None or line.level is None or line.level <= axis_level):
-            section, current = _plain(text), None
+        if level is not None:
+            if current is not None and current.level is not None and level > current.level:
+                # A sub-heading inside a proposal stays in its body.
+                current.title_open = False
+                current.rows += [f"**{plain}**", ""]
+            elif axis_level is None:
+                section, current = plain, None
             continue
-        if not heading and (SECTION_RE.match(_plain(text)) or fold(_plain(text)) in axes) and len(text) < 120:
-            section, current = _plain(text), None
+        if SECTION_RE.match(plain) and len(text) < MAX_SECTION:
+            section, current = plain, None
             continue
         if current is None:
             continue
-        if current.title_open and not current.rows and (not current.title or (source.wrapped and _continues(current.title, text))):
-            # « Proposition 4 » alone, or a title wrapped onto the next line (« Créer un pass » / « foncier PMI »).
+        if not current.rows and (
+            (not current.title and len(text) <= MAX_TITLE) or (current.title_open and source.wrapped and _continues(current.title, text))
+        ):
+            # « Proposition 4 » alone with its title below, or a title wrapped onto the next line (« Créer un pass » / « foncier PMI »).
             current.title = f"{current.title} {text}".strip().rstrip(" :.")
+            current.title_open = True
             continue
         current.title_open = False
         current.rows.append(text)

@@ -250,7 +250,6 @@ def robots() -> Response:
 ERRORS = {
     400: ("Demande incorrecte", "La demande contient un paramètre que nous ne comprenons pas."),
     404: ("Page introuvable", "Cette page n'existe pas, ou plus. Cherchez ce que vous vouliez lire :"),
-    405: ("Méthode non permise", "Ce site se consulte seulement : cette adresse ne reçoit pas de formulaire."),
     500: ("Erreur du serveur", "Une erreur s'est produite de notre côté. Réessayez dans un instant."),
 }
 
@@ -263,7 +262,6 @@ def _error_page(code: int, message: str | None) -> tuple[str, int]:
 
 @bp.app_errorhandler(400)
 @bp.app_errorhandler(404)
-@bp.app_errorhandler(405)
 def _client_error(exc: HTTPException) -> tuple[str, int]:
     custom = exc.description if exc.description and exc.description != type(exc).description else None
     return _error_page(exc.code or 400, custom)

@@ -312,3 +312,28 @@ def test_text_normalisation_helpers() -> None:
     assert unwrap(["Une ligne assez longue pour servir de largeur habituelle au texte du", "para-", "graphe.", "- un point"]) == (
         "Une ligne assez longue pour servir de largeur habituelle au texte du paragraphe.\n\n- un point"
     )
+
+
+def test_markdown_title_below_the_number_and_sub_headings_in_the_body(content: Path, tmp_path: Path) -> None:
+    src = tmp_path / "livre.md"
+    src.write_text(
+        "# Souveraineté énergétique\n\n"
+        "## Proposition n° 7\n\nProduire une énergie locale\n\nPremier paragraphe.\n\n"
+        "### Pourquoi\n\nParce que.\n\n"
+        "## Proposition n° 8 : Stocker l'énergie\n\nTexte 8.\n",
+        "utf-8",
+    )
+    assert run("import", src, "--document", "livre-essai", "--data", content).exit_code == 0
+    found = drafts(content)
+    assert found["produire-une-energie-locale"]["body"] == "Premier paragraphe.\n\n**Pourquoi**\n\nParce que.\n"
+    assert found["produire-une-energie-locale"]["axis"] == "energie-essai"
+    assert found["stocker-l-energie"]["axis"] == "energie-essai"
+
+
+def test_axis_level_keeps_numbered_lists_in_the_body(content: Path, tmp_path: Path) -> None:
+    src = tmp_path / "niveaux.md"
+    src.write_text("# Accès au foncier\n\n## Créer un pass foncier PMI\n\n1. premier point\n2. second point\n", "utf-8")
+    assert run("import", src, "--document", "livre-essai", "--axis-level", "1", "--data", content).exit_code == 0
+    found = drafts(content)
+    assert list(found) == ["creer-un-pass-foncier-pmi"]
+    assert found["creer-un-pass-foncier-pmi"]["body"] == "1. premier point\n2. second point\n"

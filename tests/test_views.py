@@ -340,11 +340,6 @@ def test_long_query_is_not_a_server_error(client: FlaskClient) -> None:
     assert client.get("/recherche", query_string={"q": "industrie " * 1000}).status_code < 500
 
 
-def test_post_gets_a_french_405(client: FlaskClient) -> None:
-    response = client.post("/recherche", data={"q": "foncier"})
-    assert response.status_code == 405 and "Méthode non permise" in response.get_data(as_text=True)
-
-
 def test_500_page_is_french(built: Built) -> None:
     app = create_app(built.config(TESTING=False, PROPAGATE_EXCEPTIONS=False))
 
