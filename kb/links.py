@@ -240,7 +240,7 @@ def get_retired(record_id: str, *, session: Session) -> Retired | None:
         return None
 
 
-def tombstone_response(kind: str, record_id: str, *, session: Session, suffix: str = "") -> Any | None:
+def tombstone_response(kind: str, record_id: str, *, session: Session, suffix: str = "", query: str = "") -> Any | None:
     """For a retired id: 301 to the replacement (same sub-page when it has one), or the French 410 page; else None."""
     from flask import redirect, render_template
 
@@ -249,7 +249,8 @@ def tombstone_response(kind: str, record_id: str, *, session: Session, suffix: s
         return None
     if tomb.replacement and tomb.replacement_kind:
         target = record_path(tomb.replacement_kind, tomb.replacement)
-        return redirect(target + (suffix if suffix in suffixes(tomb.replacement_kind) else ""), 301)
+        target += suffix if suffix in suffixes(tomb.replacement_kind) else ""
+        return redirect(target + (f"?{query}" if query else ""), 301)
     meta = {"title": "Fiche retirée", "description": tomb.reason, "canonical": record_path(kind, record_id)}
     return render_template("gone.html", tomb=tomb, kind=kind, record_id=record_id, meta=meta), 410
 

@@ -46,7 +46,8 @@ def _lookup(kind: str, record_id: str) -> tuple[str, Any]:
     alias = queries.resolve_alias(record_id, session=st.session)
     if alias and alias[0] == kind:
         suffix = request.path[len(record_path(kind, record_id)) :]
-        return record_id, Response(status=301, headers={"Location": record_path(kind, alias[1]) + suffix})
+        qs = request.query_string.decode("utf-8", "replace")  # campaign tags survive the redirect
+        return record_id, Response(status=301, headers={"Location": record_path(kind, alias[1]) + suffix + (f"?{qs}" if qs else "")})
     abort(404)
 
 
@@ -164,7 +165,8 @@ def _tombstones() -> Any:
     if parsed is None:
         return None
     kind, record_id, suffix = parsed
-    return tombstone_response(kind, record_id, session=state().session, suffix=suffix)
+    query = request.query_string.decode("utf-8", "replace")
+    return tombstone_response(kind, record_id, session=state().session, suffix=suffix, query=query)
 
 
 def page_meta(meta: dict[str, Any] | None) -> dict[str, Any]:

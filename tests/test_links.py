@@ -156,8 +156,8 @@ def test_retired_record_page_answers_410_in_french(kit_client: FlaskClient) -> N
 def test_retired_with_replacement_redirects_permanently(kit_client: FlaskClient) -> None:
     resp = kit_client.get("/propositions/ancienne-proposition")
     assert resp.status_code == 301 and resp.headers["Location"].endswith("/propositions/pass-foncier")
-    card = kit_client.get("/propositions/ancienne-proposition/carte.md")
-    assert card.status_code == 301 and card.headers["Location"].endswith("/propositions/pass-foncier/carte.md")
+    card = kit_client.get("/propositions/ancienne-proposition/carte.md?utm_campaign=lettre")
+    assert card.status_code == 301 and card.headers["Location"].endswith("/propositions/pass-foncier/carte.md?utm_campaign=lettre")
 
 
 def test_unknown_id_still_404_and_alias_still_301(kit_client: FlaskClient) -> None:

@@ -124,8 +124,8 @@ def test_card_links_carry_campaign_tags_on_request(kit: FlaskClient) -> None:
 
 
 def test_card_of_a_former_id_redirects_and_unknown_is_404(kit: FlaskClient) -> None:
-    resp = kit.get("/propositions/ancien-pass-foncier/carte.txt")
-    assert resp.status_code == 301 and resp.headers["Location"].endswith("/propositions/pass-foncier/carte.txt")
+    resp = kit.get("/propositions/ancien-pass-foncier/carte.txt?utm_campaign=lettre")
+    assert resp.status_code == 301 and resp.headers["Location"].endswith("/propositions/pass-foncier/carte.txt?utm_campaign=lettre")
     assert kit.get("/propositions/inconnue/carte").status_code == 404
     assert kit.get("/actions/pass-foncier/carte").status_code == 404
 
