@@ -174,6 +174,18 @@ def serve(host: str, port: int) -> None:
     create_app().run(host=host, port=port)
 
 
+@main.command("demo-corpus")
+@click.option("--records", default=1000, show_default=True, type=click.IntRange(1, 1_000_000), help="Propositions + actions.")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Dossier à créer (contenu fictif).")
+@click.option("--seed", default=1, show_default=True, type=int)
+def demo_corpus(records: int, out: Path, seed: int) -> None:
+    """Écrit un contenu fictif et déterministe (bancs d'essai et tests ; jamais du vrai contenu)."""
+    from kb.demo import write_corpus
+
+    counts = write_corpus(out, records, seed)
+    click.echo(f"Contenu fictif écrit dans {out} : " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+
+
 from kb.export import export_cmd  # noqa: E402  (defined with its own module, registered here)
 
 main.add_command(export_cmd)

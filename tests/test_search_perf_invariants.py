@@ -1,0 +1,151 @@
+"""The search fast paths give the same answers as plain Whoosh: result cache, bitmap facets, cached leaf scores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kb import create_app, search
+from kb.build import build, current_build, index_path
+from kb.db import make_engine
+from kb.demo import write_corpus
+from kb.serving import state
+
+from .conftest import Built, build_corpus
+
+QUERIES = Path(__file__).resolve().parents[1] / "bench" / "queries.txt"
+
+
+def _queries() -> list[tuple[str, dict[str, list[str]]]]:
+    out = []
+    for line in QUERIES.read_text("utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        text, _, rest = line.partition("|")
+        filters: dict[str, list[str]] = {}
+        for pair in rest.split():
+            name, _, value = pair.partition("=")
+            filters.setdefault(name, []).append(value)
+        out.append((text.strip(), filters))
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    src = tmp_path_factory.mktemp("demo-src")
+    write_corpus(src, 300, seed=5)
+    return build_corpus(src, tmp_path_factory.mktemp("demo-built"))
+
+
+def _open(built: Built) -> search.SearchIndex:
+    build_id = current_build(built.index_dir)
+    assert build_id
+    return search.open_index(index_path(built.index_dir, build_id))
+
+
+@pytest.fixture(scope="module")
+def demo_idx(demo: Built) -> Iterator[search.SearchIndex]:
+    idx = _open(demo)
+    yield idx
+    idx.close()
+
+
+@pytest.fixture(scope="module")
+def test_idx(built: Built) -> Iterator[search.SearchIndex]:
+    idx = _open(built)
+    yield idx
+    idx.close()
+
+
+CASES = [(q, f) for q, f in _queries()[::4]] + [
+    ("", {}),
+    ("", {"sector": ["automobile", "energie"], "type": ["proposal"]}),
+    ("-foncier", {}),
+    ('"commande publique"', {}),
+    ("usine OU atelier", {"region": ["bretagne"]}),
+    ("indus*", {}),
+]
+
+
+def test_fast_path_equals_plain_whoosh_on_a_demo_corpus(demo_idx: search.SearchIndex) -> None:
+    checked = 0
+    for text, filters in CASES:
+        fast = search.search(demo_idx, text, filters=filters, cache=False)
+        ref = search.reference_search(demo_idx, text, filters)
+        assert fast.total == ref["total"], text
+        assert fast.facets == ref["facets"], text
+        if text and not fast.exact:
+            assert [h.id for h in fast.hits] == ref["ids"], text
+        checked += fast.total > 0
+    assert checked > len(CASES) // 2  # most cases match something: the comparison is not vacuous
+
+
+def test_fast_path_equals_plain_whoosh_on_the_test_corpus_with_drafts(test_idx: search.SearchIndex) -> None:
+    for text in ["", "foncier", "industrie", "énergie", "PME", "-foncier"]:
+        for drafts in (False, True):
+            fast = search.search(test_idx, text, show_drafts=drafts, cache=False)
+            ref = search.reference_search(test_idx, text, {}, show_drafts=drafts)
+            assert (fast.total, fast.facets) == (ref["total"], ref["facets"])
+            if text:
+                assert [h.id for h in fast.hits] == ref["ids"]
+
+
+def test_cached_results_equal_uncached_and_are_private_copies(demo_idx: search.SearchIndex) -> None:
+    demo_idx.cache.clear()
+    for text, filters in CASES[:20]:
+        for page, sort in ((1, "relevance"), (2, "relevance"), (1, "date")):
+            first = search.search(demo_idx, text, filters=filters, page=page, per_page=5, sort=sort)
+            again = search.search(demo_idx, text, filters=filters, page=page, per_page=5, sort=sort)
+            plain = search.search(demo_idx, text, filters=filters, page=page, per_page=5, sort=sort, cache=False)
+            assert first == again == plain
+    assert len(demo_idx.cache) == 60
+    # A caller changing its answer does not change the cached one.
+    res = search.search(demo_idx, "usine")
+    res.hits.clear()
+    res.facets["type"]["proposal"] = -1
+    assert search.search(demo_idx, "usine") == search.search(demo_idx, "usine", cache=False)
+    # Equivalent spellings of one query share an entry (normalised key).
+    before = len(demo_idx.cache)
+    search.search(demo_idx, "  usine ", filters={"type": []})
+    assert len(demo_idx.cache) == before
+
+
+def test_leaf_cache_eviction_keeps_answers_right(demo_idx: search.SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES[:15]]
+    monkeypatch.setattr(search, "LEAF_POSTINGS", 50)
+    demo_idx.leaves.clear()
+    demo_idx.leaf_postings = 0
+    got = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES[:15]]
+    assert got == expected
+    assert demo_idx.leaf_postings <= 50 or len(demo_idx.leaves) == 1
+
+
+def test_highlights_escape_text_and_mark_accented_words(demo_idx: search.SearchIndex) -> None:
+    hit = search.search(demo_idx, "electricite", cache=False).hits[0]
+    assert '<mark class="match term0">électricité</mark>' in hit.highlight.lower()
+    from kb.snippets import highlight, matcher
+
+    html = highlight("<b>usine</b> & atelier", matcher({"usin"}, set()))
+    assert html == '&lt;b&gt;<mark class="match term0">usine</mark>&lt;/b&gt; &amp; atelier'
+
+
+def test_a_new_build_id_gets_a_new_index_with_an_empty_cache(fresh: Built) -> None:
+    app = create_app(fresh.config())
+    with app.test_request_context("/"):
+        st = state()
+        old = st.index
+        assert old is not None
+        search.search(old, "foncier")
+        assert old.cache
+    path = fresh.data_dir / "proposals" / "sanctuaire-foncier.yaml"
+    path.write_text(path.read_text("utf-8").replace("Sanctuariser le foncier", "Protéger les zones"), "utf-8")
+    engine = make_engine(fresh.database_url)
+    assert build(fresh.data_dir, engine, fresh.index_dir).ok
+    engine.dispose()
+    with app.test_request_context("/"):
+        new = state().index
+        assert new is not None and new is not old and new.path != old.path
+        assert not new.cache and not old.cache  # the old build's cache went with its searcher
+        assert [h.id for h in search.search(new, "protéger zones").hits] == ["sanctuaire-foncier"]
