@@ -124,7 +124,12 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[Problem]]:
         return None, {}, tabs
     if not text.strip() or all(r.strip().startswith("#") or not r.strip() for r in text.splitlines()):
         return None, {}, [Problem(spath, 1, "error", "fichier vide")]
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        # PyYAML refuses control characters (NUL…) before parsing anything: point at the line holding one.
+        line = text[: exc.position].count("\n") + 1
+        return None, {}, [Problem(spath, line, "error", f"caractère de contrôle interdit (U+{exc.character:04X}) : supprimez-le")]
     try:
         node = loader.get_single_node()
         if node is None:
