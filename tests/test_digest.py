@@ -27,7 +27,7 @@ def digest(built: Built, *args: str) -> tuple[str, str]:
 def test_digest_html_is_email_safe_grouped_by_axis_with_permanent_links(built: Built) -> None:
     out, err = digest(built, "--since", "2025-11-01", "--format", "html")
     assert email_safe_problems(out) == []
-    assert "Nouveautés depuis le 1 novembre 2025" in out
+    assert "Nouveautés depuis le 1er novembre 2025" in out
     # sanctuaire-foncier (updated in June) is older than the date; the action sits under its proposal's axis.
     assert "Sanctuariser" not in out
     foncier, energie = out.index("Accès au foncier"), out.index("Souveraineté énergétique")
@@ -62,7 +62,7 @@ def test_digest_campaign_tags_and_nothing_new(built: Built) -> None:
     out, _ = digest(built, "--since", "2025-11-01", "--format", "txt", "--campaign", "lettre-decembre")
     assert f"{BASE}/propositions/pass-foncier?utm_source=newsletter&utm_medium=email&utm_campaign=lettre-decembre" in out
     out, err = digest(built, "--since", "2030-01-01")
-    assert out == "" and "Aucune proposition ni action mise à jour depuis le 1 janvier 2030" in err
+    assert out == "" and "Aucune proposition ni action mise à jour depuis le 1er janvier 2030" in err
 
 
 def test_digest_unknown_axis_is_an_error(built: Built) -> None:
