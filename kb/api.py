@@ -122,7 +122,7 @@ def _list(kind: str) -> Response:
         if getattr(q, "document", None):
             rows = [r for r in rows if r.document in q.document]  # type: ignore[attr-defined]
         total, ids = len(rows), [r.id for r in rows[q.offset : q.offset + q.limit]]
-    data = [shapes.DETAIL[kind](ctx, i) for i in ids]
+    data = shapes.many(ctx, kind, ids)
     return _json(envelope.model_validate({"data": data, "count": total, "next": _next(total, q.limit, q.offset)}))
 
 
@@ -288,7 +288,7 @@ def api_page() -> str:
     meta = {
         "title": "API et données ouvertes",
         "description": "Toutes les propositions et actions de la base en JSON, avec les filtres du site.",
-        "canonical": _base() + "/api",
+        "canonical": "/api",
     }
     return render_template("api.html", meta=meta, doc=openapi_document(), base=openapi.BASE_PATH)
 
@@ -298,7 +298,7 @@ def data_page() -> str:
     meta = {
         "title": "Données ouvertes",
         "description": "Les propositions et actions en CSV et en JSON : fichiers et colonnes.",
-        "canonical": _base() + "/donnees",
+        "canonical": "/donnees",
     }
     return render_template("donnees.html", meta=meta, csv_files=export.CSV_FILES, base=openapi.BASE_PATH)
 

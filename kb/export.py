@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -108,7 +107,7 @@ def csv_text(ctx: shapes.Ctx, name: str) -> str:
 
 def json_text(ctx: shapes.Ctx) -> str:
     """kb.json: every record of every kind, in the detail endpoints' shapes."""
-    return json.dumps(shapes.export_all(ctx).model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+    return shapes.export_all(ctx).model_dump_json() + "\n"
 
 
 def write_files(ctx: shapes.Ctx, out: Path, formats: list[str]) -> list[Path]:

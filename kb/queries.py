@@ -141,6 +141,50 @@ def action_view(record_id: str, *, session: Session, drafts: bool = False) -> Ac
     )
 
 
+def _index(kind: str, ids: set[str], *, session: Session, drafts: bool = False) -> dict[str, Any]:
+    return {r.id: r for r in by_ids(kind, sorted(ids), session=session, drafts=drafts)}
+
+
+def proposal_views(ids: list[str], *, session: Session, drafts: bool = False) -> list[ProposalView]:
+    """proposal_view for many ids in a fixed number of queries (API lists and exports), in the ids' order."""
+    props = by_ids("proposal", ids, session=session, drafts=drafts)
+    pids = [p.id for p in props]
+    back: dict[str, dict[str, list[str]]] = {"carries": {}, "related": {}}
+    for lk in session.exec(select(Link).where(col(Link.rel).in_(("carries", "related")), col(Link.dst).in_(pids)).order_by(col(Link.src))):
+        back[lk.rel].setdefault(lk.dst, []).append(lk.src)
+    related = {p.id: list(dict.fromkeys(p.related + back["related"].get(p.id, []))) for p in props}
+    docs = _index("document", {p.document for p in props}, session=session)
+    axes = _index("axis", {p.axis for p in props}, session=session)
+    actions = _index("action", {a for srcs in back["carries"].values() for a in srcs}, session=session, drafts=drafts)
+    others = _index("proposal", {r for rs in related.values() for r in rs}, session=session, drafts=drafts)
+    sectors = _index("sector", {s for p in props for s in p.sectors}, session=session)
+    regions = _index("region", {r for p in props for r in p.regions}, session=session)
+    return [
+        ProposalView(
+            p,
+            docs.get(p.document),
+            axes.get(p.axis),
+            [actions[a] for a in sorted(back["carries"].get(p.id, [])) if a in actions],
+            [others[r] for r in related[p.id] if r in others],
+            [sectors[s] for s in p.sectors if s in sectors],
+            [regions[r] for r in p.regions if r in regions],
+        )
+        for p in props
+    ]
+
+
+def action_views(ids: list[str], *, session: Session, drafts: bool = False) -> list[ActionView]:
+    """action_view for many ids in a fixed number of queries, in the ids' order."""
+    actions = by_ids("action", ids, session=session, drafts=drafts)
+    props = _index("proposal", {p for a in actions for p in a.proposals}, session=session, drafts=drafts)
+    regions = _index("region", {a.region for a in actions}, session=session)
+    sectors = _index("sector", {s for a in actions for s in a.sectors}, session=session)
+    return [
+        ActionView(a, [props[p] for p in a.proposals if p in props], regions.get(a.region), [sectors[s] for s in a.sectors if s in sectors])
+        for a in actions
+    ]
+
+
 @dataclass
 class DocumentView:
     """A document, its axes in order with their proposal counts, and its coverage."""

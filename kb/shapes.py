@@ -91,17 +91,28 @@ def proposal_from_view(ctx: Ctx, v: queries.ProposalView) -> m.ProposalOut:
     )
 
 
+def proposals(ctx: Ctx, ids: list[str]) -> list[m.ProposalOut]:
+    """Proposals by id (in that order; unknown or hidden ones dropped), links resolved both ways."""
+    return [proposal_from_view(ctx, v) for v in queries.proposal_views(ids, session=ctx.session, drafts=ctx.drafts)]
+
+
 def proposal(ctx: Ctx, record_id: str) -> m.ProposalOut | None:
     """A proposal by id, links resolved both ways."""
-    v = queries.proposal_view(record_id, session=ctx.session, drafts=ctx.drafts)
-    return proposal_from_view(ctx, v) if v else None
+    return next(iter(proposals(ctx, [record_id])), None)
+
+
+def actions(ctx: Ctx, ids: list[str]) -> list[m.ActionOut]:
+    """Actions by id (in that order) with the proposals they carry."""
+    return [action_from_view(ctx, v) for v in queries.action_views(ids, session=ctx.session, drafts=ctx.drafts)]
 
 
 def action(ctx: Ctx, record_id: str) -> m.ActionOut | None:
     """An action by id with the proposals it carries."""
-    v = queries.action_view(record_id, session=ctx.session, drafts=ctx.drafts)
-    if v is None:
-        return None
+    return next(iter(actions(ctx, [record_id])), None)
+
+
+def action_from_view(ctx: Ctx, v: queries.ActionView) -> m.ActionOut:
+    """The API shape of an action view."""
     a = v.action
     return m.ActionOut(
         id=a.id,
@@ -203,10 +214,18 @@ DETAIL: dict[str, Callable[[Ctx, str], BaseModel | None]] = {
 }
 
 
+def many(ctx: Ctx, kind: str, ids: list[str]) -> list[Any]:
+    """Records of a kind in their API shape, in the ids' order (proposals and actions in a few queries)."""
+    if kind == "proposal":
+        return proposals(ctx, ids)
+    if kind == "action":
+        return actions(ctx, ids)
+    return [shape for i in ids if (shape := DETAIL[kind](ctx, i)) is not None]
+
+
 def all_records(ctx: Ctx, kind: str) -> list[Any]:
     """Every visible record of a kind in its API shape, in the base's stable order."""
-    rows = queries.all_of(kind, session=ctx.session, drafts=ctx.drafts)
-    return [shape for row in rows if (shape := DETAIL[kind](ctx, row.id)) is not None]
+    return many(ctx, kind, [row.id for row in queries.all_of(kind, session=ctx.session, drafts=ctx.drafts)])
 
 
 def export_all(ctx: Ctx) -> m.KbExport:

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate as validate_spec
 from sqlmodel import Session
 
-from kb import create_app, shapes
+from kb import create_app, queries, shapes
 from kb.build import build
 from kb.db import make_engine
 
@@ -340,10 +340,16 @@ def test_site_url_makes_the_links(built: Built) -> None:
     assert client.get(f"{BASE}/proposals/pass-foncier").get_json()["url"] == "https://kb.exemple.test/propositions/pass-foncier"
 
 
+def test_every_page_links_to_the_api_and_the_open_data(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/api"' in html and 'href="/donnees"' in html
+
+
 def test_api_page_documents_every_endpoint_in_french(client: FlaskClient, doc: dict[str, Any]) -> None:
     resp = client.get("/api")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and '<html lang="fr">' in html and "Promesse de stabilité" in html
+    assert '<link rel="canonical" href="http://localhost/api">' in html
     assert "curl &#39;http://127.0.0.1:5000/api/v1/" in html or "curl 'http://127.0.0.1:5000/api/v1/" in html
     for path, item in doc["paths"].items():
         assert f"GET {BASE}{path}" in html
@@ -359,3 +365,20 @@ def test_records_without_site_url_carry_paths(built: Built) -> None:
         record = shapes.proposal(shapes.Ctx(session, ""), "pass-foncier")
     engine.dispose()
     assert record is not None and record.url == "/propositions/pass-foncier"
+
+
+@pytest.mark.parametrize("drafts", [False, True])
+def test_bulk_views_equal_the_single_views(built: Built, drafts: bool) -> None:
+    # Lists and exports use proposal_views/action_views (a few queries for any number of records).
+    engine = make_engine(built.database_url)
+    with Session(engine) as session:
+        pids = [p.id for p in queries.all_of("proposal", session=session, drafts=drafts)]
+        assert queries.proposal_views(pids, session=session, drafts=drafts) == [
+            queries.proposal_view(i, session=session, drafts=drafts) for i in pids
+        ]
+        aids = [a.id for a in queries.all_of("action", session=session, drafts=drafts)]
+        assert queries.action_views(aids, session=session, drafts=drafts) == [
+            queries.action_view(i, session=session, drafts=drafts) for i in aids
+        ]
+        assert queries.proposal_views(["nexiste-pas"], session=session) == []
+    engine.dispose()

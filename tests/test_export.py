@@ -130,6 +130,7 @@ def test_donnees_page_describes_every_file_and_column(client: FlaskClient) -> No
     resp = client.get("/donnees")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "Données ouvertes" in html
+    assert '<link rel="canonical" href="http://localhost/donnees">' in html
     for name in ("proposals.csv", "actions.csv", "kb.json"):
         assert f"{BASE}/export/{name}" in html
     for columns in (PROPOSAL_COLUMNS, ACTION_COLUMNS):
