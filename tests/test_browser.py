@@ -139,6 +139,33 @@ def test_proposal_to_action_to_proposal(page: Page, server: str) -> None:
     assert "pass foncier PMI" in page.inner_text("h1")
 
 
+def test_suggestions_as_you_type(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    page.click("#q")
+    page.keyboard.type("fonc")
+    link = page.locator('#suggestions a[href="/propositions/pass-foncier-pmi"]')
+    link.wait_for(timeout=5000)
+    assert "suggestion" in page.inner_text("#suggestions")
+    with page.expect_navigation():
+        link.click()
+    assert page.url == server + PROPOSAL
+
+
+def test_the_site_works_without_javascript(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/")
+    page.fill("#q", "foncier")
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+    assert "pass-foncier-pmi" in _results(page)
+    _follow(page, 'section[data-param="type"] a[data-value="action"]')
+    assert _results(page) and all(i.startswith("normandie-") for i in _results(page))
+    _follow(page, "li.result h3 a")
+    assert page.locator("h1").count() == 1 and "/actions/" in page.url
+    context.close()
+
+
 def _focus_outline(page: Page) -> tuple[str, float]:
     style = page.evaluate(
         "() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
