@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html as htmllib
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -19,7 +21,7 @@ from kb.db import make_engine
 
 from . import apicheck
 from .apicheck import BASE
-from .conftest import Built
+from .conftest import ROOT, Built, build_corpus
 
 
 @pytest.fixture(scope="module")
@@ -382,3 +384,18 @@ def test_bulk_views_equal_the_single_views(built: Built, drafts: bool) -> None:
         ]
         assert queries.proposal_views(["nexiste-pas"], session=session) == []
     engine.dispose()
+
+
+def test_examples_of_the_api_page_work_on_the_shipped_content(tmp_path_factory: pytest.TempPathFactory) -> None:
+    shipped = build_corpus(ROOT / "proposals", tmp_path_factory.mktemp("shipped-api"))
+    client = create_app(shipped.config()).test_client()
+    page = htmllib.unescape(client.get("/api").get_data(as_text=True))
+    urls = re.findall(r"curl [^\n]*?'http://127\.0\.0\.1:5000(/api/v1/[^']+)'", page)
+    assert len(urls) >= 5
+    doc = apicheck.document()
+    for url in urls:
+        resp = apicheck.get(client, doc, url)
+        assert resp.status_code == 200, url
+        body = resp.get_json(silent=True)
+        if isinstance(body, dict) and "data" in body:
+            assert body["data"], f"{url} gives an empty list on the shipped content"
