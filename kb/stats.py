@@ -55,6 +55,7 @@ class StatusChange:
     status: str
     note: str | None
     href: str
+    draft: bool = False
 
     @property
     def label(self) -> str:
@@ -117,7 +118,7 @@ def figures(*, session: Session, drafts: bool = False, recent: int = RECENT) -> 
         for s in action.sectors:
             sectors[s] = sectors.get(s, 0) + 1
     changes = [
-        StatusChange(str(h.get("date")), p.id, p.title, str(h.get("status")), h.get("note"), record_path("proposal", p.id))
+        StatusChange(str(h.get("date")), p.id, p.title, str(h.get("status")), h.get("note"), record_path("proposal", p.id), p.draft)
         for p in props
         for h in p.status_history
     ]
@@ -148,7 +149,8 @@ def render_text(figs: Figures) -> str:
     lines += ["Actions régionales par région :", *_rows(figs.actions_by_region), ""]
     lines += ["Actions régionales par filière :", *_rows(figs.actions_by_sector), ""]
     lines.append("Derniers changements de statut :")
-    lines += [f"    {c.date}  {c.label} : {c.title} ({c.proposal_id})" for c in figs.recent] or ["    (aucun)"]
+    marks = {True: " [brouillon]", False: ""}
+    lines += [f"    {c.date}  {c.label} : {c.title} ({c.proposal_id}){marks[c.draft]}" for c in figs.recent] or ["    (aucun)"]
     return "\n".join(lines)
 
 

@@ -232,7 +232,8 @@ def test_preview_mode_shows_and_marks_drafts(preview: Flask) -> None:
     assert f"/propositions/{DRAFT}" in results and f"/actions/{DRAFT_ACTION}" in results
     assert '<span class="badge draft">Brouillon</span>' in results
     dashboard = client.get("/tableau-de-bord").get_data(as_text=True)
-    assert "Mesure zorglub pour le foncier" in dashboard  # its status change is listed in preview
+    # Its status change is listed in preview, marked as a draft.
+    assert f'Mesure {WORD} pour le foncier</a> <span class="badge draft">Brouillon</span>' in dashboard
     if _routed(preview, f"/api/v1/proposals/{DRAFT}"):
         assert client.get(f"/api/v1/proposals/{DRAFT}").get_json()["draft"] is True
 
@@ -248,3 +249,12 @@ def test_show_drafts_setting_is_read_as_a_flag(value: object, expected: bool) ->
 def test_kb_show_drafts_environment(drafted: Built, monkeypatch: pytest.MonkeyPatch, env: str, expected: bool) -> None:
     monkeypatch.setenv("KB_SHOW_DRAFTS", env)
     assert create_app(drafted.config()).config["SHOW_DRAFTS"] is expected
+
+
+def test_kb_stats_counts_drafts_only_when_asked(drafted: Built) -> None:
+    runner = CliRunner()
+    plain = runner.invoke(main, ["stats", "--database", drafted.database_url])
+    with_drafts = runner.invoke(main, ["stats", "--database", drafted.database_url, "--drafts"])
+    assert plain.exit_code == 0 and with_drafts.exit_code == 0
+    assert WORD not in plain.output
+    assert f"Mesure {WORD} pour le foncier ({DRAFT}) [brouillon]" in with_drafts.output
