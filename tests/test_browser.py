@@ -50,15 +50,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc = subprocess.Popen([str(kb), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 30  # a loaded two-core machine can be slow to import everything
+        while True:
             try:
-                with urllib.request.urlopen(base + "/robots.txt", timeout=1) as response:
+                with urllib.request.urlopen(base + "/robots.txt", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the server did not start: {Path(log.name).read_text()}")
                 time.sleep(0.1)
-        else:
-            pytest.fail(f"the server did not start: {Path(log.name).read_text()}")
         yield base
     finally:
         proc.terminate()
