@@ -20,7 +20,7 @@ MAX_SEARCH_OFFSET = 10_000
 
 def _iso_date(value: str) -> dt.date:
     """Only YYYY-MM-DD (pydantic alone would also take timestamps)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise ValueError("format")
     return dt.date.fromisoformat(value)
 
