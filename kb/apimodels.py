@@ -16,6 +16,7 @@ from kb.models import ID_PATTERN, ActionStatus, DocumentKind, Horizon, ProposalS
 
 MAX_LIMIT = 100
 MAX_SEARCH_OFFSET = 10_000
+MAX_OFFSET = 1_000_000  # far past any list; keeps the number inside what every database accepts
 
 
 def _iso_date(value: str) -> dt.date:
@@ -43,7 +44,7 @@ class Page(Query):
     """Pagination of a list."""
 
     limit: int = Field(20, ge=1, le=MAX_LIMIT, description="Nombre d'éléments par page (1 à 100).")
-    offset: int = Field(0, ge=0, description="Nombre d'éléments à sauter.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Nombre d'éléments à sauter (un million au plus).")
 
 
 class RecordFilters(Page):

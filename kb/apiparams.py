@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from werkzeug.datastructures import MultiDict
 
-from kb.apimodels import MAX_LIMIT, MAX_SEARCH_OFFSET
+from kb.apimodels import MAX_LIMIT
 
 # Filters whose values must be ids of records of the base.
 ID_FILTERS: dict[str, tuple[str, str]] = {
@@ -49,7 +49,7 @@ def _message(model: type[BaseModel], name: str, err: dict[str, Any]) -> str:
     if name == "limit":
         return f"« limit » doit être un nombre entier de 1 à {MAX_LIMIT} (reçu : « {value} »)."
     if name == "offset":
-        top = f" et au plus {MAX_SEARCH_OFFSET}" if kind == "less_than_equal" else ""
+        top = f" et au plus {err['ctx']['le']}" if kind == "less_than_equal" else ""
         return f"« offset » doit être un nombre entier positif ou nul{top} (reçu : « {value} »)."
     if name == "updated_since":
         return f"« updated_since » doit être une date réelle au format AAAA-MM-JJ (reçu : « {value} »)."

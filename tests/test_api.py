@@ -217,6 +217,8 @@ def test_server_error_under_api_is_json(app: Flask, monkeypatch: pytest.MonkeyPa
         ("/proposals?limit=0", "limit"),
         ("/regions?limit=101", "limit"),
         ("/proposals?offset=-1", "offset"),
+        ("/proposals?offset=99999999999999999999999", "offset"),
+        ("/regions?offset=1000001", "offset"),
         ("/documents?offset=x", "offset"),
         ("/proposals?updated_since=2025-13-01", "updated_since"),
         ("/proposals?updated_since=1700000000", "updated_since"),
