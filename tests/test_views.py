@@ -133,7 +133,7 @@ def test_action_page(client: FlaskClient) -> None:
     carried = re.search(r'id="portees-titre".*?</section>', page, re.S).group(0)
     assert '/propositions/pass-foncier">Créer un pass foncier pour les PMI' in carried
     assert '/regions/normandie">Normandie' in page and "Partenaire d&#39;essai" in page and "En cours" in page
-    assert '<a href="https://exemple.test/article" rel="noopener nofollow">' in page
+    assert '<a class="url" href="https://exemple.test/article" rel="noopener nofollow">' in page
     assert '/filieres/chimie">Chimie des matériaux' in page and '<div class="share">' in page
 
 
@@ -146,7 +146,7 @@ def test_document_page_axes_in_order_and_coverage(client: FlaskClient) -> None:
     assert 'data-param="document"' not in page  # the page's own filter is not offered as a facet
     assert 'data-param="axe"' in page
     report = html(client, "/documents/rapport-essai")
-    assert "annoncées" not in report and '<a href="https://exemple.test/rapport"' in report
+    assert "annoncées" not in report and '<a class="url" href="https://exemple.test/rapport"' in report
 
 
 def test_highlights_are_trusted_only_when_they_hold_nothing_but_marks() -> None:
