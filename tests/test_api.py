@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import html5lib
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -401,3 +402,11 @@ def test_examples_of_the_api_page_work_on_the_shipped_content(tmp_path_factory: 
         body = resp.get_json(silent=True)
         if isinstance(body, dict) and "data" in body:
             assert body["data"], f"{url} gives an empty list on the shipped content"
+
+
+@pytest.mark.parametrize("url", ["/api", "/donnees"])
+def test_documentation_pages_are_valid_html5_with_unique_ids(client: FlaskClient, url: str) -> None:
+    page = client.get(url).get_data(as_text=True)
+    html5lib.HTMLParser(strict=True).parse(page)  # raises on any HTML5 parse error
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
