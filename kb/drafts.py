@@ -15,7 +15,7 @@ from typing import Any, get_args
 from pydantic import ConfigDict, create_model
 from pydantic.fields import FieldInfo
 
-from kb.models import ProposalStatus, Strict
+from kb.models import ActionFile, ProposalFile, ProposalStatus, Strict
 from kb.problems import Problem
 
 DRAFTABLE = ("proposal", "action")
@@ -75,3 +75,8 @@ def truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in TRUE_WORDS
     return bool(value)
+
+
+# Module-level names, so draft records pickle (the incremental build caches loaded records).
+DraftProposalFile = relaxed(ProposalFile)
+DraftActionFile = relaxed(ActionFile)

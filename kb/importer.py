@@ -28,6 +28,14 @@ SECTION_RE = re.compile(
     r"^(?:(?:axe|partie|chapitre|titre|pilier|levier|thème|theme)\s*(?:n\s*[°º]|no\.?)?\s*(?:\d{1,2}|[ivxlc]+)\b|[IVX]{1,5}[.)])\s*[:.)–—-]?\s*",
     re.IGNORECASE,
 )
+# Parts of a document that are no proposal's text: they end the proposal before them.
+OTHER_PART_RE = re.compile(
+    r"^(?:sommaire|table des matières|introduction|préambule|avant-propos|synthèse|conclusions?|annexes?|glossaire|remerciements)"
+    r"\b[^.]{0,40}$",
+    re.IGNORECASE,
+)
+# A table of contents entry ends with dot leaders and a page number: « Proposition 4 : … ........ 12 ».
+_LEADER_RE = re.compile(r"\s*(?:\.{2,}|…+)\s*\d{1,3}$")
 _EMPHASIS_RE = re.compile(r"^[*_]+|[*_]+$")
 MAX_SLUG = 80
 MAX_SECTION = 120  # a longer line is text, not a section title
@@ -107,7 +115,7 @@ def split(source: Source, axes: dict[str, str], axis_level: int | None = None) -
         if mark is None and level is not None and axis_level is not None and level == axis_level + 1:
             mark = (len(found) + 1, plain)
         if mark is not None:
-            current = Found(mark[0], mark[1].rstrip(" :."), line.page, section, level=level, title_open=True)
+            current = Found(mark[0], _LEADER_RE.sub("", mark[1]).rstrip(" :."), line.page, section, level=level, title_open=True)
             found.append(current)
             continue
         if level is not None:
@@ -118,7 +126,7 @@ def split(source: Source, axes: dict[str, str], axis_level: int | None = None) -
             elif axis_level is None:
                 section, current = plain, None
             continue
-        if SECTION_RE.match(plain) and len(text) < MAX_SECTION:
+        if (SECTION_RE.match(plain) or (OTHER_PART_RE.match(plain) and plain[:1].isupper())) and len(text) < MAX_SECTION:
             section, current = plain, None
             continue
         if current is None:
@@ -132,7 +140,13 @@ def split(source: Source, axes: dict[str, str], axis_level: int | None = None) -
             continue
         current.title_open = False
         current.rows.append(text)
-    return found
+    return _without_contents(found)
+
+
+def _without_contents(found: list[Found]) -> list[Found]:
+    """Drop table-of-contents entries: a numbered proposal without text whose number comes again later with text."""
+    with_text = {f.number for f in found if f.number is not None and any(r for r in f.rows)}
+    return [f for f in found if any(r for r in f.rows) or f.number not in with_text]
 
 
 def _continues(title: str, text: str) -> bool:

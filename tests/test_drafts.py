@@ -258,3 +258,12 @@ def test_kb_stats_counts_drafts_only_when_asked(drafted: Built) -> None:
     assert plain.exit_code == 0 and with_drafts.exit_code == 0
     assert WORD not in plain.output
     assert f"Mesure {WORD} pour le foncier ({DRAFT}) [brouillon]" in with_drafts.output
+
+
+def test_draft_records_pickle(tmp_path: Path) -> None:
+    # The incremental build caches loaded records with pickle: a draft's relaxed model must round-trip.
+    import pickle
+
+    corpus, _problems = check(_with_drafts(tmp_path))
+    record = next(r for r in corpus.of("proposal") if r.id == DRAFT)
+    assert pickle.loads(pickle.dumps(record.model)) == record.model

@@ -337,3 +337,30 @@ def test_axis_level_keeps_numbered_lists_in_the_body(content: Path, tmp_path: Pa
     found = drafts(content)
     assert list(found) == ["creer-un-pass-foncier-pmi"]
     assert found["creer-un-pass-foncier-pmi"]["body"] == "1. premier point\n2. second point\n"
+
+
+def test_pdf_table_of_contents_and_conclusion_are_no_proposals(content: Path, tmp_path: Path) -> None:
+    pages = [
+        [
+            ("h", "Sommaire"),
+            ("b", "Proposition n° 1 : Créer un pass foncier PMI ........ 2"),
+            ("b", "Proposition n° 2 : Produire une énergie locale ........ 2"),
+        ],
+        [
+            ("h", "Axe 1 : Accès au foncier"),
+            ("h", "Proposition n° 1 : Créer un pass foncier PMI"),
+            ("b", "Des parcelles pour les PMI."),
+            ("h", "Axe 2 : Souveraineté énergétique"),
+            ("h", "Proposition n° 2 : Produire une énergie locale"),
+            ("b", "Des contrats de long terme."),
+        ],
+        [("h", "Conclusion"), ("b", "La CPME remettra ce livre blanc au ministre.")],
+    ]
+    src = _pdf(tmp_path / "sommaire.pdf", pages)
+    result = run("import", src, "--document", "livre-essai", "--data", content)
+    assert result.exit_code == 0, result.output
+    found = drafts(content)
+    assert set(found) == {"creer-un-pass-foncier-pmi", "produire-une-energie-locale"}
+    assert all(d["sources"][0]["page"] == 2 for d in found.values())
+    assert found["produire-une-energie-locale"]["body"].strip() == "Des contrats de long terme."
+    assert "Sans axe" not in result.output
