@@ -364,3 +364,17 @@ def test_pdf_table_of_contents_and_conclusion_are_no_proposals(content: Path, tm
     assert all(d["sources"][0]["page"] == 2 for d in found.values())
     assert found["produire-une-energie-locale"]["body"].strip() == "Des contrats de long terme."
     assert "Sans axe" not in result.output
+
+
+def test_slugs_are_short_ascii_and_unique(content: Path, tmp_path: Path) -> None:
+    from kb.importer import slugify
+
+    long_title = "Mettre en œuvre une politique ambitieuse de réindustrialisation des territoires par les PME et les ETI françaises"
+    slug = slugify(long_title, "x")
+    assert len(slug) <= 80 and slug.startswith("mettre-en-oeuvre-une-politique") and not slug.endswith("-")
+    assert slugify("« Fabriqué en France » !", "x") == "fabrique-en-france" and slugify("…", "proposition-3") == "proposition-3"
+    src = tmp_path / "double.md"
+    src.write_text("# Accès au foncier\n\nProposition 1 : Agir\n\nUn.\n\nProposition 2 : Agir\n\nDeux.\n", "utf-8")
+    assert run("import", src, "--document", "livre-essai", "--data", content).exit_code == 0
+    found = drafts(content)
+    assert {k: v["body"] for k, v in found.items()} == {"agir": "Un.\n", "agir-2": "Deux.\n"}
