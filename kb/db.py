@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session, SQLModel, create_engine, delete, select
@@ -44,10 +45,31 @@ def create_tables(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in TABLES])  # type: ignore[attr-defined]
 
 
+# Key of the PostgreSQL advisory lock that serialises builds writing the same database from several servers.
+BUILD_LOCK_KEY = 0x6B62_6275_696C64
+
+
+@contextlib.contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session for a build's writes; on PostgreSQL, builds from several servers take turns.
+
+    The file lock of kb.build only serialises builds on one machine. On a shared PostgreSQL, a second
+    build waits for the first one's commit (advisory lock), then works in READ COMMITTED so that it
+    sees and replaces those rows instead of failing with a serialization error.
+    """
+    if engine.dialect.name != "postgresql":
+        with Session(engine) as session:
+            yield session
+        return
+    with Session(engine.execution_options(isolation_level="READ COMMITTED")) as session:
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BUILD_LOCK_KEY})
+        yield session
+
+
 def replace_all(engine: Engine, rows: Iterable[SQLModel]) -> None:
     """Replace every row of every table in one transaction: readers see the old rows or the new, never a mix."""
     create_tables(engine)
-    with Session(engine) as session:
+    with write_session(engine) as session:
         for table in reversed(TABLES):
             session.exec(delete(table))  # type: ignore[call-overload]
         session.add_all(list(rows))

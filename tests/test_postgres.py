@@ -9,6 +9,8 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from sqlmodel import Session, SQLModel, select
 
 from kb import create_app, queries
 from kb.build import build, build_lock, current_build
-from kb.db import build_info, make_engine
+from kb.db import BUILD_LOCK_KEY, build_info, make_engine, replace_all
 from kb.models import Proposal
 
 from .conftest import VALID, Built
@@ -214,3 +216,39 @@ def test_kb_build_and_the_site_run_on_postgresql(postgres: Cluster, tmp_path: Pa
     with build_lock(built.index_dir):
         refused = subprocess.run([str(KB), "build", "--no-wait"], capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
     assert refused.returncode == 2 and "une autre construction est en cours" in refused.stderr
+
+
+def test_builds_from_two_servers_take_turns_on_a_shared_database(postgres: Cluster, tmp_path: Path) -> None:
+    import psycopg
+
+    url = postgres.create_database("kb_two_nodes")
+    built = _build(tmp_path, url)
+    engine = make_engine(url)
+    with Session(engine) as s:
+        rows = [Proposal.model_validate(p.model_dump()) for p in s.exec(select(Proposal))]
+    outcome: list[BaseException | None] = []
+
+    def second_build() -> None:
+        try:
+            replace_all(engine, rows)
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - the outcome is what the test checks
+            outcome.append(exc)
+
+    # Another server's build is writing: it holds the build lock and has deleted rows, not committed yet.
+    with psycopg.connect(postgres.dsn("kb_two_nodes")) as other:
+        other.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (BUILD_LOCK_KEY,))
+        other.execute("DELETE FROM proposal")
+        thread = threading.Thread(target=second_build)
+        thread.start()
+        time.sleep(1.0)
+        assert thread.is_alive(), "the second build must wait for the first one"
+        other.commit()
+    thread.join(timeout=60)
+    # It then replaced the rows the first one committed, instead of failing with a serialization error.
+    assert outcome == [None]
+    with Session(engine) as s:
+        assert {p.id for p in s.exec(select(Proposal))} == {"pass-foncier", "energie-locale", "sanctuaire-foncier"}
+    engine.dispose()
+    assert built.index_dir.is_dir()
