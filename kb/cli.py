@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kb import build as pipeline
 from kb.config import DEFAULTS, resolve_database_url
 from kb.problems import errors, summary
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 DATA = click.option(
     "--data",
@@ -66,12 +70,20 @@ def check(data_dir: Path, strict: bool) -> None:
 @INDEX
 @DATABASE
 @click.option("--no-wait", is_flag=True, help="Échouer au lieu d'attendre si une autre construction est en cours.")
-def build(data_dir: Path, index_dir: Path, database_url: str, no_wait: bool) -> None:
+@click.option(
+    "--index-only",
+    is_flag=True,
+    help="Plusieurs serveurs, une base : construire seulement l'index de ce serveur pour la construction que la base sert déjà.",
+)
+def build(data_dir: Path, index_dir: Path, database_url: str, no_wait: bool, index_only: bool) -> None:
     """Vérifie puis construit la base et l'index ; en cas d'erreur, rien ne change."""
     from kb.db import make_engine
 
     engine = make_engine(resolve_database_url(database_url))
     try:
+        if index_only:
+            _index_only(data_dir, engine, index_dir, wait=not no_wait)
+            return
         report = pipeline.build(data_dir, engine, index_dir, wait=not no_wait)
     except pipeline.BuildLocked as exc:
         click.echo(f"kb build : {exc} ; réessayez plus tard.", err=True)
@@ -84,6 +96,18 @@ def build(data_dir: Path, index_dir: Path, database_url: str, no_wait: bool) -> 
         sys.exit(1)
     counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())
     click.echo(f"Construction {report.build_id} terminée : {counts}.")
+
+
+def _index_only(data_dir: Path, engine: Engine, index_dir: Path, wait: bool) -> None:
+    from kb.nodes import build_local_index
+
+    report = build_local_index(data_dir, engine, index_dir, wait=wait)
+    if report.problems:
+        _print_problems(report.problems, report.files)
+    if not report.ok:
+        click.echo(f"kb build --index-only : {report.message} ; l'index de ce serveur est inchangé.", err=True)
+        sys.exit(1)
+    click.echo(f"kb build --index-only : {report.message}.")
 
 
 @main.command("search")

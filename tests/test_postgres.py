@@ -252,3 +252,49 @@ def test_builds_from_two_servers_take_turns_on_a_shared_database(postgres: Clust
         assert {p.id for p in s.exec(select(Proposal))} == {"pass-foncier", "energie-locale", "sanctuaire-foncier"}
     engine.dispose()
     assert built.index_dir.is_dir()
+
+
+def test_several_servers_share_one_database_each_with_its_own_index(postgres: Cluster, tmp_path: Path) -> None:
+    url = postgres.create_database("kb_cluster")
+    servers = {}
+    for name in ("a", "b"):
+        data = tmp_path / name / "content"
+        shutil.copytree(VALID, data)
+        servers[name] = Built(data, url, tmp_path / name / "index")
+
+    def kb(server: Built, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "KB_DATABASE_URL": url, "KB_INDEX_DIR": str(server.index_dir), "KB_DATA_DIR": str(server.data_dir)}
+        return subprocess.run([str(KB), "build", *args], capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
+
+    def health(server: Built) -> tuple[int, Any]:
+        with app_client(server) as client:
+            resp = client.get("/sante")
+            return resp.status_code, resp.json
+
+    a, b = servers["a"], servers["b"]
+    assert kb(a).returncode == 0
+    # B shares the database but has no index for its build: out of the load balancer's rotation.
+    assert health(b)[0] == 503
+    done = kb(b, "--index-only")
+    assert done.returncode == 0, done.stderr
+    status, body = health(b)
+    assert status == 200 and body["build_id"] == current_build(a.index_dir) == current_build(b.index_dir)
+    with app_client(a) as ca, app_client(b) as cb:
+        assert ca.get("/recherche?q=foncier").get_data() == cb.get("/recherche?q=foncier").get_data()
+    assert "déjà" in kb(b, "--index-only").stdout
+
+    # A publishes a change; B, still on the old content, refuses to build a mismatched index.
+    path = a.data_dir / "proposals" / "pass-foncier.yaml"
+    path.write_text(path.read_text("utf-8").replace("Créer un pass foncier", "Instaurer un pass foncier"), "utf-8")
+    assert kb(a).returncode == 0
+    assert health(b)[0] == 503
+    refused = kb(b, "--index-only")
+    assert refused.returncode == 1
+    assert "diffère de la construction" in refused.stderr and "pass-foncier" in refused.stderr
+    # Same content commit on B: it catches up.
+    shutil.copy(path, b.data_dir / "proposals" / "pass-foncier.yaml")
+    assert kb(b, "--index-only").returncode == 0
+    status, body = health(b)
+    assert status == 200 and body["build_id"] == current_build(a.index_dir)
+    with app_client(b) as cb:
+        assert "Instaurer" in cb.get("/recherche?q=instaurer").get_data(as_text=True)

@@ -218,3 +218,11 @@ def test_gunicorn_config_is_production_ready() -> None:
     config = json.loads(out)
     assert config == {"bind": "127.0.0.1:8000", "workers": 3, "preload_app": False, "timeout": 30, "accesslog": "-"}
     assert shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+
+
+def test_index_only_needs_a_build_in_the_database(tmp_path: Path) -> None:
+    empty = Built(VALID, f"sqlite:///{tmp_path / 'vide.sqlite'}", tmp_path / "index")
+    done = kb_build(empty, "--index-only")
+    assert done.returncode == 1
+    assert "aucune construction" in done.stderr
+    assert not (tmp_path / "index" / "CURRENT").exists()
