@@ -62,6 +62,8 @@ def _plain(text: str) -> str:
 
 def _marker(text: str, numbers: bool) -> tuple[int, str] | None:
     text = _plain(text)
+    if text[:1].islower():  # « … la proposition 4 de … » wrapped onto a new line is text, not a heading
+        return None
     m = NAMED_RE.match(text) or (NUMBERED_RE.match(text) if numbers else None)
     return (int(m.group(1)), m.group(2).strip()) if m else None
 
@@ -91,7 +93,7 @@ def match_axis(section: str | None, axes: dict[str, str]) -> str | None:
 
 def split(source: Source, axes: dict[str, str], axis_level: int | None = None) -> list[Found]:
     """The proposals of a source, in order, each with the section (heading) it sits in."""
-    named = any(NAMED_RE.match(_plain(ln.text)) for ln in source.lines if ln.text)
+    named = any(_marker(ln.text, numbers=False) for ln in source.lines if ln.text)
     # Numbered lines (« 4. ») are proposals only in a text that neither names them « Proposition 4 » nor uses --axis-level.
     numbers = not named and axis_level is None
     found: list[Found] = []

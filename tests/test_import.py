@@ -237,7 +237,8 @@ PDF_PAGES = [
         ("b", "Le ﬁnancement des terrains industriels doit suivre : les collectivités accompagnent l'implan-"),
         ("b", "tation des usines et la mise en œuvre des projets."),
         ("h", "Proposition N° 2 : Sanctuariser le foncier industriel"),
-        ("b", "Le foncier industriel reste industriel : une ﬂexibilité encadrée"),
+        ("b", "Le foncier industriel reste industriel : une ﬂexibilité encadrée, comme le demandait la"),
+        ("b", "proposition 12 du rapport, qui"),
     ],
     [
         ("b", "permet toutefois les reconversions."),
@@ -286,7 +287,10 @@ def test_pdf_pages_page_breaks_and_headers(pdf_import: tuple[Path, Result]) -> N
     assert found["creer-un-pass-foncier-pmi"]["sources"] == [{"document": "livre-essai", "page": 1}]
     spanning = found["sanctuariser-le-foncier-industriel"]
     assert spanning["sources"] == [{"document": "livre-essai", "page": 1}]
-    expected = "Le foncier industriel reste industriel : une flexibilité encadrée permet toutefois les reconversions."
+    expected = (
+        "Le foncier industriel reste industriel : une flexibilité encadrée, comme le demandait la proposition 12 du rapport, "
+        "qui permet toutefois les reconversions."
+    )
     assert spanning["body"].strip() == expected  # the body goes on across the page break
     assert found["produire-une-energie-locale"]["sources"][0]["page"] == 2
     assert found["numeriser-les-pmi"]["sources"][0]["page"] == 3
