@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,6 +220,59 @@ def test_public_surfaces_never_show_drafts(public: Flask) -> None:
         covered.append(url)
     assert all(any(u.startswith(r) for u in covered) for r in REQUIRED), covered
     assert len(covered) >= len(REQUIRED)
+
+
+# For routes found in the app: which record ids to put in them, by the path's prefix (public id, draft id or None).
+ROUTE_IDS = {
+    "propositions": ("pass-foncier", DRAFT),
+    "proposals": ("pass-foncier", DRAFT),
+    "actions": ("implantation-normandie", DRAFT_ACTION),
+    "documents": ("livre-essai", None),
+    "axes": ("foncier-essai", None),
+    "filieres": ("automobile", None),
+    "sectors": ("automobile", None),
+    "regions": ("normandie", None),
+}
+_ARG_RE = re.compile(r"<(?:[^<>]*:)?(\w+)>")
+
+
+def _route_urls(app: Flask) -> list[tuple[str, bool]]:
+    """Every GET route of the app made concrete: (url, is the URL of a draft)."""
+    out: list[tuple[str, bool]] = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+            continue
+        choices = {name: sorted(getattr(conv, "items", ())) for name, conv in rule._converters.items() if getattr(conv, "items", None)}
+        combos: list[dict[str, str]] = [{}]
+        for name, values in choices.items():
+            combos = [{**c, name: v} for c in combos for v in values]
+        for combo in combos:
+            url = _ARG_RE.sub(lambda m, c=combo: c.get(m.group(1), "{" + m.group(1) + "}"), rule.rule)
+            if "{record_id}" not in url:
+                out.append((url, False))
+                continue
+            prefix = url.split("{record_id}")[0].rstrip("/").rsplit("/", 1)[-1]
+            public_id, draft_id = ROUTE_IDS[prefix]
+            out.append((url.replace("{record_id}", public_id), False))
+            if draft_id:
+                out.append((url.replace("{record_id}", draft_id), True))
+    return out
+
+
+def test_every_route_hides_drafts(public: Flask) -> None:
+    # Surfaces added later are covered too: every GET route, with public and draft ids put in.
+    client = public.test_client()
+    urls = _route_urls(public)
+    assert len(urls) >= 20
+    for url, is_draft in urls:
+        resp = client.get(url)
+        data = resp.get_data().lower()
+        if is_draft:
+            assert resp.status_code in (404, 410), url
+            assert not [w for w in MARKERS[:3] if w.encode() in data], url
+        else:
+            assert resp.status_code < 500, url
+            assert not [w for w in (WORD, *MARKERS) if w.encode() in data], url
 
 
 def test_preview_mode_shows_and_marks_drafts(preview: Flask) -> None:
