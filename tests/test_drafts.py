@@ -252,7 +252,7 @@ def _route_urls(app: Flask) -> list[tuple[str, bool]]:
                 out.append((url, False))
                 continue
             prefix = url.split("{record_id}")[0].rstrip("/").rsplit("/", 1)[-1]
-            public_id, draft_id = ROUTE_IDS[prefix]
+            public_id, draft_id = ROUTE_IDS.get(prefix, ("pass-foncier", DRAFT))  # a new kind of route: try the draft too
             out.append((url.replace("{record_id}", public_id), False))
             if draft_id:
                 out.append((url.replace("{record_id}", draft_id), True))
