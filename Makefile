@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test lint system-deps clean
+.PHONY: run build test lint system-deps clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ lint: $(VENV)/.test-installed
 
 test: $(VENV)/.test-installed system-deps lint
 	$(BIN)/python -m pytest
+
+# Benchmarks (not part of make test): bench/run --large adds 50,000 records. See bench/README.md.
+bench: $(VENV)/.test-installed
+	$(BIN)/pip install --quiet -e ".[bench]"
+	@bash .ci/system-deps wrk
+	bench/run
 
 clean:
 	rm -rf search_index tests/artifacts .pytest_cache

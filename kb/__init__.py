@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: configuration, database, blueprints (nothing is opened at import)."""
-    from kb import api, caching, config, feeds, health, newsletter, security, serving, views
+    from kb import api, caching, config, feeds, health, newsletter, pagecache, security, serving, views
 
     app = Flask(__name__)
     app.config.from_mapping(config.DEFAULTS)
@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     serving.init_app(app)
     security.init_app(app)
     caching.init_app(app)
+    pagecache.init_app(app)  # last: keeps pages as the views made them (kb.pagecache)
     app.register_blueprint(views.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(api.bp)

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from kb import db, search
+from kb import db, incremental, search
 from kb.checks import check_links
 from kb.links import check_permanence, retired_rows
-from kb.loader import Corpus, load_all
+from kb.loader import Corpus, load_all, load_each
 from kb.markup import plain_text
 from kb.models import Action, Alias, Axis, BuildInfo, Document, Link, Proposal, Region, Sector
 from kb.problems import Problem, errors
@@ -46,9 +46,9 @@ class BuildReport:
         return self.build_id is not None
 
 
-def check(data_dir: Path) -> tuple[Corpus, list[Problem]]:
+def check(data_dir: Path, load_many: Any = load_each) -> tuple[Corpus, list[Problem]]:
     """Load a content folder and run every rule; return the corpus and all problems, sorted."""
-    corpus = load_all(Path(data_dir))
+    corpus = load_all(Path(data_dir), load_many)
     problems = corpus.problems + (check_links(corpus) if not errors(corpus.problems) or corpus.records else [])
     problems += check_permanence(corpus)  # tombstones and published URLs (kb.links)
     return corpus, sorted(set(problems))
@@ -163,7 +163,9 @@ def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True
     The index folder exists before the database names it, so a reader that takes the build id from the
     database always finds the matching index; on any error nothing served changes.
     """
-    corpus, problems = check(Path(data_dir))
+    # Unchanged files come validated from the last build's cache; the rest is validated on every core.
+    cache = incremental.FileCache.open(Path(index_root))
+    corpus, problems = check(Path(data_dir), cache.load_many)
     report = BuildReport(problems, corpus.files)
     if errors(problems):
         return report
@@ -173,7 +175,11 @@ def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True
         tmp = index_root / "builds" / f".tmp-{build_id}"
         final = index_path(index_root, build_id)
         try:
-            search.build_index(index_docs(corpus), corpus.synonyms, tmp)
+            work = incremental.plan(cache, Path(data_dir), current_build(index_root), engine)
+            if work is None:
+                search.build_index(index_docs(corpus), corpus.synonyms, tmp)
+            else:
+                incremental.write_index(work, corpus, index_path(index_root, work.previous), tmp, index_docs)
             os.replace(tmp, final)
             counts = {kind: len(corpus.of(kind)) for kind in ("document", "axis", "proposal", "action", "sector", "region")}
             info = {
@@ -181,13 +187,17 @@ def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "counts": json.dumps(counts),
             }
-            rows = rows_for(corpus) + [BuildInfo(key=k, value=v) for k, v in info.items()]
-            db.replace_all(engine, rows)
+            info_rows: list[SQLModel] = [BuildInfo(key=k, value=v) for k, v in info.items()]
+            if work is None:
+                db.replace_all(engine, rows_for(corpus) + info_rows)
+            else:
+                incremental.write_rows(work, corpus, engine, info_rows, rows_for)
         except BaseException:
             search.remove_index(tmp)
             search.remove_index(final)
             raise
         _write_atomic(index_root / "CURRENT", build_id)
         _prune(index_root, {build_id})
+        cache.save(build_id, Path(data_dir))
     report.build_id, report.counts = build_id, counts
     return report

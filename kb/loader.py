@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,34 @@ def _node_lines(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list
             _node_lines(item, (*loc, i), lines, problems, path)
 
 
+_CBase: Any = getattr(yaml, "CSafeLoader", None)
+if _CBase is not None:
+
+    class _CLoader(_CBase):  # type: ignore[misc,valid-type]
+        """libyaml's parser with the same resolvers: about 10× faster; problems are still reported by the Python parser."""
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def _read_fast(text: str, spath: str) -> tuple[Any, dict[Loc, int], list[Problem]] | None:
+    """Parse with libyaml; None on any trouble, so the Python parser gives the exact message and line."""
+    if _CBase is None:
+        return None
+    loader = _CLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        problems: list[Problem] = []
+        lines: dict[Loc, int] = {}
+        _node_lines(node, (), lines, problems, spath)
+        return loader.construct_document(node), lines, problems
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[Problem]]:
     """Parse one YAML file; return its data, key lines and problems (never raises on content)."""
     spath = str(path)
@@ -124,6 +153,9 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int], list[Problem]]:
         return None, {}, tabs
     if not text.strip() or all(r.strip().startswith("#") or not r.strip() for r in text.splitlines()):
         return None, {}, [Problem(spath, 1, "error", "fichier vide")]
+    fast = _read_fast(text, spath)
+    if fast is not None:
+        return fast
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
@@ -327,23 +359,32 @@ def record_files(data_dir: Path, kind: str) -> list[Path]:
     return sorted((data_dir / FOLDERS[kind]).glob("*.yaml"))
 
 
-def load_all(data_dir: Path) -> Corpus:
+Loaded = tuple[Record | None, list[Problem]]
+
+
+def load_each(files: list[tuple[str, Path]]) -> list[Loaded]:
+    """Load record files one after the other (kb.incremental adds a cache and a process pool)."""
+    return [load_record(kind, path) for kind, path in files]
+
+
+def load_all(data_dir: Path, load_many: Callable[[list[tuple[str, Path]]], list[Loaded]] = load_each) -> Corpus:
     """Load every record of a content folder, collecting all problems."""
     corpus = Corpus(Path(data_dir))
     if not Path(data_dir).is_dir():
         corpus.problems.append(Problem(str(data_dir), 1, "error", "dossier de contenu introuvable"))
         return corpus
+    files: list[tuple[str, Path]] = []
     for kind in FILE_MODELS:
         folder = Path(data_dir) / FOLDERS[kind]
         for stray in sorted(folder.glob("*")) if folder.is_dir() else []:
             if stray.is_file() and stray.suffix != ".yaml" and not stray.name.startswith("."):
                 corpus.problems.append(Problem(str(stray), 1, "warning", "fichier ignoré : seuls les fichiers .yaml sont lus"))
-        for path in record_files(Path(data_dir), kind):
-            corpus.files += 1
-            record, problems = load_record(kind, path)
-            corpus.problems += problems
-            if record is not None:
-                corpus.records.setdefault(kind, []).append(record)
+        files += [(kind, path) for path in record_files(Path(data_dir), kind)]
+    for (kind, _path), (record, problems) in zip(files, load_many(files), strict=True):
+        corpus.files += 1
+        corpus.problems += problems
+        if record is not None:
+            corpus.records.setdefault(kind, []).append(record)
     for kind, name in (("sector", "sectors.yaml"), ("region", "regions.yaml")):
         corpus.files += 1
         records, problems = load_list(kind, Path(data_dir) / name)

@@ -584,17 +584,25 @@ def _hit(fields: dict[str, Any], score: float, match: Any) -> Hit:
 
 
 def more_like(idx: SearchIndex, record_id: str, text: str, limit: int = 5, show_drafts: bool = False) -> list[str]:
-    """Ids of the records whose wording is closest to ``text`` (the record itself excluded)."""
+    """Ids of the records whose wording is closest to ``text`` (the record itself and, outside preview, drafts excluded).
+
+    Whoosh's « more like this » query (key terms of the text, weighted), ranked by the cached leaf scores; cached per build.
+    """
+    key = ("more_like", record_id, text, limit, show_drafts)
+    if key in idx.cache:
+        return list(idx.cache[key])  # type: ignore[arg-type]
     searcher = idx.searcher
     docnum = next(iter(searcher.document_numbers(id=record_id)), None)
     if docnum is None:
         return []
-    mask = None if show_drafts else wq.Term("draft", True)
-    hits = searcher.more_like(docnum, "content", text=text, top=limit, numterms=12, filter=None)
-    out = []
-    for h in hits:
-        fields = h.fields()
-        if mask is not None and searcher.stored_fields(h.docnum).get("draft"):
-            continue
-        out.append(fields["id"])
-    return out
+    terms = searcher.key_terms_from_text("content", text, numterms=12, normalize=True)
+    scoring: list[Leaf] = []
+    matched = _match(idx, wq.Or([wq.Term("content", word, boost=weight) for word, weight in terms]), scoring)
+    matched &= ~(1 << docnum)
+    if not show_drafts:
+        matched &= ~idx.columns.drafts
+    out = [searcher.stored_fields(d)["id"] for d, _ in _ranked(matched, scoring, limit)]
+    idx.cache[key] = out  # type: ignore[assignment]
+    if len(idx.cache) > CACHE_SIZE:
+        idx.cache.popitem(last=False)
+    return list(out)

@@ -1,0 +1,125 @@
+"""Servers on 127.0.0.1 and a bounded load generator (wrk): throughput, p99 latency, worker peak memory."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+HOST = "127.0.0.1"
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback address."""
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def status(url: str, timeout: float = 10.0) -> int:
+    """HTTP status of a GET (0 when nothing answers)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+@contextmanager
+def server(cmd: list[str], port: int, env: dict[str, str] | None = None, cwd: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server, wait until it answers, and stop it (by its pid) afterwards."""
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while status(f"http://{HOST}:{port}/", timeout=2) == 0:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {' '.join(cmd)}")
+            time.sleep(0.2)
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def gunicorn(app: str, port: int, workers: int = 2) -> list[str]:
+    """The production command of the README: sync workers, one per core."""
+    return [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"{HOST}:{port}", "--log-level", "warning", app]
+
+
+def worker_peak_rss_mb(master: int) -> float:
+    """Largest peak RSS (VmHWM) among the server's worker processes, in MB."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        children = []
+    peaks = []
+    for pid in children or [str(master)]:
+        try:
+            m = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+        except OSError:
+            continue
+        if m:
+            peaks.append(int(m.group(1)) / 1024)
+    return max(peaks, default=0.0)
+
+
+def have_wrk() -> bool:
+    """wrk from Debian's packages; installed when missing and we are root."""
+    if shutil.which("wrk"):
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return bool(shutil.which("wrk"))
+
+
+def _seconds(value: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    if not m:
+        return float("nan")
+    return float(m.group(1)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[m.group(2)]
+
+
+def load(url: str, duration: int, connections: int, script: Path | None = None) -> dict[str, float]:
+    """Run wrk for ``duration`` seconds; requests per second, p99 latency (ms), and non-2xx/3xx answers."""
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=duration + 60).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p99 = re.search(r"99%\s+(\S+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*?timeout (\d+)", out)
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "p99_ms": _seconds(p99.group(1)) * 1000 if p99 else float("nan"),
+        "non_2xx": float(bad.group(1)) if bad else 0.0,
+        "timeouts": float(errors.group(1)) if errors else 0.0,
+    }
+
+
+def rotating_script(path: Path, paths: list[str]) -> Path:
+    """A wrk Lua script that requests each path in turn (distinct queries)."""
+    items = ",\n".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    path.write_text(
+        f"local paths = {{\n{items}\n}}\nlocal i = 0\n"
+        "request = function()\n  i = i + 1\n  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n",
+        "utf-8",
+    )
+    return path

@@ -1,0 +1,264 @@
+"""Incremental builds: validated records cached by file hash, parallel validation, and re-writing only what changed.
+
+A build reads every file (to hash it) but validates only new or changed ones; when the previous build is the one
+being served and only record files changed, the index is copied and updated for those records, and the database
+rows of those records are replaced in one transaction. Anything else (taxonomy or synonyms changed, no usable
+previous build, many changes) falls back to the full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import secrets
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, col, delete
+
+from kb import db
+from kb.loader import Corpus, Loaded, Record, load_record
+from kb.models import Action, Alias, Axis, BuildInfo, Document, Link, Proposal, Retired
+
+CACHE_FILE = "records.cache"
+VERSION = 2
+# Below this many files to validate, a process pool costs more than it saves.
+POOL_FROM = 400
+# Above this share of changed files, a full build is as fast and leaves a fresh, merged index.
+MAX_CHANGED_SHARE = 0.05
+AUX_FILES = ("sectors.yaml", "regions.yaml", "synonyms.yaml")
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _load_one(item: tuple[str, Path]) -> Loaded:
+    return load_record(*item)
+
+
+def load_parallel(files: list[tuple[str, Path]]) -> list[Loaded]:
+    """Validate record files, on every core when there are many."""
+    procs = min(2, os.cpu_count() or 1)
+    if len(files) < POOL_FROM or procs < 2:
+        return [_load_one(item) for item in files]
+    try:
+        with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_load_one, files, chunksize=64))
+    except (pickle.PicklingError, AttributeError, TypeError, BrokenProcessPool):
+        # A record that cannot travel between processes (drafts use models made at run time): validate here.
+        return [_load_one(item) for item in files]
+
+
+@dataclass
+class Entry:
+    """One record file as last validated: its content hash, kind, and (record, problems)."""
+
+    digest: str
+    kind: str
+    loaded: Loaded
+
+
+@dataclass
+class FileCache:
+    """Validated records of the last successful build, keyed by path and content hash."""
+
+    path: Path | None
+    build_id: str | None = None
+    old: dict[str, Entry] = field(default_factory=dict)
+    aux: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
+    misses: set[str] = field(default_factory=set)
+    base: dict[str, Entry] = field(default_factory=dict)
+    token: str = ""
+
+    @classmethod
+    def open(cls, index_root: Path | None) -> FileCache:
+        """The cache kept beside the builds (empty when missing, stale or unreadable: it is only an accelerator)."""
+        cache = cls(Path(index_root) / CACHE_FILE if index_root else None)
+        if cache.path is None:
+            return cache
+        base, delta = _read(cache.path), _read(cache.path.with_suffix(".delta"))
+        if base is None or not {"entries", "token", "build_id", "aux"} <= base.keys():
+            return cache
+        if delta is not None and not {"token", "build_id", "aux", "changed", "removed"} <= delta.keys():
+            delta = None
+        cache.base, cache.token = base["entries"], base["token"]
+        cache.build_id, cache.aux, cache.old = base["build_id"], base["aux"], dict(base["entries"])
+        if delta is not None and delta["token"] == base["token"]:
+            # Small builds write only what changed since the base file, so saving stays cheap.
+            cache.build_id, cache.aux = delta["build_id"], delta["aux"]
+            cache.old.update(delta["changed"])
+            for gone in delta["removed"]:
+                cache.old.pop(gone, None)
+        return cache
+
+    def load_many(self, files: list[tuple[str, Path]]) -> list[Loaded]:
+        """Like loader.load_each, but unchanged files come from the cache and the rest is validated in parallel."""
+        results: list[Loaded | None] = [None] * len(files)
+        todo: list[int] = []
+        digests: dict[int, str] = {}
+        for i, (kind, path) in enumerate(files):
+            try:
+                digests[i] = _digest(path.read_bytes())
+            except OSError:
+                todo.append(i)
+                continue
+            entry = self.old.get(str(path))
+            if entry is not None and entry.digest == digests[i] and entry.kind == kind:
+                results[i] = entry.loaded
+                self.entries[str(path)] = entry
+            else:
+                todo.append(i)
+        for i, loaded in zip(todo, load_parallel([files[i] for i in todo]), strict=True):
+            kind, path = files[i]
+            results[i] = loaded
+            self.entries[str(path)] = Entry(digests.get(i, ""), kind, loaded)
+            self.misses.add(str(path))
+        return results  # type: ignore[return-value]
+
+    def save(self, build_id: str, data_dir: Path) -> None:
+        """Remember this build's records (written atomically, after the build is served)."""
+        if self.path is None:
+            return
+        aux = aux_digests(data_dir)
+        changed = {p: e for p, e in self.entries.items() if self.base.get(p) is not e}
+        removed = [p for p in self.base if p not in self.entries]
+        delta_path = self.path.with_suffix(".delta")
+        if self.token and len(changed) + len(removed) <= max(20, MAX_CHANGED_SHARE * len(self.entries)):
+            delta = {"version": VERSION, "token": self.token, "build_id": build_id, "aux": aux, "changed": changed, "removed": removed}
+            if _write(delta_path, delta):
+                return
+        token = secrets.token_hex(8)
+        base = {"version": VERSION, "token": token, "build_id": build_id, "aux": aux, "entries": self.entries}
+        if not _write(self.path, base):
+            # Some record cannot be stored (drafts use models made at run time): keep the entries that can, and
+            # no build id, so the next build validates the rest again and writes everything (exact, only slower).
+            _write(self.path, {**base, "build_id": None, "entries": {p: e for p, e in self.entries.items() if _picklable(e)}})
+        delta_path.unlink(missing_ok=True)
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    try:
+        with open(path, "rb") as fh:
+            data = pickle.load(fh)
+    except (OSError, TypeError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, ImportError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == VERSION else None
+
+
+def _write(path: Path, data: dict[str, Any]) -> bool:
+    """Pickle atomically; False when something in it cannot be pickled."""
+    try:
+        blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    tmp.write_bytes(blob)
+    os.replace(tmp, path)
+    return True
+
+
+def _picklable(entry: Entry) -> bool:
+    try:
+        pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
+
+
+def aux_digests(data_dir: Path) -> dict[str, str]:
+    """Hashes of the files every record depends on (taxonomy, synonyms): a change forces a full build."""
+    out = {}
+    for name in AUX_FILES:
+        try:
+            out[name] = _digest((Path(data_dir) / name).read_bytes())
+        except OSError:
+            out[name] = ""
+    return out
+
+
+@dataclass
+class Plan:
+    """What changed since the served build: previous and new versions of the changed records."""
+
+    previous: str
+    old: list[Record]
+    new: list[Record]
+
+    @property
+    def ids(self) -> set[str]:
+        """Ids whose rows are replaced."""
+        return {r.id for r in self.old} | {r.id for r in self.new}
+
+
+def plan(cache: FileCache, data_dir: Path, served: str | None, engine: Engine) -> Plan | None:
+    """The incremental plan, or None when a full build is needed."""
+    if not served or cache.build_id != served or not cache.old or cache.aux != aux_digests(data_dir):
+        return None
+    with Session(engine) as session:
+        if db.build_info(session).get("build_id") != served:
+            return None
+    gone = set(cache.old) - set(cache.entries)
+    touched = cache.misses | gone
+    if len(touched) > max(20, MAX_CHANGED_SHARE * len(cache.entries)):
+        return None
+    old = [e.loaded[0] for p in touched if (e := cache.old.get(p)) is not None and e.loaded[0] is not None]
+    new = [e.loaded[0] for p in cache.misses if (e := cache.entries.get(p)) is not None and e.loaded[0] is not None]
+    return Plan(served, old, new)
+
+
+def sub_corpus(corpus: Corpus, records: Iterable[Record]) -> Corpus:
+    """A corpus holding only some records (same folder, synonyms; no sectors or regions)."""
+    sub = Corpus(corpus.data_dir, synonyms=corpus.synonyms)
+    for rec in records:
+        sub.records.setdefault(rec.kind, []).append(rec)
+    return sub
+
+
+def replace_rows(engine: Engine, ids: set[str], rows: list[SQLModel], replace_whole: list[type[SQLModel]]) -> None:
+    """One transaction: drop the rows of the changed records (and whole small tables), add their new rows."""
+    db.create_tables(engine)
+    with Session(engine) as session:
+        for table in (Document, Axis, Proposal, Action):
+            session.exec(delete(table).where(col(table.id).in_(ids)))  # type: ignore[call-overload,attr-defined]
+        session.exec(delete(Alias).where(col(Alias.target).in_(ids)))  # type: ignore[call-overload]
+        session.exec(delete(Link).where(col(Link.src).in_(ids)))  # type: ignore[call-overload]
+        for table in replace_whole:
+            session.exec(delete(table))  # type: ignore[call-overload]
+        session.add_all(rows)
+        session.commit()
+
+
+WHOLE_TABLES: list[type[SQLModel]] = [Retired, BuildInfo]
+
+
+def index_changes(old_docs: list[dict[str, Any]], new_docs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Documents to (re)index and ids to drop from the index."""
+    new_ids = {d["id"] for d in new_docs}
+    return new_docs, sorted({d["id"] for d in old_docs} - new_ids)
+
+
+
+def write_index(work: Plan, corpus: Corpus, previous_index: Path, tmp: Path, index_docs: Any) -> None:
+    """The new index in ``tmp``: a copy of the previous one with only the changed records re-indexed."""
+    from kb import search
+
+    old_docs = index_docs(sub_corpus(corpus, work.old))
+    changed, dropped = index_changes(old_docs, index_docs(sub_corpus(corpus, work.new)))
+    search.update_index(previous_index, tmp, changed, dropped, old_docs)
+
+
+def write_rows(work: Plan, corpus: Corpus, engine: Engine, extra_rows: list[SQLModel], rows_for: Any) -> None:
+    """Replace the changed records' rows, the tombstones and the build facts, in one transaction."""
+    from kb.links import retired_rows
+
+    rows = [r for r in rows_for(sub_corpus(corpus, work.new)) if not isinstance(r, Retired)]
+    replace_rows(engine, work.ids, rows + retired_rows(corpus) + extra_rows, WHOLE_TABLES)

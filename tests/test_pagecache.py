@@ -1,0 +1,61 @@
+"""Per-worker page cache: replayed pages equal rendered ones, and a new build is seen at once."""
+
+from __future__ import annotations
+
+from kb import create_app
+from kb.build import build
+from kb.db import make_engine
+
+from .conftest import Built
+
+PATHS = ["/", "/propositions/pass-foncier", "/recherche?q=foncier", "/recherche?q=industrie&type=proposition", "/api/v1/search?q=foncier"]
+
+
+def _headers(resp) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {k: v for k, v in resp.headers.items() if k != "Date"}
+
+
+def test_replayed_pages_equal_rendered_pages_with_the_same_headers(built: Built) -> None:
+    cached = create_app(built.config(PAGE_CACHE=True))
+    plain = create_app(built.config()).test_client()
+    client = cached.test_client()
+    for path in PATHS:
+        first, again, fresh = client.get(path), client.get(path), plain.get(path)
+        assert first.status_code == again.status_code == 200, path
+        assert first.get_data() == again.get_data() == fresh.get_data(), path
+        assert _headers(first) == _headers(again) == _headers(fresh), path
+    assert cached.extensions["kb.pages"].hits == len(PATHS)
+    assert cached.extensions["kb.pages"].pages  # and the plain app (TESTING) keeps nothing
+    assert not create_app(built.config()).extensions["kb.pages"].pages
+
+
+def test_conditional_requests_cookies_and_health_bypass_the_cache(built: Built) -> None:
+    app = create_app(built.config(PAGE_CACHE=True))
+    client = app.test_client()
+    etag = client.get("/propositions/pass-foncier").headers.get("ETag")
+    assert etag
+    assert client.get("/propositions/pass-foncier", headers={"If-None-Match": etag}).status_code == 304
+    with_cookie = app.test_client()
+    with_cookie.set_cookie("x", "1")
+    with_cookie.get("/propositions/pass-foncier")
+    client.get("/sante")
+    client.get("/sante")
+    assert app.extensions["kb.pages"].hits == 0
+    assert not any("/sante" in key for key in app.extensions["kb.pages"].pages)
+
+
+def test_a_new_build_empties_the_cache(fresh: Built) -> None:
+    app = create_app(fresh.config(PAGE_CACHE=True))
+    client = app.test_client()
+    assert "sanctuaire-foncier" in client.get("/recherche?q=sanctuariser").get_data(as_text=True)
+    assert "sanctuaire-foncier" in client.get("/recherche?q=sanctuariser").get_data(as_text=True)
+    assert app.extensions["kb.pages"].hits == 1
+    path = fresh.data_dir / "proposals" / "sanctuaire-foncier.yaml"
+    path.write_text(path.read_text("utf-8").replace("Sanctuariser le foncier", "Protéger les zones"), "utf-8")
+    engine = make_engine(fresh.database_url)
+    assert build(fresh.data_dir, engine, fresh.index_dir).ok
+    engine.dispose()
+    page = client.get("/propositions/sanctuaire-foncier").get_data(as_text=True)
+    assert "Protéger les zones" in page
+    assert 'data-id="sanctuaire-foncier"' not in client.get("/recherche?q=sanctuariser").get_data(as_text=True)
+    assert app.extensions["kb.pages"].hits == 1
