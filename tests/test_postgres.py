@@ -298,3 +298,9 @@ def test_several_servers_share_one_database_each_with_its_own_index(postgres: Cl
     assert status == 200 and body["build_id"] == current_build(a.index_dir)
     with app_client(b) as cb:
         assert "Instaurer" in cb.get("/recherche?q=instaurer").get_data(as_text=True)
+
+
+def test_rebuilds_under_load_on_postgresql(postgres: Cluster, tmp_path: Path) -> None:
+    from .test_reliability import rebuilds_under_load
+
+    rebuilds_under_load(_build(tmp_path, postgres.create_database("kb_load")), tmp_path)

@@ -93,9 +93,13 @@ def _routes(base: str) -> list[str]:
 
 
 def test_rebuilds_under_load_lose_nothing_and_never_show_an_invalid_build(tmp_path: Path) -> None:
-    built = build_corpus(VALID, tmp_path)
+    rebuilds_under_load(build_corpus(VALID, tmp_path), tmp_path)
+
+
+def rebuilds_under_load(built: Built, workdir: Path) -> None:
+    """gunicorn (2 workers) under a client loop while three builds run, the second on invalid content."""
     proposals = built.data_dir / "proposals"
-    with gunicorn(env_for(built), tmp_path) as base:
+    with gunicorn(env_for(built), workdir) as base:
         urls = _routes(base)
         load, stop = Load(), threading.Event()
         threads = [threading.Thread(target=_client, args=(base, urls, load, stop, n, 1500)) for n in range(4)]
