@@ -43,7 +43,9 @@ def page_etag() -> str | None:
     build_id = state().build_id
     if build_id is None:
         return None
-    key = "\0".join([build_id, current_app.extensions["kb.code"], str(current_app.config["SHOW_DRAFTS"]), request.full_path])
+    # The host too: without KB_SITE_URL, absolute links in a page follow the address it was asked under.
+    parts = [build_id, current_app.extensions["kb.code"], str(current_app.config["SHOW_DRAFTS"]), request.host_url, request.full_path]
+    key = "\0".join(parts)
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
