@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import subprocess
@@ -58,8 +59,12 @@ class Cluster:
         return self.root / "data"
 
     def _run(self, *cmd: str) -> subprocess.CompletedProcess[str]:
-        prefix = ["runuser", "-u", self.as_user, "--"] if self.as_user else []
-        return subprocess.run([*prefix, *cmd], capture_output=True, text=True, check=False, timeout=120)
+        args = list(cmd)
+        if self.as_user and shutil.which("runuser"):
+            args = ["runuser", "-u", self.as_user, "--", *cmd]
+        elif self.as_user:
+            args = ["su", self.as_user, "-s", "/bin/sh", "-c", shlex.join(cmd)]
+        return subprocess.run(args, capture_output=True, text=True, check=False, timeout=120)
 
     def start(self) -> None:
         """initdb then pg_ctl start; raises RuntimeError with the server's words on failure."""

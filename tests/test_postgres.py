@@ -181,8 +181,11 @@ def _compare(clients: dict[str, FlaskClient], backends: dict[str, Built]) -> Non
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_a_request_keeps_its_snapshot_while_a_build_commits(backend: str, postgres: Cluster, tmp_path: Path) -> None:
-    url = postgres.create_database("kb_snapshot") if backend == "postgresql" else f"sqlite:///{tmp_path / 'kb.sqlite'}"
+def test_a_request_keeps_its_snapshot_while_a_build_commits(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    if backend == "postgresql":
+        url = request.getfixturevalue("postgres").create_database("kb_snapshot")
+    else:
+        url = f"sqlite:///{tmp_path / 'kb.sqlite'}"
     built = _build(tmp_path, url)
     engine = make_engine(url)
     with Session(engine) as request_session:
