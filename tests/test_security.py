@@ -298,6 +298,8 @@ def test_prefix_expansion_is_capped(tmp_path: Path) -> None:
         docs.append(
             {"id": f"r{n}", "type": "proposal", "title": f"Titre {n}", "summary": "indispensable", "body": words, "updated": "2025-01-01"}
         )
+    # A rare word, last in order and in frequency: past the cap, so « ind* » does not reach it.
+    docs.append({"id": "rare", "type": "proposal", "title": "Rare", "summary": "Seul", "body": "indzzzzz", "updated": "2025-01-01"})
     target = tmp_path / "ix"
     search.build_index(docs, [], target)
     idx = search.open_index(target)
@@ -311,7 +313,9 @@ def test_prefix_expansion_is_capped(tmp_path: Path) -> None:
         assert query is not None
         terms = query.existing_terms(reader, expand=True)
         assert 0 < len(terms) <= 2 * 2 * MAX_PREFIX_TERMS  # (title, content) x (prefix, its stem)
+        # The cap holds on the real search path, not only in the query object.
         assert search.search(idx, "ind*").total == 40
+        assert [h.id for h in search.search(idx, "indzzzzz").hits] == ["rare"]
     finally:
         idx.close()
 
