@@ -57,10 +57,14 @@ FOLDED_STOPS = frozenset(unicodedata.normalize("NFKD", w).encode("ascii", "ignor
 MIN_PREFIX = 3
 MAX_QUERY_CHARS = 256
 # Bounded cost: a prefix (« ind* ») expands to the most frequent of the first PREFIX_SCAN matching
-# words, at most MAX_PREFIX_TERMS of them, and a query keeps its first MAX_WORDS words.
+# words, at most MAX_PREFIX_TERMS of them; a query keeps its first MAX_WORDS words.
 MAX_PREFIX_TERMS = 50
 PREFIX_SCAN = 2000
-MAX_WORDS = 32
+MAX_WORDS = 12
+# As long as the longest record id (typed in the box, it opens the record); longer is noise.
+MAX_WORD_CHARS = 80
+# Each « mot* » expands to many words: a query keeps its first MAX_PREFIXES of them.
+MAX_PREFIXES = 4
 
 
 class CappedPrefix(wq.Prefix):
@@ -109,9 +113,10 @@ def folded_words(text: str) -> list[str]:
 
 
 def clean_query(raw: str) -> str:
-    """Bound the query's length and drop control characters (NUL and the like) before parsing."""
+    """Bound the query (characters, words, word length) and drop control characters (NUL and the like) before parsing."""
     text = "".join(ch if ch.isprintable() else " " for ch in raw)
-    return re.sub(r"\s+", " ", text).strip()[:MAX_QUERY_CHARS]
+    words = text[: MAX_QUERY_CHARS * 4].split()[:MAX_WORDS]
+    return " ".join(w[:MAX_WORD_CHARS] for w in words)[:MAX_QUERY_CHARS]
 
 
 def _unit(stem_seq: tuple[str, ...]) -> wq.Query:
@@ -166,6 +171,7 @@ def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
     nots: list[wq.Query] = []
     pending: list[str] = []
     or_next = False
+    prefixes = 0
 
     def flush() -> None:
         nonlocal or_next
@@ -194,7 +200,8 @@ def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
             flush()
             prefix = fold(body.rstrip("*"))
             q = None
-            if len(prefix) >= MIN_PREFIX and prefix.isalnum():
+            if len(prefix) >= MIN_PREFIX and prefix.isalnum() and prefixes < MAX_PREFIXES:
+                prefixes += 1
                 arms = {prefix, *stems(prefix)}
                 q = wq.Or([CappedPrefix(f, p) for p in arms for f in ("title", "content")])
         else:

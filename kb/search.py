@@ -436,18 +436,28 @@ def _known(reader: Any, stem: str) -> bool:
     return any(reader.doc_frequency("content", stem[:-k]) for k in (1, 2) if len(stem) - k >= 5)
 
 
+MAX_CORRECTIONS = 3
+
+
 def suggest(idx: SearchIndex, text: str) -> str | None:
     """« Vouliez-vous dire … » : the query with its unknown words replaced by the closest indexed words."""
     reader = idx.searcher.reader()
     vocabulary = idx.vocabulary
     changed = False
     out = []
+    tried = 0
     for word in text.split():
+        # Bounded cost: operators (mot*, "…", parentheses), words with digits and 30+ letters are not
+        # misspellings, and the corrector (the costly part) runs for the first MAX_CORRECTIONS unknown words only.
+        if tried >= MAX_CORRECTIONS or len(word) > 30 or not word.lstrip("-").replace("-", "").replace("'", "").replace("’", "").isalpha():
+            out.append(word)
+            continue
         folded, word_stems = folded_words(word), stems(word)
         known = not word_stems or any(_known(reader, s) for s in word_stems)
         if known or len(folded) != 1 or folded[0] in vocabulary or len(folded[0]) < 4 or reader.frequency("spell", folded[0]) > 0:
             out.append(word)
             continue
+        tried += 1
         best = idx.searcher.corrector("spell").suggest(folded[0], limit=1, maxdist=2)
         if best and best[0] != folded[0]:
             out.append(idx.accents.get(best[0], best[0]))

@@ -13,7 +13,7 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 
 from kb import create_app, search
-from kb.analysis import MAX_PREFIX_TERMS, MAX_WORDS, CappedPrefix, build_query
+from kb.analysis import MAX_PREFIX_TERMS, MAX_PREFIXES, MAX_WORD_CHARS, MAX_WORDS, CappedPrefix, build_query, clean_query
 from kb.build import current_build, index_path
 
 from .conftest import Built, build_corpus
@@ -343,3 +343,55 @@ def test_oembed_never_fetches_the_url_it_is_given(client: FlaskClient) -> None:
         # Nobody connected to the address we gave: the endpoint matched it, it did not fetch it.
         with pytest.raises(BlockingIOError):
             listener.accept()
+
+
+def test_clean_query_bounds_words_and_word_length() -> None:
+    cleaned = clean_query(" ".join(["x" * 500] * 50))
+    assert cleaned.split() and all(len(w) <= MAX_WORD_CHARS for w in cleaned.split()) and len(cleaned) <= 256
+    assert clean_query(" ".join(f"mot{n}" for n in range(40))).split() == [f"mot{n}" for n in range(MAX_WORDS)]
+    assert clean_query("a" * 80) == "a" * 80  # a record id (80 characters at most) typed in the box stays whole
+
+
+def test_a_query_expands_a_few_prefixes_only() -> None:
+    query = build_query(" ".join(f"{w}*" for w in ("indus", "fonci", "energ", "souve", "compe", "forma", "trans")), [])
+    assert query is not None
+    prefixes = {node.text for node in _walk(query) if isinstance(node, CappedPrefix)}
+    assert {"indus", "fonci", "energ", "souve"} <= prefixes  # the first MAX_PREFIXES, with their stems
+    assert not any(p.startswith(("comp", "form", "tran")) for p in prefixes)
+    assert MAX_PREFIXES == 4
+
+
+def _walk(node: object) -> Iterator[object]:
+    yield node
+    for sub in getattr(node, "subqueries", ()) or ():
+        yield from _walk(sub)
+    for attr in ("a", "b"):
+        if hasattr(node, attr) and not isinstance(getattr(node, attr), str):
+            yield from _walk(getattr(node, attr))
+
+
+def test_spelling_suggestion_corrects_a_few_words_only(built: Built, monkeypatch: pytest.MonkeyPatch) -> None:
+    idx = search.open_index(index_path(built.index_dir, current_build(built.index_dir) or ""))
+    calls: list[str] = []
+    real = idx.searcher.corrector
+
+    def counting(fieldname: str) -> object:
+        corrector = real(fieldname)
+
+        class Counting:
+            def suggest(self, text: str, **kw: object) -> list[str]:
+                calls.append(text)
+                return corrector.suggest(text, **kw)
+
+        return Counting()
+
+    monkeypatch.setattr(idx.searcher, "corrector", counting)
+    try:
+        words = "fonceir industrei energei souverainte competitivte formaiton finacement tranistion"
+        assert search.suggest(idx, words) is not None
+        assert len(calls) == search.MAX_CORRECTIONS
+        calls.clear()
+        search.suggest(idx, "fonc* mot1 mot2 -(x) \"y\"")
+        assert calls == []  # operators and words with digits are not misspellings
+    finally:
+        idx.close()
