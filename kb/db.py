@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, insert, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session, SQLModel, create_engine, delete, select
@@ -72,8 +72,17 @@ def replace_all(engine: Engine, rows: Iterable[SQLModel]) -> None:
     with write_session(engine) as session:
         for table in reversed(TABLES):
             session.exec(delete(table))  # type: ignore[call-overload]
-        session.add_all(list(rows))
+        insert_rows(session, rows)
         session.commit()
+
+
+def insert_rows(session: Session, rows: Iterable[SQLModel]) -> None:
+    """Insert rows table by table with executemany: the ORM's unit of work took seconds at 10,000 records."""
+    by_table: dict[type[SQLModel], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_table.setdefault(type(row), []).append(row.model_dump())
+    for table, values in by_table.items():
+        session.execute(insert(table), values)  # type: ignore[arg-type]
 
 
 def build_info(session: Session) -> dict[str, str]:

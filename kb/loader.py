@@ -356,7 +356,8 @@ def load_synonyms(path: Path) -> tuple[list[list[str]], list[Problem]]:
 
 def record_files(data_dir: Path, kind: str) -> list[Path]:
     """The record files of one kind, sorted."""
-    return sorted((data_dir / FOLDERS[kind]).glob("*.yaml"))
+    # One folder: sorting by name is Path order, without Path's slow comparisons (10,000 files).
+    return sorted((data_dir / FOLDERS[kind]).glob("*.yaml"), key=lambda p: p.name)
 
 
 Loaded = tuple[Record | None, list[Problem]]
@@ -376,7 +377,7 @@ def load_all(data_dir: Path, load_many: Callable[[list[tuple[str, Path]]], list[
     files: list[tuple[str, Path]] = []
     for kind in FILE_MODELS:
         folder = Path(data_dir) / FOLDERS[kind]
-        for stray in sorted(folder.glob("*")) if folder.is_dir() else []:
+        for stray in sorted(folder.glob("*"), key=lambda p: p.name) if folder.is_dir() else []:
             if stray.is_file() and stray.suffix != ".yaml" and not stray.name.startswith("."):
                 corpus.problems.append(Problem(str(stray), 1, "warning", "fichier ignoré : seuls les fichiers .yaml sont lus"))
         files += [(kind, path) for path in record_files(Path(data_dir), kind)]

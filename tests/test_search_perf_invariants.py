@@ -149,3 +149,19 @@ def test_a_new_build_id_gets_a_new_index_with_an_empty_cache(fresh: Built) -> No
         assert new is not None and new is not old and new.path != old.path
         assert not new.cache and not old.cache  # the old build's cache went with its searcher
         assert [h.id for h in search.search(new, "protéger zones").hits] == ["sanctuaire-foncier"]
+
+
+def test_cached_analyzer_gives_the_chain_s_terms_and_positions(demo: Built) -> None:
+    from kb.analysis import folding_analyzer, french_analyzer
+
+    texts = [p.read_text("utf-8") for p in sorted((demo.data_dir / "proposals").glob("*.yaml"))[:40]]
+    texts += ["L'industrie d'aujourd'hui, c'est 3.5 % de l'économie : « Fabriqué en France » ! a b c", "", "les de la", "x" * 300]
+    for kind, chain in (("fr", french_analyzer()), ("fold", folding_analyzer())):
+        fast = search.CachedAnalyzer(kind)
+        for text in texts:
+            for positions in (True, False):
+                got = [(t.text, t.pos if positions else None) for t in fast(text, positions=positions, mode="index")]
+                want = [(t.text, t.pos if positions else None) for t in chain(text, positions=positions, mode="index")]
+                assert got == want
+        # Anything but indexing runs the original chain (queries, highlights).
+        assert [t.text for t in fast("Énergies", mode="query")] == [t.text for t in chain("Énergies", mode="query")]
