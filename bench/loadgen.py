@@ -58,9 +58,13 @@ def server(cmd: list[str], port: int, env: dict[str, str] | None = None, cwd: Pa
             proc.wait()
 
 
-def gunicorn(app: str, port: int, workers: int = 2) -> list[str]:
-    """The production command of the README: sync workers, one per core."""
-    return [str(VENV_BIN / "gunicorn"), "-w", str(workers), "-b", f"{HOST}:{port}", "--log-level", "warning", app]
+def gunicorn(app: str, port: int, conf: Path) -> tuple[list[str], dict[str, str]]:
+    """The production command of the README (gunicorn.conf.py: a process per core, 2 threads each), on ``port``.
+
+    Workers are not recycled during a run (KB_MAX_REQUESTS=0), so warm caches and peak memory are measured.
+    """
+    env = {"KB_BIND": f"{HOST}:{port}", "KB_WORKERS": str(os.cpu_count() or 1), "KB_MAX_REQUESTS": "0", "KB_LOG_LEVEL": "warning"}
+    return [str(VENV_BIN / "gunicorn"), "-c", str(conf), app], env
 
 
 def worker_peak_rss_mb(master: int) -> float:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kb import create_app, search
+from kb import create_app, ranking, search
 from kb.build import build, current_build, index_path
 from kb.db import make_engine
 from kb.demo import write_corpus
@@ -114,7 +114,7 @@ def test_cached_results_equal_uncached_and_are_private_copies(demo_idx: search.S
 
 def test_leaf_cache_eviction_keeps_answers_right(demo_idx: search.SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES[:15]]
-    monkeypatch.setattr(search, "LEAF_POSTINGS", 50)
+    monkeypatch.setattr(ranking, "LEAF_POSTINGS", 50)
     demo_idx.leaves.clear()
     demo_idx.leaf_postings = 0
     got = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES[:15]]
