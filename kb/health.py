@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
+from sqlalchemy.exc import SQLAlchemyError
 
 from kb.serving import state
 
@@ -14,7 +15,14 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/sante")
 def health() -> tuple[Response, int]:
-    """200 with the build this node serves; 503 when there is no build or this node lacks its index."""
+    """200 with the build this node serves; 503 when the database is unreachable, holds no build, or this node lacks its index."""
+    try:
+        with current_app.extensions["kb.engine"].connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except SQLAlchemyError:
+        response = jsonify({"status": "indisponible", "message": "base de données injoignable", "build_id": None})
+        response.headers["Cache-Control"] = "no-store"
+        return response, 503
     st = state()
     body: dict[str, object] = {"status": "ok", "build_id": st.build_id}
     if st.build_id is None:

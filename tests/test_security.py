@@ -395,3 +395,15 @@ def test_spelling_suggestion_corrects_a_few_words_only(built: Built, monkeypatch
         assert calls == []  # operators and words with digits are not misspellings
     finally:
         idx.close()
+
+
+def test_health_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
+    from .servers import free_port
+
+    down = Built(tmp_path, f"postgresql+psycopg://kb@127.0.0.1:{free_port()}/kb", tmp_path / "index")
+    app = create_app(down.config())
+    try:
+        resp = app.test_client().get("/sante")
+    finally:
+        app.extensions["kb.engine"].dispose()
+    assert resp.status_code == 503 and resp.json["message"] == "base de données injoignable"
