@@ -7,6 +7,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from kb import create_app
 from kb.build import BuildLocked, build, build_lock, current_build
 from kb.db import make_engine
 
@@ -176,6 +178,12 @@ def test_build_killed_mid_way_changes_nothing_served_and_the_next_build_succeeds
         proc.wait()
         assert list(builds.glob(".tmp-*")), "the killed build left its temporary index folder (removed by the next build)"
         assert current_build(built.index_dir) == before
+        db_file = built.database_url.removeprefix("sqlite:///")
+        with sqlite3.connect(db_file) as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert conn.execute("SELECT value FROM buildinfo WHERE key = 'build_id'").fetchone()[0] == before
+        conn.close()
         health = get(base + "/sante")
         assert health.status == 200 and before in health.body
         assert "Killmarker" not in get(base + "/recherche?q=killmarker").body
@@ -189,6 +197,42 @@ def test_build_killed_mid_way_changes_nothing_served_and_the_next_build_succeeds
         assert not list(builds.glob(".tmp-*"))
         assert current_build(built.index_dir) != before
         assert "Killmarker" in get(base + "/recherche?q=killmarker").body
+
+
+def test_build_killed_while_writing_the_database_changes_nothing(fresh: Built) -> None:
+    before = current_build(fresh.index_dir)
+    path = fresh.data_dir / "proposals" / "pass-foncier.yaml"
+    path.write_text(path.read_text("utf-8").replace("Créer un pass foncier", "Killdbmarker pass foncier"), "utf-8")
+    db_file = fresh.database_url.removeprefix("sqlite:///")
+    # Hold SQLite's write lock: the build gets through indexing, then waits in its database transaction.
+    blocker = sqlite3.connect(db_file, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        cmd = [str(KB), "build", "--data", str(fresh.data_dir), "--index", str(fresh.index_dir), "--database", fresh.database_url]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        builds = fresh.index_dir / "builds"
+        known = {p.name for p in builds.iterdir()}
+        deadline = time.monotonic() + 60
+        while not {p.name for p in builds.iterdir() if not p.name.startswith(".")} - known and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)
+        assert proc.poll() is None, "the build must be waiting in its database transaction"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    app = create_app(fresh.config())
+    client = app.test_client()
+    assert client.get("/sante").json["build_id"] == before
+    assert "Killdbmarker" not in client.get("/recherche?q=killdbmarker").get_data(as_text=True)
+    with sqlite3.connect(db_file) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    done = kb_build(fresh)
+    assert done.returncode == 0, done.stderr
+    assert "Killdbmarker" in client.get("/recherche?q=killdbmarker").get_data(as_text=True)
+    assert not list((fresh.index_dir / "builds").glob(".tmp-*"))
 
 
 def test_second_build_exits_with_a_clear_message_or_waits(fresh: Built) -> None:
