@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template_string, request
+from flask import Flask, Response, jsonify, render_template, render_template_string, request
+from jinja2 import TemplateError
 from werkzeug.exceptions import HTTPException
 
 # Pages: nothing inline, nothing from elsewhere; only our own scripts, styles and images.
@@ -64,9 +65,19 @@ def _answer(code: int) -> Response:
     if request.path.startswith("/api/"):
         response = jsonify({"error": {"code": code, "message": message}})
     else:
-        response = Response(render_template_string(_ERROR_PAGE, code=code, title=_TITLES[code], message=message), mimetype="text/html")
+        response = Response(_error_html(code, message), mimetype="text/html")
     response.status_code = code
     return response
+
+
+def _error_html(code: int, message: str) -> str:
+    """The site's own error page (kb/templates/error.html) when it renders, else a minimal page."""
+    title = _TITLES[code]
+    meta = {"title": title, "description": message, "canonical": request.path, "type": "website"}
+    try:
+        return render_template("error.html", meta=meta, code=code, heading=title, message=message)
+    except TemplateError:
+        return render_template_string(_ERROR_PAGE, code=code, title=title, message=message)
 
 
 def _headers(response: Response) -> Response:

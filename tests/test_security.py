@@ -407,3 +407,16 @@ def test_health_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
     finally:
         app.extensions["kb.engine"].dispose()
     assert resp.status_code == 503 and resp.json["message"] == "base de données injoignable"
+
+
+def test_error_answers_survive_a_broken_error_template(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jinja2 import TemplateNotFound
+
+    import kb.security
+
+    def broken(*_args: object, **_kw: object) -> str:
+        raise TemplateNotFound("error.html")
+
+    monkeypatch.setattr(kb.security, "render_template", broken)
+    resp = app.test_client().delete("/")
+    assert resp.status_code == 405 and "Méthode non permise" in resp.get_data(as_text=True)
