@@ -121,8 +121,11 @@ def load(url: str, duration: int, connections: int, script: Path | None = None) 
 def rotating_script(path: Path, paths: list[str]) -> Path:
     """A wrk Lua script that requests each path in turn (distinct queries)."""
     items = ",\n".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    # Each wrk thread starts half-way round from the other, so no address is asked twice in a short run.
     path.write_text(
-        f"local paths = {{\n{items}\n}}\nlocal i = 0\n"
+        f"paths = {{\n{items}\n}}\nlocal threads = 0\n"
+        "function setup(thread)\n  thread:set('offset', threads * math.floor(#paths / 2))\n  threads = threads + 1\nend\n"
+        "function init(args)\n  i = offset or 0\nend\n"
         "request = function()\n  i = i + 1\n  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n",
         "utf-8",
     )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 TEXT_FIELDS = {"title", "summary", "content"}
 # Postings held by the per-build leaf cache (about 100 bytes each).
 LEAF_POSTINGS = 600_000
+PHRASES = 128
 
 
 def _bits(docnums: Any) -> int:
@@ -87,21 +88,38 @@ class Leaf:
 def _leaf(idx: SearchIndex, q: wq.Query) -> Leaf:
     """A leaf's matches and scores, cached per build (bounded by postings held): common words cost once."""
     key = (type(q).__name__, repr(q))
-    found = idx.leaves.get(key)
+    # Phrases (synonyms like « commande publique ») cost 10× a word to compute: they have their own, count-bounded cache.
+    cache = idx.phrases if isinstance(q, wq.Phrase) else idx.leaves
+    found = cache.get(key)
     if found is not None:
-        idx.leaves.move_to_end(key)
+        cache.move_to_end(key)
         return found
     searcher = idx.searcher
     scores: dict[int, float] = {}
-    if type(q) is wq.Term and q.fieldname in TEXT_FIELDS and isinstance(searcher.weighting, scoring.BM25F):
+    bm25 = isinstance(searcher.weighting, scoring.BM25F)
+    if type(q) is wq.Term and q.fieldname in TEXT_FIELDS and bm25:
         if (q.fieldname, q.text) in searcher.reader():
             _term_scores(idx, q, scores)
+    elif isinstance(q, wq.Prefix) and q.fieldname in TEXT_FIELDS and bm25:
+        # As Whoosh scores a prefix: one word → that term's score (the boost is dropped); several → the sum, boosted.
+        words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in q._btexts(searcher.reader()) if w]
+        for word in words:
+            part: dict[int, float] = {}
+            _term_scores(idx, wq.Term(q.fieldname, word), part)
+            for d, v in part.items():
+                scores[d] = scores.get(d, 0.0) + v
+        if len(words) > 1 and q.boost != 1.0:
+            scores = {d: v * q.boost for d, v in scores.items()}
     else:
         m = q.matcher(searcher, searcher.context(weighting=searcher.weighting))
         while m.is_active():
             scores[m.id()] = m.score()
             m.next()
-    found = idx.leaves[key] = Leaf(_bits(scores), scores)
+    found = cache[key] = Leaf(_bits(scores), scores)
+    if cache is idx.phrases:
+        while len(cache) > PHRASES:
+            cache.popitem(last=False)
+        return found
     idx.leaf_postings += len(scores)
     while idx.leaf_postings > LEAF_POSTINGS and len(idx.leaves) > 1:
         _, old = idx.leaves.popitem(last=False)

@@ -56,6 +56,7 @@ class SearchIndex:
     searcher: Searcher
     cache: OrderedDict[tuple[Any, ...], Results] = field(default_factory=OrderedDict)
     leaves: OrderedDict[Any, Leaf] = field(default_factory=OrderedDict)
+    phrases: OrderedDict[Any, Leaf] = field(default_factory=OrderedDict)
     leaf_postings: int = 0
     _columns: Columns | None = None
     _vocabulary: set[str] | None = None
@@ -78,6 +79,7 @@ class SearchIndex:
         """Release the searcher's files."""
         self.cache.clear()
         self.leaves.clear()
+        self.phrases.clear()
         self.searcher.close()
 
 

@@ -113,13 +113,16 @@ def test_cached_results_equal_uncached_and_are_private_copies(demo_idx: search.S
 
 
 def test_leaf_cache_eviction_keeps_answers_right(demo_idx: search.SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES[:15]]
+    expected = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES]
     monkeypatch.setattr(ranking, "LEAF_POSTINGS", 50)
+    monkeypatch.setattr(ranking, "PHRASES", 1)
     demo_idx.leaves.clear()
+    demo_idx.phrases.clear()
     demo_idx.leaf_postings = 0
-    got = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES[:15]]
+    got = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES]
     assert got == expected
     assert demo_idx.leaf_postings <= 50 or len(demo_idx.leaves) == 1
+    assert len(demo_idx.phrases) == 1  # CASES hold phrases ("commande publique"): evicted down to the bound
 
 
 def test_highlights_escape_text_and_mark_accented_words(demo_idx: search.SearchIndex) -> None:
