@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import pickle
 import secrets
+import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,9 +30,11 @@ from kb.loader import Corpus, Loaded, Record, load_record
 from kb.models import Action, Alias, Axis, BuildInfo, Document, Link, Proposal, Retired
 
 CACHE_FILE = "records.cache"
-VERSION = 2
+VERSION = 3
 # Below this many files to validate, a process pool costs more than it saves.
 POOL_FROM = 400
+# A file written this close to the last scan is hashed even when its size and time look unchanged.
+RACY_NS = 2_000_000_000
 # Above this share of changed files, a full build is as fast and leaves a fresh, merged index.
 MAX_CHANGED_SHARE = 0.05
 AUX_FILES = ("sectors.yaml", "regions.yaml", "synonyms.yaml")
@@ -65,6 +68,7 @@ class Entry:
     digest: str
     kind: str
     loaded: Loaded
+    stat: tuple[int, int] = (-1, -1)
 
 
 @dataclass
@@ -79,6 +83,8 @@ class FileCache:
     misses: set[str] = field(default_factory=set)
     base: dict[str, Entry] = field(default_factory=dict)
     token: str = ""
+    scanned_ns: int = 0
+    now_ns: int = 0
 
     @classmethod
     def open(cls, index_root: Path | None) -> FileCache:
@@ -93,9 +99,10 @@ class FileCache:
             delta = None
         cache.base, cache.token = base["entries"], base["token"]
         cache.build_id, cache.aux, cache.old = base["build_id"], base["aux"], dict(base["entries"])
+        cache.scanned_ns = base.get("scanned_ns", 0)
         if delta is not None and delta["token"] == base["token"]:
             # Small builds write only what changed since the base file, so saving stays cheap.
-            cache.build_id, cache.aux = delta["build_id"], delta["aux"]
+            cache.build_id, cache.aux, cache.scanned_ns = delta["build_id"], delta["aux"], delta.get("scanned_ns", 0)
             cache.old.update(delta["changed"])
             for gone in delta["removed"]:
                 cache.old.pop(gone, None)
@@ -103,25 +110,34 @@ class FileCache:
 
     def load_many(self, files: list[tuple[str, Path]]) -> list[Loaded]:
         """Like loader.load_each, but unchanged files come from the cache and the rest is validated in parallel."""
+        self.now_ns = time.time_ns()
         results: list[Loaded | None] = [None] * len(files)
         todo: list[int] = []
         digests: dict[int, str] = {}
+        stats: dict[int, tuple[int, int]] = {}
         for i, (kind, path) in enumerate(files):
+            key = str(path)
+            entry = self.old.get(key)
             try:
-                digests[i] = _digest(path.read_bytes())
+                st = os.stat(key)
+                stats[i] = (st.st_size, st.st_mtime_ns)
+                # Same size and modification time: unchanged, as git's index assumes, unless the file was written within
+                # RACY_NS of the last scan (a coarse clock could give a later edit the same time); otherwise hash it.
+                trusted = entry is not None and entry.stat == stats[i] and stats[i][1] < self.scanned_ns - RACY_NS
+                if not trusted or entry is None or entry.kind != kind:
+                    digests[i] = _digest(path.read_bytes())
             except OSError:
                 todo.append(i)
                 continue
-            entry = self.old.get(str(path))
-            if entry is not None and entry.digest == digests[i] and entry.kind == kind:
+            if entry is not None and entry.kind == kind and (i not in digests or entry.digest == digests[i]):
                 results[i] = entry.loaded
-                self.entries[str(path)] = entry
+                self.entries[key] = entry if entry.stat == stats[i] else Entry(entry.digest, kind, entry.loaded, stats[i])
             else:
                 todo.append(i)
         for i, loaded in zip(todo, load_parallel([files[i] for i in todo]), strict=True):
             kind, path = files[i]
             results[i] = loaded
-            self.entries[str(path)] = Entry(digests.get(i, ""), kind, loaded)
+            self.entries[str(path)] = Entry(digests.get(i, ""), kind, loaded, stats.get(i, (-1, -1)))
             self.misses.add(str(path))
         return results  # type: ignore[return-value]
 
@@ -134,11 +150,12 @@ class FileCache:
         removed = [p for p in self.base if p not in self.entries]
         delta_path = self.path.with_suffix(".delta")
         if self.token and len(changed) + len(removed) <= max(20, MAX_CHANGED_SHARE * len(self.entries)):
-            delta = {"version": VERSION, "token": self.token, "build_id": build_id, "aux": aux, "changed": changed, "removed": removed}
+            delta = {"version": VERSION, "token": self.token, "build_id": build_id, "aux": aux, "changed": changed, "removed": removed,
+                     "scanned_ns": self.now_ns}
             if _write(delta_path, delta):
                 return
         token = secrets.token_hex(8)
-        base = {"version": VERSION, "token": token, "build_id": build_id, "aux": aux, "entries": self.entries}
+        base = {"version": VERSION, "token": token, "build_id": build_id, "aux": aux, "entries": self.entries, "scanned_ns": self.now_ns}
         if not _write(self.path, base):
             # Some record cannot be stored (drafts use models made at run time): keep the entries that can, and
             # no build id, so the next build validates the rest again and writes everything (exact, only slower).

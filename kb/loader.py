@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -356,8 +357,13 @@ def load_synonyms(path: Path) -> tuple[list[list[str]], list[Problem]]:
 
 def record_files(data_dir: Path, kind: str) -> list[Path]:
     """The record files of one kind, sorted."""
-    # One folder: sorting by name is Path order, without Path's slow comparisons (10,000 files).
-    return sorted((data_dir / FOLDERS[kind]).glob("*.yaml"), key=lambda p: p.name)
+    # Same as sorted(folder.glob("*.yaml")), without pathlib's slow globbing and comparisons (10,000 files).
+    folder = data_dir / FOLDERS[kind]
+    try:
+        names = sorted(name for name in os.listdir(folder) if name.endswith(".yaml"))
+    except OSError:
+        return []
+    return [folder / name for name in names]
 
 
 Loaded = tuple[Record | None, list[Problem]]
@@ -377,8 +383,9 @@ def load_all(data_dir: Path, load_many: Callable[[list[tuple[str, Path]]], list[
     files: list[tuple[str, Path]] = []
     for kind in FILE_MODELS:
         folder = Path(data_dir) / FOLDERS[kind]
-        for stray in sorted(folder.glob("*"), key=lambda p: p.name) if folder.is_dir() else []:
-            if stray.is_file() and stray.suffix != ".yaml" and not stray.name.startswith("."):
+        names = sorted(os.listdir(folder)) if folder.is_dir() else []
+        for stray in (folder / n for n in names if not n.startswith(".") and os.path.splitext(n)[1] != ".yaml"):
+            if stray.is_file():
                 corpus.problems.append(Problem(str(stray), 1, "warning", "fichier ignoré : seuls les fichiers .yaml sont lus"))
         files += [(kind, path) for path in record_files(Path(data_dir), kind)]
     for (kind, _path), (record, problems) in zip(files, load_many(files), strict=True):
