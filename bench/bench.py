@@ -154,6 +154,8 @@ def bench_http(env: dict[str, str], docs_db: Path, duration: int, connections: i
                 out[f"http_{name}"] = {"skipped": f"HTTP {code}"}
                 continue
             script = loadgen.rotating_script(tmp / "distinct.lua", distinct) if path is None else None
+            for _ in range(10 if path else 0):  # warm traffic: every worker has served this page once already
+                loadgen.status(base + path)
             out[f"http_{name}"] = loadgen.load(base + (path or "/"), duration, connections, script)
         out["worker_peak_rss_mb"] = loadgen.worker_peak_rss_mb(proc.pid)
     port = loadgen.free_port()
