@@ -157,7 +157,9 @@ def bench_http(env: dict[str, str], docs_db: Path, duration: int, connections: i
             for _ in range(10 if path else 0):  # warm traffic: every worker has served this page once already
                 loadgen.status(base + path)
             out[f"http_{name}"] = loadgen.load(base + (path or "/"), duration, connections, script)
-        out["worker_peak_rss_mb"] = loadgen.worker_peak_rss_mb(proc.pid)
+        memory = loadgen.worker_memory_mb(proc.pid)
+        out["worker_peak_rss_mb"] = memory["peak_rss_mb"]
+        out["worker_memory_after_load_mb"] = memory
     port = loadgen.free_port()
     cmd, genv = loadgen.gunicorn("hello:app", port, conf)
     with loadgen.server(cmd, port, env=genv, cwd=Path(__file__).parent):
@@ -252,6 +254,12 @@ def table(results: list[dict[str, Any]]) -> str:
                         ("datasette_search", "HTTP Datasette search + facets")):
         add(label, http(name))
     add("worker peak RSS (MB)", num("worker_peak_rss_mb", ".0f"))
+
+    def mem(r: dict[str, Any]) -> str:
+        m = r.get("worker_memory_after_load_mb")
+        return f"RSS {m['rss_mb']:.0f}, PSS {m['pss_mb']:.0f}, private {m['private_mb']:.0f}" if m else "—"
+
+    add("worker memory after the runs (MB)", mem)
     for key, label in (("search_p50_vs_fts5", "ratio search p50 kb / FTS5"), ("proposal_vs_hello", "ratio proposal / hello"),
                        ("search_repeated_vs_hello", "ratio repeated search / hello"),
                        ("proposal_vs_datasette_row", "ratio proposal / Datasette row"),

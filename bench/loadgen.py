@@ -67,21 +67,33 @@ def gunicorn(app: str, port: int, conf: Path) -> tuple[list[str], dict[str, str]
     return [str(VENV_BIN / "gunicorn"), "-c", str(conf), app], env
 
 
-def worker_peak_rss_mb(master: int) -> float:
-    """Largest peak RSS (VmHWM) among the server's worker processes, in MB."""
+def worker_memory_mb(master: int) -> dict[str, float]:
+    """Largest memory figures among the server's workers, in MB: peak RSS (VmHWM), and now RSS, PSS and private.
+
+    RSS counts the index files' pages the worker has read (shared with the other workers and the page cache);
+    private memory is what the worker alone holds.
+    """
     try:
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     except OSError:
         children = []
-    peaks = []
+    out = {"peak_rss_mb": 0.0, "rss_mb": 0.0, "pss_mb": 0.0, "private_mb": 0.0}
     for pid in children or [str(master)]:
         try:
-            m = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
-        if m:
-            peaks.append(int(m.group(1)) / 1024)
-    return max(peaks, default=0.0)
+        kb = {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", status + rollup, re.M)}
+        figures = {
+            "peak_rss_mb": kb.get("VmHWM", 0),
+            "rss_mb": kb.get("VmRSS", 0),
+            "pss_mb": kb.get("Pss", 0),
+            "private_mb": kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0),
+        }
+        for key, value in figures.items():
+            out[key] = max(out[key], value / 1024)
+    return out
 
 
 def have_wrk() -> bool:

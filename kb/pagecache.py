@@ -17,6 +17,8 @@ from kb.serving import state
 
 MAX_PAGES = 512
 MAX_BYTES = 512 * 1024
+# All pages of a worker together (a search page with its facets weighs about 80 KB at 10,000 records).
+MAX_TOTAL_BYTES = 16 * 1024 * 1024
 # Health must always be live; static files have their own caching.
 SKIP_PREFIXES = ("/sante", "/static/")
 KEPT_TYPES = ("text/html", "application/json", "application/xml", "application/atom+xml", "text/plain", "text/csv")
@@ -30,6 +32,7 @@ class PageCache:
     pages: OrderedDict[str, tuple[bytes, int, list[tuple[str, str]]]] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     hits: int = 0
+    size: int = 0
 
 
 def init_app(app: Flask) -> None:
@@ -57,6 +60,7 @@ def _key() -> str | None:
     if cache.build_id != build_id:
         with cache.lock:
             cache.pages.clear()
+            cache.size = 0
             cache.build_id = build_id
     return f"{current_app.config['SHOW_DRAFTS']}\0{request.full_path}"
 
@@ -91,7 +95,11 @@ def _keep(response: Response) -> Response:
         return response
     cache: PageCache = current_app.extensions["kb.pages"]
     with cache.lock:
+        previous = cache.pages.pop(key, None)
+        cache.size -= len(previous[0]) if previous else 0
         cache.pages[key] = (body, response.status_code, list(response.headers.items()))
-        while len(cache.pages) > MAX_PAGES:
-            cache.pages.popitem(last=False)
+        cache.size += len(body)
+        while len(cache.pages) > MAX_PAGES or cache.size > MAX_TOTAL_BYTES:
+            _, (old, _status, _headers) = cache.pages.popitem(last=False)
+            cache.size -= len(old)
     return response

@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from kb.search import SearchIndex
 
 TEXT_FIELDS = {"title", "summary", "content"}
-# Postings held by the per-build leaf cache (about 100 bytes each).
-LEAF_POSTINGS = 600_000
-PHRASES = 128
+# Postings held by the per-build leaf caches (about 100 bytes each; a worker has one cache per thread).
+LEAF_POSTINGS = 200_000
+PHRASE_POSTINGS = 50_000
 
 
 def _bits(docnums: Any) -> int:
@@ -116,14 +116,12 @@ def _leaf(idx: SearchIndex, q: wq.Query) -> Leaf:
             scores[m.id()] = m.score()
             m.next()
     found = cache[key] = Leaf(_bits(scores), scores)
-    if cache is idx.phrases:
-        while len(cache) > PHRASES:
-            cache.popitem(last=False)
-        return found
-    idx.leaf_postings += len(scores)
-    while idx.leaf_postings > LEAF_POSTINGS and len(idx.leaves) > 1:
-        _, old = idx.leaves.popitem(last=False)
-        idx.leaf_postings -= len(old.scores)
+    phrases = cache is idx.phrases
+    held, bound = ("phrase_postings", PHRASE_POSTINGS) if phrases else ("leaf_postings", LEAF_POSTINGS)
+    setattr(idx, held, getattr(idx, held) + len(scores))
+    while getattr(idx, held) > bound and len(cache) > 1:
+        _, old = cache.popitem(last=False)
+        setattr(idx, held, getattr(idx, held) - len(old.scores))
     return found
 
 

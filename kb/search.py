@@ -40,7 +40,7 @@ FACETS: dict[str, str] = {
 }
 MULTI = {"sectors", "regions"}
 MAX_PAGE = 500
-CACHE_SIZE = 512
+CACHE_SIZE = 256
 
 
 @dataclass
@@ -58,6 +58,7 @@ class SearchIndex:
     leaves: OrderedDict[Any, Leaf] = field(default_factory=OrderedDict)
     phrases: OrderedDict[Any, Leaf] = field(default_factory=OrderedDict)
     leaf_postings: int = 0
+    phrase_postings: int = 0
     _columns: Columns | None = None
     _vocabulary: set[str] | None = None
 

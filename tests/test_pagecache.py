@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kb import create_app
+import pytest
+
+from kb import create_app, pagecache
 from kb.build import build
 from kb.db import make_engine
 
@@ -59,3 +61,14 @@ def test_a_new_build_empties_the_cache(fresh: Built) -> None:
     assert "Protéger les zones" in page
     assert 'data-id="sanctuaire-foncier"' not in client.get("/recherche?q=sanctuariser").get_data(as_text=True)
     assert app.extensions["kb.pages"].hits == 1
+
+
+def test_the_cache_keeps_within_its_byte_bound(built: Built, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pagecache, "MAX_TOTAL_BYTES", 20_000)
+    app = create_app(built.config(PAGE_CACHE=True))
+    client = app.test_client()
+    for path in PATHS:
+        assert client.get(path).status_code == 200
+    cache = app.extensions["kb.pages"]
+    assert 0 < cache.size <= 20_000 and len(cache.pages) < len(PATHS)
+    assert cache.size == sum(len(body) for body, _status, _headers in cache.pages.values())

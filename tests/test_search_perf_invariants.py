@@ -115,10 +115,10 @@ def test_cached_results_equal_uncached_and_are_private_copies(demo_idx: search.S
 def test_leaf_cache_eviction_keeps_answers_right(demo_idx: search.SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES]
     monkeypatch.setattr(ranking, "LEAF_POSTINGS", 50)
-    monkeypatch.setattr(ranking, "PHRASES", 1)
+    monkeypatch.setattr(ranking, "PHRASE_POSTINGS", 1)
     demo_idx.leaves.clear()
     demo_idx.phrases.clear()
-    demo_idx.leaf_postings = 0
+    demo_idx.leaf_postings = demo_idx.phrase_postings = 0
     got = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES]
     assert got == expected
     assert demo_idx.leaf_postings <= 50 or len(demo_idx.leaves) == 1
