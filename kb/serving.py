@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app, g
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from kb import db, search
@@ -59,8 +60,18 @@ def state() -> State:
     """This request's consistent view: the build id is read in the request's own transaction."""
     if "kb_state" not in g:
         session = Session(current_app.extensions["kb.engine"])
-        info = db.build_info(session)
+        info = _build_info(session)
         build_id = info.get("build_id")
         index = _index_for(Path(current_app.config["INDEX_DIR"]), build_id) if build_id else None
         g.kb_state = State(session, build_id, index, info)
     return g.kb_state
+
+
+def _build_info(session: Session) -> dict[str, str]:
+    """db.build_info without the ORM (every request reads it; a replayed page costs little else), same transaction."""
+    try:
+        rows = session.connection().exec_driver_sql('SELECT "key", "value" FROM buildinfo').all()
+    except (OperationalError, ProgrammingError):  # no table yet: nothing built
+        session.rollback()
+        return {}
+    return {key: value for key, value in rows}
