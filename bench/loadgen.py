@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 HOST = "127.0.0.1"
 VENV_BIN = Path(sys.executable).parent
@@ -112,7 +113,14 @@ def _seconds(value: str) -> float:
     return float(m.group(1)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[m.group(2)]
 
 
-def load(url: str, duration: int, connections: int, script: Path | None = None) -> dict[str, float]:
+def load(url: str, duration: int, connections: int, script: Path | None = None, repeat: int = 1) -> dict[str, Any]:
+    """The median of ``repeat`` wrk runs (by requests per second), each run kept under "runs"."""
+    runs = [load_once(url, duration, connections, script) for _ in range(repeat)]
+    median = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+    return {**median, "runs": runs}
+
+
+def load_once(url: str, duration: int, connections: int, script: Path | None = None) -> dict[str, float]:
     """Run wrk for ``duration`` seconds; requests per second, p99 latency (ms), and non-2xx/3xx answers."""
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
     if script:

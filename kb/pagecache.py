@@ -8,14 +8,19 @@ any response. Conditional requests, cookies and anything not a plain 200 go thro
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import Flask, Response, current_app, g, request
+from sqlmodel import Session
 
-from kb.serving import state
+from kb.serving import State, state
 
 MAX_PAGES = 512
+# 0: every request reads the served build id, so no reader ever sees an older build after a newer one
+# (tests/test_reliability.py checks it across workers). A few seconds save that query on replays.
+BUILD_CHECK_SECONDS = 0.0
 MAX_BYTES = 512 * 1024
 # All pages of a worker together (a search page with its facets weighs about 80 KB at 10,000 records).
 MAX_TOTAL_BYTES = 16 * 1024 * 1024
@@ -33,6 +38,8 @@ class PageCache:
     lock: threading.Lock = field(default_factory=threading.Lock)
     hits: int = 0
     size: int = 0
+    checked: float = 0.0
+    info: dict[str, str] = field(default_factory=dict)
 
 
 def init_app(app: Flask) -> None:
@@ -53,16 +60,30 @@ def _key() -> str | None:
     headers = request.headers
     if "Cookie" in headers or "Authorization" in headers or "If-None-Match" in headers or "If-Modified-Since" in headers:
         return None
-    build_id = state().build_id
+    build_id = _served_build()
     if build_id is None:
         return None
+    return f"{current_app.config['SHOW_DRAFTS']}\0{request.full_path}"
+
+
+def _served_build() -> str | None:
+    """The served build id, read from the database on every request, or at most every PAGE_CACHE_TTL seconds.
+
+    With a TTL a replay costs no query, but after a build a worker may answer its old pages for up to that long,
+    after another worker has already shown the new build.
+    """
     cache: PageCache = current_app.extensions["kb.pages"]
-    if cache.build_id != build_id:
-        with cache.lock:
+    ttl = float(current_app.config.get("PAGE_CACHE_TTL", BUILD_CHECK_SECONDS))
+    if cache.build_id is not None and time.monotonic() - cache.checked < ttl:
+        return cache.build_id
+    st = state()
+    with cache.lock:
+        if cache.build_id != st.build_id:
             cache.pages.clear()
             cache.size = 0
-            cache.build_id = build_id
-    return f"{current_app.config['SHOW_DRAFTS']}\0{request.full_path}"
+            cache.build_id, cache.info = st.build_id, dict(st.info)
+        cache.checked = time.monotonic()
+    return st.build_id
 
 
 def _replay() -> Response | None:
@@ -80,6 +101,9 @@ def _replay() -> Response | None:
         return None
     body, status, headers = page
     g.kb_page_replayed = True
+    if "kb_state" not in g:
+        # What the other hooks read (the ETag needs the build id): the session opens no connection unless used.
+        g.kb_state = State(Session(current_app.extensions["kb.engine"]), cache.build_id, None, dict(cache.info))
     return Response(body, status=status, headers=headers)
 
 
@@ -94,6 +118,9 @@ def _keep(response: Response) -> Response:
     if len(body) > MAX_BYTES:
         return response
     cache: PageCache = current_app.extensions["kb.pages"]
+    st = g.get("kb_state")
+    if st is None or st.build_id != cache.build_id:  # rendered from another build than the cache holds
+        return response
     with cache.lock:
         previous = cache.pages.pop(key, None)
         cache.size -= len(previous[0]) if previous else 0

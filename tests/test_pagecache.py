@@ -47,7 +47,7 @@ def test_conditional_requests_cookies_and_health_bypass_the_cache(built: Built) 
 
 
 def test_a_new_build_empties_the_cache(fresh: Built) -> None:
-    app = create_app(fresh.config(PAGE_CACHE=True))
+    app = create_app(fresh.config(PAGE_CACHE=True, PAGE_CACHE_TTL=0))
     client = app.test_client()
     assert "sanctuaire-foncier" in client.get("/recherche?q=sanctuariser").get_data(as_text=True)
     assert "sanctuaire-foncier" in client.get("/recherche?q=sanctuariser").get_data(as_text=True)
@@ -72,3 +72,16 @@ def test_the_cache_keeps_within_its_byte_bound(built: Built, monkeypatch: pytest
     cache = app.extensions["kb.pages"]
     assert 0 < cache.size <= 20_000 and len(cache.pages) < len(PATHS)
     assert cache.size == sum(len(body) for body, _status, _headers in cache.pages.values())
+
+
+def test_a_replay_within_the_ttl_runs_no_query_and_keeps_the_etag(built: Built) -> None:
+    from sqlalchemy import event
+
+    app = create_app(built.config(PAGE_CACHE=True, PAGE_CACHE_TTL=60))
+    client = app.test_client()
+    first = client.get("/propositions/pass-foncier")
+    statements: list[str] = []
+    event.listen(app.extensions["kb.engine"], "before_cursor_execute", lambda *a: statements.append(a[2]))
+    again = client.get("/propositions/pass-foncier")
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert app.extensions["kb.pages"].hits == 1 and statements == []
