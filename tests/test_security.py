@@ -180,9 +180,12 @@ def test_invalid_percent_encoding_and_nul_bytes_over_http(server: int) -> None:
     assert long.status == 414 and "Adresse trop longue" in long.body
 
 
-def test_security_headers_on_every_response(app: Flask) -> None:
-    client = app.test_client()
-    for path in ["/", "/recherche?q=foncier", "/sante", "/inconnu", "/propositions/inconnue", "/api/v1/search?q=foncier"]:
+@pytest.mark.parametrize("page_cache", [False, True])
+def test_security_headers_on_every_response(built: Built, page_cache: bool) -> None:
+    # With the page cache on (production), the second request of each path is a replay: same headers.
+    client = create_app(built.config(PAGE_CACHE=page_cache)).test_client()
+    paths = ["/", "/recherche?q=foncier", "/sante", "/inconnu", "/propositions/inconnue", "/api/v1/search?q=foncier"]
+    for path in paths + paths:
         resp = client.get(path)
         csp = resp.headers["Content-Security-Policy"]
         script_src = re.search(r"script-src ([^;]+)", csp) or re.search(r"default-src ([^;]+)", csp)
