@@ -284,7 +284,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="JSON file (default bench/results/<date>.json)")
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per route")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--repeat", type=int, default=3, help="load runs per route; the median is reported")
+    parser.add_argument("--repeat", type=int, default=3, help="load runs per route; the best is reported")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-http", action="store_true", help="skip the servers (build and search only)")
     args = parser.parse_args()
