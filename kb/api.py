@@ -158,6 +158,8 @@ def _search() -> Response:
     if idx is None:
         raise ApiError(503, "not_built", "Aucun index de recherche : lancez « kb build ».")
     filters = {name: getattr(q, name) for name in search.FACETS}
+    if q.updated_since:
+        filters["updated_since"] = [str(q.updated_since)]
     res = search.search(idx, q.q, filters=filters, page=1, per_page=q.offset + q.limit, show_drafts=ctx.drafts)
     hits = [
         m.SearchHit(id=h.id, type=h.type, title=h.title, score=h.score, url=ctx.url(h.type, h.id), highlight=h.highlight)  # type: ignore[arg-type]

@@ -87,6 +87,7 @@ class SearchQuery(Query):
     region: list[IdParam] = Field([], description="Identifiant d'une région.")
     status: list[ProposalStatus | ActionStatus] = Field([], description="Statut (de proposition ou d'action).")
     horizon: list[Horizon] = Field([], description="Horizon de la proposition.")
+    updated_since: IsoDate | None = Field(None, description="Fiches mises à jour à partir de cette date (AAAA-MM-JJ).")
     limit: int = Field(20, ge=1, le=MAX_LIMIT, description="Nombre de résultats par page (1 à 100).")
     offset: int = Field(0, ge=0, le=MAX_SEARCH_OFFSET, description="Nombre de résultats à sauter (10 000 au plus).")
 

@@ -103,6 +103,7 @@ def index_docs(corpus: Corpus) -> list[dict[str, Any]]:
                     "document": getattr(m, "document", None),
                     "axis": getattr(m, "axis", None),
                     "sectors": list(m.sectors),
+                    "carries": list(m.proposals) if kind == "action" else [],
                     "regions": list(m.regions) if kind == "proposal" else [m.region],
                     "status": m.status,
                     "horizon": getattr(m, "horizon", None),

@@ -61,13 +61,25 @@ class SearchIndex:
     phrase_postings: int = 0
     _columns: Columns | None = None
     _vocabulary: set[str] | None = None
+    _carriers: dict[int, int] | None = None
 
     @property
     def columns(self) -> Columns:
         """Facet values per docnum, read on first use."""
         if self._columns is None:
-            self._columns = read_columns(self.searcher, list(dict.fromkeys(FACETS.values())))
+            self._columns = read_columns(self.searcher, [*dict.fromkeys(FACETS.values()), "carries"])
         return self._columns
+
+    @property
+    def carriers(self) -> dict[int, int]:
+        """Docnum of each carried proposal → bitmap of the actions carrying it, read on first use."""
+        if self._carriers is None:
+            self._carriers = {}
+            for proposal_id, actions in self.columns.facets.get("carries", {}).items():
+                docnum = next(iter(self.searcher.document_numbers(id=proposal_id)), None)
+                if docnum is not None:
+                    self._carriers[docnum] = actions
+        return self._carriers
 
     @property
     def vocabulary(self) -> set[str]:
@@ -121,17 +133,34 @@ class Results:
     per_page: int = 20
 
 
+# Proposal-only facets that an action meets through the proposals it carries (as the API lists do).
+THROUGH_CARRIED = {"document", "axis", "horizon"}
+
+
+def _since_bits(updated: list[str], since: str) -> int:
+    """Bitmap of the docs updated on or after an ISO date."""
+    # Bit d of the result is doc d: build the binary string from the last doc down.
+    return int("".join("1" if value >= since else "0" for value in reversed(updated)) or "0", 2)
+
+
 def _allowed(idx: SearchIndex, filters: dict[str, list[str]]) -> int | None:
     """Bitmap of the docs passing the filters (values of one facet: any; across facets: all), or None without filters."""
     allowed = None
     for name, values in filters.items():
         fieldname = FACETS.get(name)
-        if not values or fieldname is None:
+        if not values or (fieldname is None and name != "updated_since"):
             continue
-        column = idx.columns.facets[fieldname]
-        bits = 0
-        for value in values:
-            bits |= column.get(value, 0)
+        if name == "updated_since":
+            bits = _since_bits(idx.columns.updated, max(values))
+        else:
+            column = idx.columns.facets[fieldname]
+            bits = 0
+            for value in values:
+                bits |= column.get(value, 0)
+            if name in THROUGH_CARRIED:
+                for proposal, actions in idx.carriers.items():
+                    if bits >> proposal & 1:
+                        bits |= actions
         allowed = bits if allowed is None else allowed & bits
     return allowed
 
@@ -293,7 +322,18 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
 def reference_search(idx: SearchIndex, text: str, filters: dict[str, list[str]], show_drafts: bool = False, limit: int = 20) -> Any:
     """The plain Whoosh way (every hit scored and grouped): the reference the fast path is tested against."""
     parsed = build_query(clean_query(text), idx.synonyms) if text else None
-    parts = [wq.Or([wq.Term(FACETS[n], v) for v in vs]) for n, vs in filters.items() if vs]
+    parts: list[wq.Query] = []
+    for n, vs in filters.items():
+        if not vs:
+            continue
+        if n == "updated_since":
+            parts.append(wq.TermRange("updated", max(vs), None))
+            continue
+        part: wq.Query = wq.Or([wq.Term(FACETS[n], v) for v in vs])
+        if n in THROUGH_CARRIED:
+            carried = [idx.searcher.stored_fields(d)["id"] for d in idx.searcher.docs_for_query(part)]
+            part = wq.Or([part, wq.And([wq.Term("type", "action"), wq.Or([wq.Term("carries", p) for p in carried] or [wq.NullQuery])])])
+        parts.append(part)
     facets = {n: sorting.FieldFacet(f, allow_overlap=f in MULTI, maptype=sorting.Count) for n, f in FACETS.items()}
     results = idx.searcher.search(
         parsed if parsed is not None else wq.Every(),

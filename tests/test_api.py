@@ -266,6 +266,15 @@ def test_search_filters_and_pages(client: FlaskClient, doc: dict[str, Any]) -> N
     assert {h["id"] for h in first["data"] + second["data"]} == {h["id"] for h in everything["data"]}
 
 
+def test_search_has_the_lists_filters(client: FlaskClient, doc: dict[str, Any]) -> None:
+    recent = apicheck.get(client, doc, f"{BASE}/search?updated_since=2025-11-21").get_json()
+    assert {h["id"] for h in recent["data"]} == {"energie-locale", "implantation-normandie"}
+    # An action meets an axis through the proposals it carries, in search as in the actions list.
+    on_axis = apicheck.get(client, doc, f"{BASE}/search?axis=foncier-essai&type=action").get_json()
+    listed = apicheck.get(client, doc, f"{BASE}/actions?axis=foncier-essai").get_json()
+    assert [h["id"] for h in on_axis["data"]] == [a["id"] for a in listed["data"]] == ["implantation-normandie"]
+
+
 @pytest.mark.parametrize(
     "path", ["/proposals", "/proposals/pass-foncier", "/search?q=foncier", "/export/proposals.csv", "/export/kb.json", "/nothing"]
 )

@@ -57,12 +57,29 @@ def test_title_outranks_summary(idx: search.SearchIndex) -> None:
 def test_filters_combine_within_and_across_facets(idx: search.SearchIndex) -> None:
     assert set(ids(idx, "", filters={"type": ["proposal"]})) == {"pass-foncier", "energie-locale", "sanctuaire-foncier"}
     assert ids(idx, "", filters={"region": ["normandie"], "type": ["action"]}) == ["implantation-normandie"]
-    assert set(ids(idx, "", filters={"document": ["livre-essai", "rapport-essai"]})) == {
+    assert set(ids(idx, "", filters={"document": ["livre-essai", "rapport-essai"], "type": ["proposal"]})) == {
         "pass-foncier",
         "energie-locale",
         "sanctuaire-foncier",
     }
     assert ids(idx, "", filters={"sector": ["chimie"], "type": ["proposal"]}) == ["energie-locale"]
+
+
+def test_actions_meet_document_axis_and_horizon_through_carried_proposals(idx: search.SearchIndex) -> None:
+    # implantation-normandie carries pass-foncier (livre-essai, axis foncier-essai, no horizon), as the API lists do.
+    assert set(ids(idx, "", filters={"axis": ["foncier-essai"]})) == {"pass-foncier", "implantation-normandie"}
+    assert set(ids(idx, "", filters={"document": ["livre-essai"]})) == {"pass-foncier", "energie-locale", "implantation-normandie"}
+    assert ids(idx, "", filters={"axis": ["energie-essai"], "type": ["action"]}) == []
+    assert ids(idx, "", filters={"horizon": ["long-terme"]}) == ["energie-locale"]
+    ref = search.reference_search(idx, "", {"axis": ["foncier-essai"]})
+    assert set(ref["ids"]) == {"pass-foncier", "implantation-normandie"}
+
+
+def test_updated_since_filter(idx: search.SearchIndex) -> None:
+    assert set(ids(idx, "", filters={"updated_since": ["2025-11-21"]})) == {"energie-locale", "implantation-normandie"}
+    assert ids(idx, "foncier", filters={"updated_since": ["2025-12-01"]}) == []
+    ref = search.reference_search(idx, "", {"updated_since": ["2025-11-21"]})
+    assert set(ref["ids"]) == {"energie-locale", "implantation-normandie"}
 
 
 def test_facet_counts_cover_all_matches(idx: search.SearchIndex) -> None:
