@@ -57,13 +57,7 @@ def collect(
 
 def render_digest(groups: list[Group], *, since: dt.date, fmt: str) -> str:
     """The digest in one format: email-safe HTML (cards' rules), Markdown or plain text."""
-    return render(FORMATS[fmt], groups=groups, since=day_fr(since), site=SITE_NAME)
-
-
-def day_fr(day: dt.date) -> str:
-    """« 1er novembre 2025 », « 2 novembre 2025 »: the French ordinal for the first of the month."""
-    text = date_fr(day.isoformat())
-    return "1er" + text[1:] if day.day == 1 else text
+    return render(FORMATS[fmt], groups=groups, since=date_fr(since), site=SITE_NAME)
 
 
 def cli() -> Any:
@@ -103,7 +97,7 @@ def cli() -> Any:
             engine.dispose()
         count = sum(len(g.items) for g in groups)
         if not count:
-            click.echo(f"Aucune proposition ni action mise à jour depuis le {day_fr(day)}.", err=True)
+            click.echo(f"Aucune proposition ni action mise à jour depuis le {date_fr(day)}.", err=True)
             return
         click.echo(render_digest(groups, since=day, fmt=fmt), nl=False)
         click.echo(f"{count} fiche{'s' if count > 1 else ''} dans {len(groups)} rubrique{'s' if len(groups) > 1 else ''}.", err=True)

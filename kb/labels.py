@@ -31,7 +31,7 @@ TYPE_PLURAL = {"proposal": "Propositions", "action": "Actions régionales"}
 
 
 def date_fr(value: dt.date | str | None, fmt: str = "long") -> str:
-    """« 17 novembre 2025 »; a partial date « 2025-11 » gives « novembre 2025 », « 2025 » gives « 2025 »."""
+    """« 17 novembre 2025 », « 1er décembre 2025 »; a partial date « 2025-11 » gives « novembre 2025 », « 2025 » gives « 2025 »."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -41,7 +41,9 @@ def date_fr(value: dt.date | str | None, fmt: str = "long") -> str:
         if len(parts) == 2:
             return format_date(dt.date(int(parts[0]), int(parts[1]), 1), "MMMM y", locale="fr_FR")
         value = dt.date.fromisoformat(value)
-    return format_date(value, fmt, locale="fr_FR")
+    text = format_date(value, fmt, locale="fr_FR")
+    # French writes the first of the month as an ordinal: « 1er décembre 2025 ».
+    return "1er" + text[1:] if fmt == "long" and value.day == 1 else text
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
