@@ -60,7 +60,7 @@ def test_home_shows_counts_axes_documents_and_latest(client: FlaskClient) -> Non
     assert '/documents/livre-essai">Livre blanc d&#39;essai' in page and "2 propositions" in page
     latest = re.search(r'id="maj-titre".*?</section>', page, re.S).group(0)
     assert latest.index("/propositions/energie-locale") < latest.index("/propositions/pass-foncier")
-    assert 'mis à jour le <time datetime="2025-12-01">1 décembre 2025</time>' in latest
+    assert 'mis à jour le <time datetime="2025-12-01">1er décembre 2025</time>' in latest
     assert 'name="q"' in page and 'action="/recherche"' in page
 
 
