@@ -101,6 +101,8 @@ FILES = {
     "proposals/injection-formule.yaml": FORMULAS,
     "actions/injection-action.yaml": ACTION,
     "documents/injection-doc.yaml": DOCUMENT,
+    # A draft: only the staff preview (KB_SHOW_DRAFTS=1) shows it, marked « Brouillon ».
+    "proposals/injection-brouillon.yaml": PROPOSAL.replace("Injection", "Brouillonpiege") + "draft: true\n",
 }
 IDS = {"propositions": "injection-html", "actions": "injection-action", "documents": "injection-doc", "axes": "foncier-essai"}
 IDS |= {"filieres": "automobile", "regions": "normandie"}
@@ -269,7 +271,9 @@ def check_answer(client: FlaskClient, url: str) -> tuple[int, str, list[str]]:
     return resp.status_code, ctype, problems
 
 
-def test_injection_is_inert_on_every_surface(app: Flask) -> None:
+@pytest.mark.parametrize("preview", [False, True], ids=["public", "preview"])
+def test_injection_is_inert_on_every_surface(hostile: Built, preview: bool) -> None:
+    app = create_app(hostile.config(SITE_URL="http://kb.exemple.test", SHOW_DRAFTS=preview))
     client = app.test_client()
     urls, unfilled = _urls(app)
     assert unfilled == [], f"routes the injection test cannot fill in yet: {unfilled}"
@@ -288,6 +292,9 @@ def test_injection_is_inert_on_every_surface(app: Flask) -> None:
         assert needed in covered, f"{needed} not served"
     page = client.get("/propositions/injection-html").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text, escaped
+    # The hostile draft is checked too where it is shown (preview), and shown nowhere otherwise.
+    assert (client.get("/propositions/injection-brouillon").status_code == 200) is preview
+    assert ("Brouillonpiege" in client.get("/recherche?q=brouillonpiege").get_data(as_text=True)) is preview
     print("\ncovered:", json.dumps(covered, indent=1))
 
 
