@@ -25,6 +25,8 @@ from typing import Any
 import loadgen
 from fts import build_fts, search_fts
 
+from kb.demo import read_queries
+
 ROOT = Path(__file__).resolve().parents[1]
 KB = str(Path(sys.executable).parent / "kb")
 QUERIES = Path(__file__).with_name("queries.txt")
@@ -32,17 +34,7 @@ QUERIES = Path(__file__).with_name("queries.txt")
 
 def queries() -> list[tuple[str, dict[str, list[str]]]]:
     """The 200 fixed queries: text and filters."""
-    out = []
-    for line in QUERIES.read_text("utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        text, _, rest = line.partition("|")
-        filters: dict[str, list[str]] = {}
-        for pair in rest.split():
-            name, _, value = pair.partition("=")
-            filters.setdefault(name, []).append(value)
-        out.append((text.strip(), filters))
-    return out
+    return read_queries(QUERIES)
 
 
 def pct(values: list[float], p: float) -> float:

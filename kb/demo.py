@@ -188,3 +188,18 @@ def write_corpus(out: Path, records: int, seed: int = 1) -> dict[str, int]:
             "utf-8",
         )
     return {"document": n_docs, "axis": 5 * n_docs, "proposal": n_props, "action": n_actions}
+
+
+def read_queries(path: Path) -> list[tuple[str, dict[str, list[str]]]]:
+    """The benchmark's query list: one query a line, ``text | name=value …`` for filters; ``#`` comments."""
+    out = []
+    for line in path.read_text("utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        text, _, rest = line.partition("|")
+        filters: dict[str, list[str]] = {}
+        for pair in rest.split():
+            name, _, value = pair.partition("=")
+            filters.setdefault(name, []).append(value)
+        out.append((text.strip(), filters))
+    return out

@@ -51,6 +51,12 @@ def _lookup(kind: str, record_id: str) -> tuple[str, Any]:
     abort(404)
 
 
+def _request_card(kind: str, record_id: str) -> dict[str, Any] | None:
+    """The card of a record as this request sees it: absolute links, its campaign tags, draft mode."""
+    return card(kind, record_id, session=state().session, base=base_url(), campaign=request.args.get("utm_campaign"),
+                drafts=current_app.config["SHOW_DRAFTS"])
+
+
 @bp.get("/propositions/<record_id>/<any(carte, 'carte.txt', 'carte.md'):variant>", defaults={"kind": "proposal"})
 @bp.get("/actions/<record_id>/<any(carte, 'carte.txt', 'carte.md'):variant>", defaults={"kind": "action"})
 def card_page(kind: str, record_id: str, variant: str) -> Any:
@@ -58,16 +64,7 @@ def card_page(kind: str, record_id: str, variant: str) -> Any:
     record_id, moved = _lookup(kind, record_id)
     if moved is not None:
         return moved
-    st = state()
-    data = card(
-        kind,
-        record_id,
-        session=st.session,
-        base=base_url(),
-        campaign=request.args.get("utm_campaign"),
-        drafts=current_app.config["SHOW_DRAFTS"],
-    )
-    body = render_card(data or {}, variant)
+    body = render_card(_request_card(kind, record_id) or {}, variant)
     resp = Response(body, mimetype=VARIANTS[variant][1])
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp
@@ -208,15 +205,7 @@ def share_block(path: str) -> dict[str, Any] | None:
     if parsed is None or parsed[0] not in CTA or parsed[2]:
         return None
     kind, record_id, _ = parsed
-    st = state()
-    data = card(
-        kind,
-        record_id,
-        session=st.session,
-        base=base_url(),
-        campaign=request.args.get("utm_campaign"),
-        drafts=current_app.config["SHOW_DRAFTS"],
-    )
+    data = _request_card(kind, record_id)
     if data is None:
         return None
     base = PREFIXES[kind] + data["id"]

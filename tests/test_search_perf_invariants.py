@@ -10,7 +10,7 @@ import pytest
 from kb import create_app, ranking, search
 from kb.build import build, current_build, index_path
 from kb.db import make_engine
-from kb.demo import write_corpus
+from kb.demo import read_queries, write_corpus
 from kb.serving import state
 
 from .conftest import Built, build_corpus
@@ -19,17 +19,7 @@ QUERIES = Path(__file__).resolve().parents[1] / "bench" / "queries.txt"
 
 
 def _queries() -> list[tuple[str, dict[str, list[str]]]]:
-    out = []
-    for line in QUERIES.read_text("utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        text, _, rest = line.partition("|")
-        filters: dict[str, list[str]] = {}
-        for pair in rest.split():
-            name, _, value = pair.partition("=")
-            filters.setdefault(name, []).append(value)
-        out.append((text.strip(), filters))
-    return out
+    return read_queries(QUERIES)
 
 
 @pytest.fixture(scope="module")
