@@ -1,8 +1,10 @@
-"""Rendered pages kept per worker for the build they came from: warm traffic (a newsletter's few URLs) skips the views.
+"""Rendered pages kept per worker for the build they came from: warm traffic (a newsletter's few URLs) skips Flask.
 
-A page is the same for every reader of one build (same URL, same draft mode), so the first answer is kept and
-replayed until a new build lands. Security and HTTP-caching headers are added on the way out each time, as for
-any response. Conditional requests, cookies and anything not a plain 200 go through the views.
+A page is the same for every reader of one build (same address, host and draft mode), so the first answer, with
+every header the app's hooks gave it, is kept by a WSGI middleware in front of Flask and replayed until a new build
+lands. Whether one landed is asked of the database on every request (kb.buildwatch: one PRAGMA on SQLite), so a
+worker never replays a page of an older build once any worker has served a newer one. Conditional requests, cookies,
+credentials and anything not a plain 200 go through the app.
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from flask import Flask, Response, current_app, g, request
-from sqlmodel import Session
+from flask import Flask, Response, g, request
 
-from kb.serving import State, state
+from kb.buildwatch import BuildWatch
 
 MAX_PAGES = 512
-# 0: every request reads the served build id, so no reader ever sees an older build after a newer one
-# (tests/test_reliability.py checks it across workers). A few seconds save that query on replays.
+# 0: every request asks which build is served, so no reader ever sees an older build after a newer one
+# (tests/test_reliability.py checks it across workers). PAGE_CACHE_TTL=N skips even that for N seconds.
 BUILD_CHECK_SECONDS = 0.0
 MAX_BYTES = 512 * 1024
 # All pages of a worker together (a search page with its facets weighs about 80 KB at 10,000 records).
@@ -27,6 +30,24 @@ MAX_TOTAL_BYTES = 16 * 1024 * 1024
 # Health must always be live; static files have their own caching.
 SKIP_PREFIXES = ("/sante", "/static/")
 KEPT_TYPES = ("text/html", "application/json", "application/xml", "application/atom+xml", "text/plain", "text/csv")
+# Requests whose answer may differ from the kept page: they always reach the app.
+BYPASS_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+# Set in the WSGI environ: the key a request may be kept under, and the build its page was rendered from.
+KEY = "kb.page.key"
+RENDERED = "kb.page.build"
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One kept answer: body, status line and the headers exactly as the app sent them."""
+
+    body: bytes
+    status: str
+    headers: list[tuple[str, str]]
 
 
 @dataclass
@@ -34,99 +55,131 @@ class PageCache:
     """The pages of one build, least recently used first."""
 
     build_id: str | None = None
-    pages: OrderedDict[str, tuple[bytes, int, list[tuple[str, str]]]] = field(default_factory=OrderedDict)
+    pages: OrderedDict[str, Page] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     hits: int = 0
     size: int = 0
     checked: float = 0.0
-    info: dict[str, str] = field(default_factory=dict)
+
+    def get(self, key: str) -> Page | None:
+        """The page kept under key (now the most recently used), or None."""
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+                self.hits += 1
+            return page
+
+    def serve(self, build_id: str) -> None:
+        """Note that build_id is served now: pages of any other build are dropped."""
+        with self.lock:
+            if self.build_id != build_id:
+                self.pages.clear()
+                self.size = 0
+                self.build_id = build_id
+            self.checked = time.monotonic()
+
+    def keep(self, key: str, build_id: str, page: Page) -> None:
+        """Keep page under key if it comes from the build now held, within the bounds."""
+        with self.lock:
+            if build_id != self.build_id:
+                return
+            previous = self.pages.pop(key, None)
+            self.size -= len(previous.body) if previous else 0
+            self.pages[key] = page
+            self.size += len(page.body)
+            while len(self.pages) > MAX_PAGES or self.size > MAX_TOTAL_BYTES:
+                _, old = self.pages.popitem(last=False)
+                self.size -= len(old.body)
 
 
 def init_app(app: Flask) -> None:
-    """Register last, so the page is stored as the view made it, before other hooks add their headers."""
-    app.extensions["kb.pages"] = PageCache()
-    app.before_request(_replay)
-    app.after_request(_keep)
+    """Put the replaying middleware in front of the app (after serving.init_app, which makes the engine)."""
+    cache = PageCache()
+    app.extensions["kb.pages"] = cache
+    app.after_request(_mark)
+    watch = BuildWatch(app.extensions["kb.engine"], app.config["DATABASE_URL"])
+    app.wsgi_app = Replayer(app, app.wsgi_app, cache, watch)  # type: ignore[method-assign]
 
 
-def enabled() -> bool:
-    """On unless PAGE_CACHE is false (off by default under TESTING, so other tests see every change at once)."""
-    return bool(current_app.config.get("PAGE_CACHE", not current_app.config.get("TESTING")))
-
-
-def _key() -> str | None:
-    if request.method not in ("GET", "HEAD") or request.path.startswith(SKIP_PREFIXES) or not enabled():
-        return None
-    headers = request.headers
-    if "Cookie" in headers or "Authorization" in headers or "If-None-Match" in headers or "If-Modified-Since" in headers:
-        return None
-    build_id = _served_build()
-    if build_id is None:
-        return None
-    return f"{current_app.config['SHOW_DRAFTS']}\0{request.full_path}"
-
-
-def _served_build() -> str | None:
-    """The served build id, read from the database on every request, or at most every PAGE_CACHE_TTL seconds.
-
-    With a TTL a replay costs no query, but after a build a worker may answer its old pages for up to that long,
-    after another worker has already shown the new build.
-    """
-    cache: PageCache = current_app.extensions["kb.pages"]
-    ttl = float(current_app.config.get("PAGE_CACHE_TTL", BUILD_CHECK_SECONDS))
-    if cache.build_id is not None and time.monotonic() - cache.checked < ttl:
-        return cache.build_id
-    st = state()
-    with cache.lock:
-        if cache.build_id != st.build_id:
-            cache.pages.clear()
-            cache.size = 0
-            cache.build_id, cache.info = st.build_id, dict(st.info)
-        cache.checked = time.monotonic()
-    return st.build_id
-
-
-def _replay() -> Response | None:
-    key = _key()
-    if key is None:
-        return None
-    cache: PageCache = current_app.extensions["kb.pages"]
-    with cache.lock:
-        page = cache.pages.get(key)
-        if page is not None:
-            cache.pages.move_to_end(key)
-            cache.hits += 1
-    if page is None:
-        g.kb_page_key = key
-        return None
-    body, status, headers = page
-    g.kb_page_replayed = True
-    if "kb_state" not in g:
-        # What the other hooks read (the ETag needs the build id): the session opens no connection unless used.
-        g.kb_state = State(Session(current_app.extensions["kb.engine"]), cache.build_id, None, dict(cache.info))
-    return Response(body, status=status, headers=headers)
-
-
-def _keep(response: Response) -> Response:
-    key = g.pop("kb_page_key", None)
-    if key is None or g.get("kb_page_replayed"):
+def _mark(response: Response) -> Response:
+    """Tell the middleware which build this page was rendered from, when it is a page that may be kept."""
+    environ = request.environ
+    state = g.get("kb_state")
+    if KEY not in environ or state is None or state.build_id is None:
         return response
-    kept = response.status_code == 200 and not response.is_streamed and response.mimetype in KEPT_TYPES
-    if not kept or "Set-Cookie" in response.headers or "Vary" in response.headers:
-        return response
-    body = response.get_data()
-    if len(body) > MAX_BYTES:
-        return response
-    cache: PageCache = current_app.extensions["kb.pages"]
-    st = g.get("kb_state")
-    if st is None or st.build_id != cache.build_id:  # rendered from another build than the cache holds
-        return response
-    with cache.lock:
-        previous = cache.pages.pop(key, None)
-        cache.size -= len(previous[0]) if previous else 0
-        cache.pages[key] = (body, response.status_code, list(response.headers.items()))
-        cache.size += len(body)
-        while len(cache.pages) > MAX_PAGES or cache.size > MAX_TOTAL_BYTES:
-            _, (old, _status, _headers) = cache.pages.popitem(last=False)
-            cache.size -= len(old)
+    if response.status_code == 200 and not response.is_streamed and response.mimetype in KEPT_TYPES:
+        environ[RENDERED] = state.build_id
     return response
+
+
+class Replayer:
+    """WSGI middleware: answers a kept page without entering Flask; keeps eligible pages the app renders."""
+
+    def __init__(self, app: Flask, wsgi_app: WsgiApp, cache: PageCache, watch: BuildWatch) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.cache = cache
+        self.watch = watch
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        key = self._key(environ)
+        build_id = self._served_build() if key is not None else None
+        if key is None or build_id is None:
+            return self.wsgi_app(environ, start_response)
+        page = self.cache.get(key)
+        if page is not None:
+            start_response(page.status, list(page.headers))
+            return [] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
+        if environ["REQUEST_METHOD"] != "GET":
+            return self.wsgi_app(environ, start_response)
+        environ[KEY] = key
+        sent: list[Any] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            sent[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, capture)
+        if environ.get(RENDERED) != build_id or not sent or not _keepable(sent[0], sent[1]):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        if len(data) <= MAX_BYTES:
+            self.cache.keep(key, build_id, Page(data, sent[0], list(sent[1])))
+        return [data]
+
+    def _key(self, environ: Environ) -> str | None:
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or any(h in environ for h in BYPASS_HEADERS):
+            return None
+        path = environ.get("PATH_INFO", "")
+        config = self.app.config
+        if path.startswith(SKIP_PREFIXES) or not config.get("PAGE_CACHE", not config.get("TESTING")):
+            return None
+        # The host too: without KB_SITE_URL, absolute links in a page follow the address it was asked under.
+        host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
+        where = environ.get("SCRIPT_NAME", "") + path + "?" + environ.get("QUERY_STRING", "")
+        return "\0".join((str(config["SHOW_DRAFTS"]), environ["wsgi.url_scheme"], host, where))
+
+    def _served_build(self) -> str | None:
+        """The served build id: asked on every request, or at most every PAGE_CACHE_TTL seconds.
+
+        With a TTL a replay asks nothing, but after a build a worker may answer its old pages for up to that
+        long, after another worker has already shown the new build.
+        """
+        cache = self.cache
+        ttl = float(self.app.config.get("PAGE_CACHE_TTL", BUILD_CHECK_SECONDS))
+        if ttl > 0 and cache.build_id is not None and time.monotonic() - cache.checked < ttl:
+            return cache.build_id
+        build_id = self.watch.current()
+        if build_id is not None:
+            self.cache.serve(build_id)
+        return build_id
+
+
+def _keepable(status: str, headers: list[tuple[str, str]]) -> bool:
+    # Checked on the final headers, after every hook: a cookie or a Vary means the page is not the same for all.
+    return status.startswith("200 ") and not any(name.lower() in ("set-cookie", "vary") for name, _ in headers)

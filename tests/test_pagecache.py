@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import request
 
 from kb import create_app, pagecache
 from kb.build import build
@@ -71,7 +72,43 @@ def test_the_cache_keeps_within_its_byte_bound(built: Built, monkeypatch: pytest
         assert client.get(path).status_code == 200
     cache = app.extensions["kb.pages"]
     assert 0 < cache.size <= 20_000 and len(cache.pages) < len(PATHS)
-    assert cache.size == sum(len(body) for body, _status, _headers in cache.pages.values())
+    assert cache.size == sum(len(page.body) for page in cache.pages.values())
+
+
+def test_a_replay_never_enters_flask_and_asks_the_database_only_which_build_is_served(fresh: Built) -> None:
+    from sqlalchemy import event
+
+    app = create_app(fresh.config(PAGE_CACHE=True, PAGE_CACHE_TTL=0))
+    entered: list[str] = []
+    app.teardown_request(lambda _exc: entered.append(request.path))  # runs for every request Flask handles
+    client = app.test_client()
+    first = client.get("/propositions/pass-foncier")
+    statements: list[str] = []
+    event.listen(app.extensions["kb.engine"], "before_cursor_execute", lambda *a: statements.append(a[2]))
+    again = client.get("/propositions/pass-foncier")
+    assert again.get_data() == first.get_data() and _headers(again) == _headers(first)
+    assert entered == ["/propositions/pass-foncier"] and statements == []
+    # Yet a build committed by another connection (another process: the same) is seen by the very next request.
+    path = fresh.data_dir / "proposals" / "pass-foncier.yaml"
+    path.write_text(path.read_text("utf-8").replace("title: ", "title: Nouveau titre — ", 1), "utf-8")
+    engine = make_engine(fresh.database_url)
+    assert build(fresh.data_dir, engine, fresh.index_dir).ok
+    engine.dispose()
+    assert "Nouveau titre" in client.get("/propositions/pass-foncier").get_data(as_text=True)
+    assert len(entered) == 2
+
+
+def test_pages_are_kept_per_host_and_head_replays_the_headers_without_a_body(built: Built) -> None:
+    app = create_app(built.config(PAGE_CACHE=True))
+    client = app.test_client()
+    for host in ("kb-a.example", "kb-b.example", "kb-a.example", "kb-b.example"):
+        page = client.get("/propositions/pass-foncier", base_url=f"http://{host}").get_data(as_text=True)
+        assert f'href="http://{host}/propositions/pass-foncier"' in page
+    assert app.extensions["kb.pages"].hits == 2
+    got, head = client.get("/recherche?q=foncier"), client.head("/recherche?q=foncier")
+    assert head.status_code == 200 and head.get_data() == b""
+    assert _headers(head) == _headers(got) and int(head.headers["Content-Length"]) == len(got.get_data())
+    assert app.extensions["kb.pages"].hits == 3
 
 
 def test_a_replay_within_the_ttl_runs_no_query_and_keeps_the_etag(built: Built) -> None:

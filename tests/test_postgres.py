@@ -307,3 +307,24 @@ def test_rebuilds_under_load_on_postgresql(postgres: Cluster, tmp_path: Path) ->
     from .test_reliability import rebuilds_under_load
 
     rebuilds_under_load(_build(tmp_path, postgres.create_database("kb_load")), tmp_path)
+
+
+def test_the_page_cache_sees_a_build_committed_by_another_server(postgres: Cluster, tmp_path: Path) -> None:
+    from kb.buildwatch import BuildWatch
+
+    built = _build(tmp_path, postgres.create_database("kb_watch"))
+    app = create_app(built.config(PAGE_CACHE=True))
+    client = app.test_client()
+    watch = BuildWatch(app.extensions["kb.engine"], built.database_url)
+    assert watch.current() == current_build(built.index_dir)
+    assert "Créer un pass foncier" in client.get("/propositions/pass-foncier").get_data(as_text=True)
+    assert "Créer un pass foncier" in client.get("/propositions/pass-foncier").get_data(as_text=True)
+    assert app.extensions["kb.pages"].hits == 1
+    path = built.data_dir / "proposals" / "pass-foncier.yaml"
+    path.write_text(path.read_text("utf-8").replace("title: ", "title: Titre changé ", 1), "utf-8")
+    engine = make_engine(built.database_url)
+    report = build(built.data_dir, engine, built.index_dir)
+    engine.dispose()
+    assert report.ok and watch.current() == report.build_id
+    assert "Titre changé" in client.get("/propositions/pass-foncier").get_data(as_text=True)
+    app.extensions["kb.engine"].dispose()
