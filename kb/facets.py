@@ -7,10 +7,11 @@ feed, the dashboard's links) parse and build it with this module.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from kb import labels as fr
 
@@ -44,6 +45,7 @@ class BadParam(ValueError):
     """A request parameter that names nothing we know; the message is French and shown to the reader."""
 
 
+@functools.lru_cache(maxsize=8192)  # facet labels: a bounded set, sorted on every results page
 def collation_key(text: str) -> tuple[str, str]:
     """French sort key: accents and case are secondary (« Écologie » sorts with E), ligatures spelt out."""
     spelt = text.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
@@ -118,6 +120,26 @@ class SearchState:
         """``path`` followed by this state's query string."""
         qs = self.query_string(with_page)
         return f"{path}?{qs}" if qs else path
+
+    def adder(self, param: str, path: str) -> Callable[[str], str]:
+        """``lambda value: self.adding(param, value).url(path)`` for values not active, with the rest encoded once.
+
+        A results page links every facet value (hundreds at 10,000 records): encoding the whole state for each
+        was a fifth of a page's time.
+        """
+        at = list(PARAMS).index(param)
+        base = replace(self, page=1)
+        before = [(p, v) for p, values in base.filters if list(PARAMS).index(p) <= at for v in values]
+        after = [(p, v) for p, values in base.filters if list(PARAMS).index(p) > at for v in values]
+        head = urlencode(([("q", base.q)] if base.q else []) + before)
+        tail = urlencode(after + ([("tri", base.tri)] if base.tri else []))
+        name = quote_plus(param)
+
+        def url(value: str) -> str:
+            pair = f"{name}={quote_plus(value)}"
+            return f"{path}?{'&'.join(part for part in (head, pair, tail) if part)}"
+
+        return url
 
     def sort(self) -> str:
         """The kb.search sort name: relevance by default when there are words, else date."""
@@ -197,13 +219,14 @@ def groups(
             continue
         found = {reverse_type.get(k, k) if param == "type" else k: n for k, n in counts.get(name, {}).items()}
         active = state.values(param)
+        adding = state.adder(param, path)
         values = []
         for value in {*found, *active}:
             if value not in allowed[param]:
                 continue
             on = value in active
-            target = state.removing(param, value) if on else state.adding(param, value)
-            values.append(FacetValue(value, allowed[param][value], found.get(value, 0), on, target.url(path)))
+            href = state.removing(param, value).url(path) if on else adding(value)
+            values.append(FacetValue(value, allowed[param][value], found.get(value, 0), on, href))
         if values:
             out.append(FacetGroup(param, TITLES[param], sorted(values, key=lambda v: collation_key(v.label))))
     return out

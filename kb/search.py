@@ -297,8 +297,7 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
         matched &= ~cols.drafts
     limit = page * per_page
     if sort == "date" or parsed is None:
-        updated = cols.updated
-        ranked = [(d, 0.0) for d in heapq.nsmallest(limit, docnums(matched), key=lambda d: (_desc(updated[d]), d))]
+        ranked = [(d, 0.0) for d in heapq.nsmallest(limit, docnums(matched), key=cols.newest.__getitem__)]
     else:
         ranked = rank(matched, scoring, limit)
     start = (page - 1) * per_page
@@ -347,11 +346,6 @@ def reference_search(idx: SearchIndex, text: str, filters: dict[str, list[str]],
         "ids": [h["id"] for h in results[:limit]],
         "facets": {name: {k: v for k, v in results.groups(name).items() if k} for name in FACETS},
     }
-
-
-def _desc(value: str) -> tuple[int, ...]:
-    """Sort key putting later ISO dates first."""
-    return tuple(-ord(c) for c in value)
 
 
 def _hit(fields: dict[str, Any], score: float, match: Any) -> Hit:

@@ -158,3 +158,16 @@ def test_cached_analyzer_gives_the_chain_s_terms_and_positions(demo: Built) -> N
                 assert got == want
         # Anything but indexing runs the original chain (queries, highlights).
         assert [t.text for t in fast("Énergies", mode="query")] == [t.text for t in chain("Énergies", mode="query")]
+
+
+def test_date_order_equals_sorting_every_match_by_date(demo_idx: search.SearchIndex) -> None:
+    updated = demo_idx.columns.updated
+    searcher = demo_idx.searcher
+    for text in ["", "usine", "foncier industrie", "énergie"]:
+        every = search.reference_search(demo_idx, text, {}, limit=10**6)["ids"] if text else None
+        docs = [searcher.document_number(id=i) for i in every] if every is not None else list(range(len(updated)))
+        live = [d for d in docs if d is not None and not demo_idx.columns.drafts >> d & 1 and demo_idx.columns.live >> d & 1]
+        expected = sorted(live, key=lambda d: (tuple(-ord(c) for c in updated[d]), d))[:40]
+        got = search.search(demo_idx, text, sort="date", per_page=40, cache=False)
+        assert got.total == len(live) and len(got.hits) == min(40, len(live)) > 0
+        assert [h.id for h in got.hits] == [searcher.stored_fields(d)["id"] for d in expected], text
