@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: configuration, database, blueprints (nothing is opened at import)."""
+    # Flask is imported here, not at the top: `import kb.cli` for check or build must not pay for the web stack.
+    from flask import Flask
+
     from kb import api, caching, config, feeds, health, newsletter, pagecache, security, serving, views
 
     app = Flask(__name__)

@@ -39,6 +39,8 @@ class BuildReport:
     files: int
     build_id: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    # The corpus and cache the build made: held so that the `kb` program can exit without freeing them (kb.cli).
+    retained: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -167,7 +169,7 @@ def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True
     # Unchanged files come validated from the last build's cache; the rest is validated on every core.
     cache = incremental.FileCache.open(Path(index_root))
     corpus, problems = check(Path(data_dir), cache.load_many)
-    report = BuildReport(problems, corpus.files)
+    report = BuildReport(problems, corpus.files, retained=(corpus, cache))
     if errors(problems):
         return report
     index_root = Path(index_root)
