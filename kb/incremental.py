@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import pickle
 import secrets
+import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -30,7 +31,8 @@ from kb.loader import Corpus, Loaded, Record, load_record
 from kb.models import Action, Alias, Axis, BuildInfo, Document, Link, Proposal, Retired
 
 CACHE_FILE = "records.cache"
-VERSION = 3
+# Bumped with the pickled layout; the Python version too, since records keep their key lines in marshal's format.
+VERSION = (4, *sys.version_info[:2])
 # Below this many files to validate, a process pool costs more than it saves.
 POOL_FROM = 400
 # A file written this close to the last scan is hashed even when its size and time look unchanged.
