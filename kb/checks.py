@@ -52,9 +52,14 @@ def check_links(corpus: Corpus) -> list[Problem]:
     sectors, regions = of_kind("sector"), of_kind("region")
 
     def expect(record: Record, field: str, pool: dict[str, Record], label: str) -> None:
-        for loc, ref in _refs(record, field):
-            if ref not in pool:
-                problems.append(_err(record, loc, f"{label} « {ref} » introuvable"))
+        # Same as looping over _refs, without a generator per field: this runs ~50,000 times at 10,000 records.
+        value = getattr(record.model, field)
+        if isinstance(value, list):
+            for i, ref in enumerate(value):
+                if ref not in pool:
+                    problems.append(_err(record, (field, i), f"{label} « {ref} » introuvable"))
+        elif value and value not in pool:
+            problems.append(_err(record, (field,), f"{label} « {value} » introuvable"))
 
     for axis in corpus.of("axis"):
         expect(axis, "document", documents, "document")
@@ -99,6 +104,10 @@ def check_links(corpus: Corpus) -> list[Problem]:
 
 
 def _is_url(value: str) -> bool:
+    # Fast path for the plain ASCII address almost every source has; anything unusual goes through urlsplit.
+    start = 8 if value.startswith("https://") else 7 if value.startswith("http://") else 0
+    if start and value.isascii() and not any(c in value for c in "\t\r\n[]"):
+        return len(value) > start and value[start] not in "/?#"
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
@@ -119,7 +128,7 @@ def _check_sources(record: Record, documents: dict[str, Record]) -> list[Problem
                     "warning",
                 )
             )
-    url = getattr(model, "url", None)
+    url = vars(model).get("url")  # only documents have one; getattr's miss on a pydantic model is slow
     if url and not _is_url(url):
         problems.append(
             _err(
