@@ -107,10 +107,10 @@ def _leaf(idx: SearchIndex, q: wq.Query) -> Leaf:
     """A leaf's matches and scores, cached per build (bounded by postings held): common words cost once."""
     key = (type(q).__name__, repr(q))
     # Phrases (synonyms like « commande publique ») cost 10× a word to compute: they have their own, count-bounded cache.
-    cache = idx.phrases if isinstance(q, wq.Phrase) else idx.leaves
-    found = cache.get(key)
+    phrase = isinstance(q, wq.Phrase)
+    cache = idx.phrases if phrase else idx.leaves
+    found: Leaf | None = cache.get(key)
     if found is not None:
-        cache.move_to_end(key)
         return found
     searcher = idx.searcher
     scores: dict[int, float] = {}
@@ -133,13 +133,9 @@ def _leaf(idx: SearchIndex, q: wq.Query) -> Leaf:
         while m.is_active():
             scores[m.id()] = m.score()
             m.next()
-    found = cache[key] = Leaf(_bits(scores), scores)
-    phrases = cache is idx.phrases
-    held, bound = ("phrase_postings", PHRASE_POSTINGS) if phrases else ("leaf_postings", LEAF_POSTINGS)
-    setattr(idx, held, getattr(idx, held) + len(scores))
-    while getattr(idx, held) > bound and len(cache) > 1:
-        _, old = cache.popitem(last=False)
-        setattr(idx, held, getattr(idx, held) - len(old.scores))
+    found = Leaf(_bits(scores), scores)
+    # Two threads may compute the same leaf at once: the same data, the second simply replaces the first.
+    cache.put(key, found, len(scores), PHRASE_POSTINGS if phrase else LEAF_POSTINGS)
     return found
 
 

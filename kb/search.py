@@ -7,105 +7,26 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-import json
-import shutil
-from collections import OrderedDict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from whoosh import index as windex
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
 from kb.analysis import build_query, clean_query, folded_words, stems
 from kb.indexing import CachedAnalyzer, build_index, schema, update_index
-from kb.ranking import Columns, Leaf, docnums, match_bits, rank, read_columns
+from kb.ranking import Leaf, docnums, match_bits, rank
+from kb.searchindex import FACETS, SearchIndex, Shared, open_index, remove_index
 from kb.snippets import highlight as snippet
 from kb.snippets import matcher
 
-__all__ = ["FACETS", "CachedAnalyzer", "Hit", "Results", "SearchIndex", "build_index", "more_like", "open_index", "schema", "search",
-           "suggest", "update_index"]
+__all__ = ["FACETS", "CachedAnalyzer", "Hit", "Results", "SearchIndex", "Shared", "build_index", "more_like", "open_index",
+           "remove_index", "schema", "search", "suggest", "update_index"]
 
-# Public filter name → index field.
-FACETS: dict[str, str] = {
-    "type": "type",
-    "document": "document",
-    "axis": "axis",
-    "sector": "sectors",
-    "region": "regions",
-    "status": "status",
-    "horizon": "horizon",
-}
 MULTI = {"sectors", "regions"}
 MAX_PAGE = 500
 CACHE_SIZE = 256
-
-
-@dataclass
-class SearchIndex:
-    """An opened index with its synonyms and accent map, one searcher reused across requests, and a result cache.
-
-    One SearchIndex serves one build: a new build opens a new one, so caches never outlive their build.
-    """
-
-    path: Path
-    synonyms: list[list[str]]
-    accents: dict[str, str]
-    searcher: Searcher
-    cache: OrderedDict[tuple[Any, ...], Results] = field(default_factory=OrderedDict)
-    leaves: OrderedDict[Any, Leaf] = field(default_factory=OrderedDict)
-    phrases: OrderedDict[Any, Leaf] = field(default_factory=OrderedDict)
-    leaf_postings: int = 0
-    phrase_postings: int = 0
-    _columns: Columns | None = None
-    _vocabulary: set[str] | None = None
-    _carriers: dict[int, int] | None = None
-
-    @property
-    def columns(self) -> Columns:
-        """Facet values per docnum, read on first use."""
-        if self._columns is None:
-            self._columns = read_columns(self.searcher, [*dict.fromkeys(FACETS.values()), "carries"])
-        return self._columns
-
-    @property
-    def carriers(self) -> dict[int, int]:
-        """Docnum of each carried proposal → bitmap of the actions carrying it, read on first use."""
-        if self._carriers is None:
-            self._carriers = {}
-            for proposal_id, actions in self.columns.facets.get("carries", {}).items():
-                docnum = next(iter(self.searcher.document_numbers(id=proposal_id)), None)
-                if docnum is not None:
-                    self._carriers[docnum] = actions
-        return self._carriers
-
-    @property
-    def vocabulary(self) -> set[str]:
-        """Folded words of the synonyms file: vocabulary even when no record uses them."""
-        if self._vocabulary is None:
-            self._vocabulary = {w for group in self.synonyms for term in group for w in folded_words(term)}
-        return self._vocabulary
-
-    def close(self) -> None:
-        """Release the searcher's files."""
-        self.cache.clear()
-        self.leaves.clear()
-        self.phrases.clear()
-        self.searcher.close()
-
-
-def open_index(path: Path) -> SearchIndex:
-    """Open a built index folder read-only."""
-    meta = json.loads((path / "kb-meta.json").read_text("utf-8"))
-    ix = windex.open_dir(str(path))
-    return SearchIndex(path, meta["synonyms"], meta["accents"], ix.searcher())
-
-
-def remove_index(path: Path) -> None:
-    """Delete an index folder (a failed or superseded build)."""
-    shutil.rmtree(path, ignore_errors=True)
 
 
 @dataclass
@@ -273,14 +194,12 @@ def search(
     page = max(1, min(page, MAX_PAGE))
     filters = filters or {}
     key = _cache_key(text, filters, sort, page, per_page, show_drafts)
-    if cache and key in idx.cache:
-        idx.cache.move_to_end(key)
-        return _copy(idx.cache[key])
+    found = idx.cache.get(key) if cache else None
+    if found is not None:
+        return _copy(found)
     res = _search(idx, text, filters, sort, page, per_page, show_drafts)
     if cache:
-        idx.cache[key] = _copy(res)
-        if len(idx.cache) > CACHE_SIZE:
-            idx.cache.popitem(last=False)
+        idx.cache.put(key, _copy(res), 1, CACHE_SIZE)
     return res
 
 
@@ -359,8 +278,9 @@ def more_like(idx: SearchIndex, record_id: str, text: str, limit: int = 5, show_
     Whoosh's « more like this » query (key terms of the text, weighted), ranked by the cached leaf scores; cached per build.
     """
     key = ("more_like", record_id, text, limit, show_drafts)
-    if key in idx.cache:
-        return list(idx.cache[key])  # type: ignore[arg-type]
+    found = idx.cache.get(key)
+    if found is not None:
+        return list(found)
     searcher = idx.searcher
     docnum = next(iter(searcher.document_numbers(id=record_id)), None)
     if docnum is None:
@@ -372,7 +292,5 @@ def more_like(idx: SearchIndex, record_id: str, text: str, limit: int = 5, show_
     if not show_drafts:
         matched &= ~idx.columns.drafts
     out = [searcher.stored_fields(d)["id"] for d, _ in rank(matched, scoring, limit)]
-    idx.cache[key] = out  # type: ignore[assignment]
-    if len(idx.cache) > CACHE_SIZE:
-        idx.cache.popitem(last=False)
+    idx.cache.put(key, out, 1, CACHE_SIZE)
     return list(out)

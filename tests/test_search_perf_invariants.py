@@ -108,10 +108,9 @@ def test_leaf_cache_eviction_keeps_answers_right(demo_idx: search.SearchIndex, m
     monkeypatch.setattr(ranking, "PHRASE_POSTINGS", 1)
     demo_idx.leaves.clear()
     demo_idx.phrases.clear()
-    demo_idx.leaf_postings = demo_idx.phrase_postings = 0
     got = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES]
     assert got == expected
-    assert demo_idx.leaf_postings <= 50 or len(demo_idx.leaves) == 1
+    assert demo_idx.leaves.weight <= 50 or len(demo_idx.leaves) == 1
     assert len(demo_idx.phrases) == 1  # CASES hold phrases ("commande publique"): evicted down to the bound
 
 
@@ -171,3 +170,58 @@ def test_date_order_equals_sorting_every_match_by_date(demo_idx: search.SearchIn
         got = search.search(demo_idx, text, sort="date", per_page=40, cache=False)
         assert got.total == len(live) and len(got.hits) == min(40, len(live)) > 0
         assert [h.id for h in got.hits] == [searcher.stored_fields(d)["id"] for d in expected], text
+
+
+def test_threads_share_one_set_of_caches_and_answer_as_one_thread(demo_idx: search.SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    expected = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES]
+    # Tight bounds: the threads evict each other's leaves and results all the time.
+    monkeypatch.setattr(ranking, "LEAF_POSTINGS", 400)
+    monkeypatch.setattr(ranking, "PHRASE_POSTINGS", 50)
+    monkeypatch.setattr(search, "CACHE_SIZE", 5)
+    shared = search.Shared()
+    indexes = [search.open_index(demo_idx.path, shared) for _ in range(4)]
+    answers: list[list[search.Results]] = [[] for _ in indexes]
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for round_ in range(3):
+                order = CASES if (n + round_) % 2 else CASES[::-1]
+                got = {(q, str(f)): search.search(indexes[n], q, filters=f) for q, f in order}
+                answers[n].append([got[(q, str(f))] for q, f in CASES])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(len(indexes))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert all(run == expected for runs in answers for run in runs)
+    assert len(shared.leaves) > 0 and (shared.leaves.weight <= 400 or len(shared.leaves) == 1)
+    for idx in indexes:
+        idx.searcher.close()
+
+
+def test_the_threads_of_a_worker_share_the_build_s_caches(built: Built) -> None:
+    import threading
+
+    app = create_app(built.config())
+    seen: list[search.SearchIndex] = []
+
+    def request() -> None:
+        with app.test_request_context("/"):
+            index = state().index
+            assert index is not None
+            search.search(index, "foncier")
+            seen.append(index)
+
+    for _ in range(2):
+        t = threading.Thread(target=request)
+        t.start()
+        t.join()
+    assert len(seen) == 2 and seen[0] is not seen[1] and seen[0].searcher is not seen[1].searcher
+    assert seen[0].shared is seen[1].shared and len(seen[0].cache) == 1  # the second thread's search was a hit
