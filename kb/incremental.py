@@ -110,30 +110,34 @@ class FileCache:
                 cache.old.pop(gone, None)
         return cache
 
-    def load_many(self, files: list[tuple[str, Path]]) -> list[Loaded]:
+    def load_many(self, files: list[tuple[str, str | Path]]) -> list[Loaded]:
         """Like loader.load_each, but unchanged files come from the cache and the rest is validated in parallel."""
         self.now_ns = time.time_ns()
         results: list[Loaded | None] = [None] * len(files)
         todo: list[int] = []
         digests: dict[int, str] = {}
         stats: dict[int, tuple[int, int]] = {}
+        old, entries, trust_before = self.old, self.entries, self.scanned_ns - RACY_NS
         for i, (kind, path) in enumerate(files):
-            key = str(path)
-            entry = self.old.get(key)
+            key = path if isinstance(path, str) else str(path)
+            entry = old.get(key)
             try:
                 st = os.stat(key)
-                stats[i] = (st.st_size, st.st_mtime_ns)
+                stat = stats[i] = (st.st_size, st.st_mtime_ns)
                 # Same size and modification time: unchanged, as git's index assumes, unless the file was written within
                 # RACY_NS of the last scan (a coarse clock could give a later edit the same time); otherwise hash it.
-                trusted = entry is not None and entry.stat == stats[i] and stats[i][1] < self.scanned_ns - RACY_NS
-                if not trusted or entry is None or entry.kind != kind:
-                    digests[i] = _digest(path.read_bytes())
+                if entry is not None and entry.kind == kind and entry.stat == stat and stat[1] < trust_before:
+                    results[i] = entry.loaded
+                    entries[key] = entry
+                    continue
+                with open(key, "rb") as fh:
+                    digests[i] = _digest(fh.read())
             except OSError:
                 todo.append(i)
                 continue
-            if entry is not None and entry.kind == kind and (i not in digests or entry.digest == digests[i]):
+            if entry is not None and entry.kind == kind and entry.digest == digests[i]:
                 results[i] = entry.loaded
-                self.entries[key] = entry if entry.stat == stats[i] else Entry(entry.digest, kind, entry.loaded, stats[i])
+                entries[key] = entry if entry.stat == stat else Entry(entry.digest, kind, entry.loaded, stat)
             else:
                 todo.append(i)
         for i, loaded in zip(todo, load_parallel([files[i] for i in todo]), strict=True):

@@ -146,8 +146,9 @@ _FIELD_NAMES = {name for model in (*FILE_MODELS.values(), SectorFile, RegionFile
 }
 
 
-def load_record(kind: str, path: Path) -> tuple[Record | None, list[Problem]]:
+def load_record(kind: str, path: str | Path) -> tuple[Record | None, list[Problem]]:
     """Read and validate one record file; the file stem is its id."""
+    path = Path(path)
     spath = str(path)
     data, lines, problems = read_yaml(path)
     if data is None and problems:
@@ -235,39 +236,30 @@ def load_synonyms(path: Path) -> tuple[list[list[str]], list[Problem]]:
     return groups, problems
 
 
-def record_files(data_dir: Path, kind: str) -> list[Path]:
-    """The record files of one kind, sorted."""
-    # Same as sorted(folder.glob("*.yaml")), without pathlib's slow globbing and comparisons (10,000 files).
-    folder = data_dir / FOLDERS[kind]
-    try:
-        names = sorted(name for name in os.listdir(folder) if name.endswith(".yaml"))
-    except OSError:
-        return []
-    return [folder / name for name in names]
-
-
 Loaded = tuple[Record | None, list[Problem]]
 
 
-def load_each(files: list[tuple[str, Path]]) -> list[Loaded]:
+def load_each(files: list[tuple[str, str | Path]]) -> list[Loaded]:
     """Load record files one after the other (kb.incremental adds a cache and a process pool)."""
     return [load_record(kind, path) for kind, path in files]
 
 
-def load_all(data_dir: Path, load_many: Callable[[list[tuple[str, Path]]], list[Loaded]] = load_each) -> Corpus:
+def load_all(data_dir: Path, load_many: Callable[[list[tuple[str, str | Path]]], list[Loaded]] = load_each) -> Corpus:
     """Load every record of a content folder, collecting all problems."""
     corpus = Corpus(Path(data_dir))
     if not Path(data_dir).is_dir():
         corpus.problems.append(Problem(str(data_dir), 1, "error", "dossier de contenu introuvable"))
         return corpus
-    files: list[tuple[str, Path]] = []
+    files: list[tuple[str, str | Path]] = []
     for kind in FILE_MODELS:
         folder = Path(data_dir) / FOLDERS[kind]
         names = sorted(os.listdir(folder)) if folder.is_dir() else []
-        for stray in (folder / n for n in names if not n.startswith(".") and os.path.splitext(n)[1] != ".yaml"):
+        for stray in (folder / n for n in names if not n.startswith(".") and not n.endswith(".yaml")):
             if stray.is_file():
                 corpus.problems.append(Problem(str(stray), 1, "warning", "fichier ignoré : seuls les fichiers .yaml sont lus"))
-        files += [(kind, path) for path in record_files(Path(data_dir), kind)]
+        # Paths as text (load_record makes the Path): 10,000 Path objects cost more than checking the unchanged files.
+        base = os.path.join(str(folder), "")
+        files += [(kind, base + name) for name in names if name.endswith(".yaml")]
     for (kind, _path), (record, problems) in zip(files, load_many(files), strict=True):
         corpus.files += 1
         corpus.problems += problems

@@ -50,6 +50,25 @@ class Strict(SQLModel):
 
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The build cache unpickles ~30,000 of these at 10,000 records: one small function per object instead of
+        # pydantic's __newobj__, SQLModel.__new__ and __setstate__ (same state, about twice as fast).
+        return _restore, (type(self), self.__dict__, self.__pydantic_fields_set__, self.__pydantic_extra__, self.__pydantic_private__)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _restore(cls: type[Strict], values: dict[str, Any], fields_set: set[str], extra: Any, private: Any) -> Strict:
+    """An unpickled file model: exactly the pickled state, no validation (it was validated when first read)."""
+    obj = _new(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", fields_set)
+    _set(obj, "__pydantic_extra__", extra)
+    _set(obj, "__pydantic_private__", private)
+    return obj
+
 
 class SourceRef(Strict):
     """Where a record's facts come from: a document of the base and/or an address."""

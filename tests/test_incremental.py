@@ -13,6 +13,7 @@ from kb import db, incremental, search
 from kb.build import build, current_build, index_path
 from kb.db import make_engine
 from kb.demo import write_corpus
+from kb.loader import load_record
 
 QUERIES = ["usine", "énergie PME", "foncier", "commande publique", "-foncier", "", "électricité", "changement unique", "proposition-000007"]
 FILTERS: list[dict[str, list[str]]] = [{}, {"type": ["proposal"], "sector": ["automobile"]}, {"region": ["bretagne", "normandie"]}]
@@ -160,3 +161,19 @@ def test_successive_incremental_builds_stack_up_correctly(demo: Path, tmp_path: 
     _build(demo, full)
     assert _rows(root) == _rows(full)
     assert _answers(root) == _answers(full)
+
+
+def test_cached_records_are_the_records_read_afresh(demo: Path, tmp_path: Path) -> None:
+    # The cache stores file models with their own pickling (kb.models.Strict) and key lines as a marshal blob (kb.loader.Record).
+    root = tmp_path / "b"
+    _build(demo, root)
+    cache = incremental.FileCache.open(root / "index")
+    assert len(cache.old) > 100
+    for path, entry in cache.old.items():
+        cached, fresh = entry.loaded[0], load_record(entry.kind, Path(path))[0]
+        assert cached is not None and fresh is not None
+        assert "lines" not in vars(cached)  # decoded only when asked for
+        assert cached == fresh and cached.lines == fresh.lines
+        assert cached.line("sources", 0, "document") == fresh.line("sources", 0, "document")
+        assert type(cached.model) is type(fresh.model) and cached.model.model_fields_set == fresh.model.model_fields_set
+        assert cached.model.model_dump() == fresh.model.model_dump()
