@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from flask import Flask
+from sqlalchemy import event
 from sqlmodel import Session
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
@@ -321,3 +322,36 @@ def test_draft_records_pickle(tmp_path: Path) -> None:
     corpus, _problems = check(_with_drafts(tmp_path))
     record = next(r for r in corpus.of("proposal") if r.id == DRAFT)
     assert pickle.loads(pickle.dumps(record.model)) == record.model
+
+
+def test_home_view_counts_and_latest_equal_a_count_over_every_record(drafted: Built) -> None:
+    from kb import queries
+
+    engine = make_engine(drafted.database_url)
+    with Session(engine) as session:
+        for drafts in (False, True):
+            view = queries.home_view(session=session, drafts=drafts, latest=5)
+            props = queries.all_of("proposal", session=session, drafts=drafts)
+            actions = queries.all_of("action", session=session, drafts=drafts)
+            assert view.counts == {"proposal": len(props), "action": len(actions), "document": len(view.documents)}
+            assert {d.id: n for d, n in view.documents} == {d.id: sum(p.document == d.id for p in props) for d, _ in view.documents}
+            assert all(n == sum(p.axis == a.id for p in props) for a, n in view.axes) and view.axes
+            newest = sorted([*props, *actions], key=lambda r: (r.updated, r.id), reverse=True)[:5]
+            assert [(type(r).__name__, r.id) for r in view.latest] == [(type(r).__name__, r.id) for r in newest]
+            assert any(getattr(r, "draft", False) for r in [*props, *actions]) == drafts
+    # It loads only the records it shows (every record, bodies and all, weighed ~60 MB at 10,000 records).
+    loaded: list[object] = []
+
+    def count(target: object, _context: object) -> None:
+        loaded.append(target)
+
+    for model in (Proposal, Action):
+        event.listen(model, "load", count)
+    try:
+        with Session(engine) as session:
+            queries.home_view(session=session, latest=2)
+    finally:
+        for model in (Proposal, Action):
+            event.remove(model, "load", count)
+    assert 0 < len(loaded) <= 2
+    engine.dispose()
