@@ -225,3 +225,23 @@ def test_the_threads_of_a_worker_share_the_build_s_caches(built: Built) -> None:
         t.join()
     assert len(seen) == 2 and seen[0] is not seen[1] and seen[0].searcher is not seen[1].searcher
     assert seen[0].shared is seen[1].shared and len(seen[0].cache) == 1  # the second thread's search was a hit
+
+
+def test_a_searcher_reads_the_index_through_its_map_without_copying_it(demo: Built) -> None:
+    import tracemalloc
+
+    path = index_path(demo.index_dir, current_build(demo.index_dir) or "")
+    search.open_index(path).close()  # Whoosh's modules imported: what follows is the opening alone
+    size = sum(f.stat().st_size for f in path.glob("*.seg"))
+    tracemalloc.start()
+    try:
+        idx = search.open_index(path)
+        held = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # Whoosh's BufferFile copied the postings and term files into a BytesIO, for every searcher of every thread.
+    assert held < size / 4, (held, size)
+    other = _open(demo)
+    assert search.search(idx, "usine", cache=False) == search.search(other, "usine", cache=False)
+    idx.close()
+    other.close()
