@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from kb.search import SearchIndex
 
 TEXT_FIELDS = {"title", "summary", "content"}
-# Postings held by the per-build leaf caches (about 100 bytes each; a worker has one cache per thread):
-# 120,000 keeps a 10,000-record worker under 250 MB (bench/README.md); more cuts second-pass latency a little.
-LEAF_POSTINGS = 120_000
+# Postings held by the per-build leaf cache (about 100 bytes each; one cache per worker, shared by its threads):
+# 200,000 holds the common words of 10,000 records; bench/README.md gives the worker's memory with it.
+LEAF_POSTINGS = 200_000
 PHRASE_POSTINGS = 40_000
 
 
