@@ -34,6 +34,7 @@ TITLES: dict[str, str] = {
     "statut": "Statut",
     "horizon": "Horizon",
 }
+_ORDER = {param: i for i, param in enumerate(PARAMS)}
 # The record types keep French values in URLs (« type=proposition »).
 TYPE_VALUES: dict[str, str] = {"proposition": "proposal", "action": "action"}
 SORTS: dict[str, str] = {"pertinence": "relevance", "date": "date"}
@@ -127,10 +128,10 @@ class SearchState:
         A results page links every facet value (hundreds at 10,000 records): encoding the whole state for each
         was a fifth of a page's time.
         """
-        at = list(PARAMS).index(param)
+        at = _ORDER[param]
         base = replace(self, page=1)
-        before = [(p, v) for p, values in base.filters if list(PARAMS).index(p) <= at for v in values]
-        after = [(p, v) for p, values in base.filters if list(PARAMS).index(p) > at for v in values]
+        before = [(p, v) for p, values in base.filters if _ORDER[p] <= at for v in values]
+        after = [(p, v) for p, values in base.filters if _ORDER[p] > at for v in values]
         head = urlencode(([("q", base.q)] if base.q else []) + before)
         tail = urlencode(after + ([("tri", base.tri)] if base.tri else []))
         name = quote_plus(param)

@@ -140,9 +140,6 @@ class Lru:
     def __len__(self) -> int:
         return len(self._items)
 
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self._items
-
 
 @dataclass
 class Shared:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +26,10 @@ class State:
 
 
 _local = threading.local()
-# The caches of the build opened last, shared by the threads of this process (see kb.searchindex.Shared).
-_shared: OrderedDict[Path, search.Shared] = OrderedDict()
+# The caches of the build opened last, shared by the threads of this process (see kb.searchindex.Shared);
+# an older build's caches go once its threads move on.
+_shared: tuple[Path, search.Shared] | None = None
 _shared_lock = threading.Lock()
-SHARED_BUILDS = 1
 
 
 def init_app(app: Flask) -> None:
@@ -57,12 +56,11 @@ def _index_for(index_root: Path, build_id: str) -> search.SearchIndex | None:
     path = index_path(index_root, build_id)
     if not path.is_dir():
         return None
+    global _shared
     with _shared_lock:
-        shared = _shared.get(path)
-        if shared is None:
-            shared = _shared[path] = search.Shared()
-            while len(_shared) > SHARED_BUILDS:  # an older build's caches go once its threads move on
-                _shared.popitem(last=False)
+        if _shared is None or _shared[0] != path:
+            _shared = (path, search.Shared())
+        shared = _shared[1]
     _local.index = search.open_index(path, shared)
     return _local.index
 
