@@ -25,7 +25,7 @@ from typing import Any
 import loadgen
 from fts import build_fts, search_fts
 
-from kb.demo import read_queries
+from kb.content.demo import read_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 KB = str(Path(sys.executable).parent / "kb")
@@ -70,7 +70,7 @@ def bench_builds(data: Path, work: Path) -> tuple[dict[str, float], dict[str, st
     # The same change once more, timed inside the process: the build without Python's start-up and imports.
     sys.path.insert(0, str(ROOT))
     from kb.build import build
-    from kb.db import make_engine
+    from kb.store import make_engine
 
     target.write_text('title: "Simplifier l\'accès au foncier des PMI (seconde révision)"\n' + "".join(lines[1:]), "utf-8")
     engine = make_engine(env["KB_DATABASE_URL"])
@@ -88,10 +88,10 @@ def bench_search(env: dict[str, str], docs_db: Path) -> dict[str, float]:
     """In-process latency of the 200 queries (facets, highlights, suggestion), kb then FTS5, result cache off."""
     sys.path.insert(0, str(ROOT))
     from kb import search
-    from kb.build import current_build, index_path
+    from kb.store import Layout
 
     index_root = Path(env["KB_INDEX_DIR"])
-    idx = search.open_index(index_path(index_root, current_build(index_root) or ""))
+    idx = search.open_index(Layout(index_root).index(Layout(index_root).current() or ""))
     out: dict[str, float] = {}
     try:
         kb_ms = []
@@ -181,8 +181,9 @@ def bench_http(env: dict[str, str], docs_db: Path, args: argparse.Namespace, tmp
 def run_size(records: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     """Every measure at one corpus size."""
     sys.path.insert(0, str(ROOT))
-    from kb.build import check, index_docs
-    from kb.demo import write_corpus
+    from kb.build.rows import index_docs
+    from kb.content import check
+    from kb.content.demo import write_corpus
 
     data = tmp / f"content-{records}"
     write_corpus(data, records, seed=args.seed)

@@ -62,9 +62,9 @@ def main() -> int:
     args = parser.parse_args()
 
     from kb import search
-    from kb.build import build, current_build, index_path
-    from kb.db import make_engine
-    from kb.demo import write_corpus
+    from kb.build import build
+    from kb.content.demo import write_corpus
+    from kb.store import Layout, make_engine
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "content"
@@ -75,7 +75,7 @@ def main() -> int:
         if not report.ok:
             print("build failed", [p.format() for p in report.problems[:5]])
             return 2
-        idx = search.open_index(index_path(Path(tmp) / "index", current_build(Path(tmp) / "index") or ""))
+        idx = search.open_index(Layout(Path(tmp) / "index").index(Layout(Path(tmp) / "index").current() or ""))
         try:
             ordinary = [_time(idx, text, filters, args.rounds) for text, filters in queries()]
             median = statistics.median(ordinary)

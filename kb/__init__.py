@@ -13,25 +13,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Flask is imported here, not at the top: `import kb.cli` for check or build must not pay for the web stack.
     from flask import Flask
 
-    from kb import api, caching, config, feeds, health, newsletter, pagecache, security, serving, views
+    from kb import api, config, newsletter, web
 
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_prefixed_env("KB")
     if test_config:
         app.config.update(test_config)
-    from kb import dashboard
-    from kb.drafts import truthy
-
-    app.config["SHOW_DRAFTS"] = truthy(app.config.get("SHOW_DRAFTS"))  # KB_SHOW_DRAFTS=1 arrives as int 1, « oui » as text
-    serving.init_app(app)
-    security.init_app(app)
-    caching.init_app(app)
-    pagecache.init_app(app)  # last: keeps pages as the views made them (kb.pagecache)
-    app.register_blueprint(views.bp)
-    app.register_blueprint(dashboard.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(newsletter.bp)
-    app.register_blueprint(feeds.bp)
+    app.config["SHOW_DRAFTS"] = config.truthy(app.config.get("SHOW_DRAFTS"))  # KB_SHOW_DRAFTS=1 arrives as int 1, « oui » as text
+    web.init_app(app)
+    api.init_app(app)
+    newsletter.init_app(app)
+    web.start_page_cache(app)  # last: keeps pages as the app made them (kb.web.pagecache)
     return app

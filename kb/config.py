@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+SITE_NAME = "Base des livres blancs"
+TRUE_WORDS = {"1", "true", "yes", "on", "oui", "vrai"}
 
 DEFAULTS: dict[str, Any] = {
     "DATA_DIR": "proposals",
@@ -19,9 +23,14 @@ def resolve_database_url(url: str) -> str:
     """Make a relative SQLite path absolute (from the cwd) so the app and the CLI open the same file."""
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
-        from pathlib import Path
-
         path = Path(url[len(prefix) :]).resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
         return prefix + str(path)
     return url
+
+
+def truthy(value: Any) -> bool:
+    """Read a flag from configuration: KB_SHOW_DRAFTS=1 arrives as int 1, « true » as True, « oui » as a string."""
+    if isinstance(value, str):
+        return value.strip().lower() in TRUE_WORDS
+    return bool(value)

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from kb import create_app
 from kb.build import build
-from kb.db import make_engine
+from kb.store import make_engine
 
 DATA = Path(__file__).parent / "data"
 VALID = DATA / "valid"

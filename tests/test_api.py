@@ -16,9 +16,10 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate as validate_spec
 from sqlmodel import Session
 
-from kb import create_app, queries, shapes
+from kb import create_app
+from kb.api import shapes
 from kb.build import build
-from kb.db import make_engine
+from kb.store import linked, make_engine, queries
 
 from . import apicheck
 from .apicheck import BASE
@@ -387,14 +388,14 @@ def test_bulk_views_equal_the_single_views(built: Built, drafts: bool) -> None:
     engine = make_engine(built.database_url)
     with Session(engine) as session:
         pids = [p.id for p in queries.all_of("proposal", session=session, drafts=drafts)]
-        assert queries.proposal_views(pids, session=session, drafts=drafts) == [
-            queries.proposal_view(i, session=session, drafts=drafts) for i in pids
+        assert linked.proposal_views(pids, session=session, drafts=drafts) == [
+            linked.proposal_view(i, session=session, drafts=drafts) for i in pids
         ]
         aids = [a.id for a in queries.all_of("action", session=session, drafts=drafts)]
-        assert queries.action_views(aids, session=session, drafts=drafts) == [
-            queries.action_view(i, session=session, drafts=drafts) for i in aids
+        assert linked.action_views(aids, session=session, drafts=drafts) == [
+            linked.action_view(i, session=session, drafts=drafts) for i in aids
         ]
-        assert queries.proposal_views(["nexiste-pas"], session=session) == []
+        assert linked.proposal_views(["nexiste-pas"], session=session) == []
     engine.dispose()
 
 

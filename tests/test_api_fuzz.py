@@ -20,7 +20,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from kb import api, create_app
+from kb import create_app
+from kb.api.views import OPERATIONS
 
 from .conftest import Built
 
@@ -49,7 +50,7 @@ def api_schema(fuzz_app: Flask) -> schemathesis.BaseSchema:
 
 # schemathesis' own pytest loader (from_fixture) does not run under pytest 9: drive its strategies with hypothesis.
 # Negative cases need a parameter that can be invalid: the exports take none.
-CASES = [(op.path, mode) for op in api.OPERATIONS for mode in GenerationMode if mode is GenerationMode.POSITIVE or op.query or op.detail]
+CASES = [(op.path, mode) for op in OPERATIONS for mode in GenerationMode if mode is GenerationMode.POSITIVE or op.query or op.detail]
 
 
 @pytest.mark.parametrize(("path", "mode"), CASES)

@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from kb import create_app
-from kb.build import build, current_build, index_path
-from kb.db import make_engine
-from kb.models import Alias, Link, Proposal
+from kb.build import build
+from kb.store import Layout, make_engine
+from kb.store.tables import Alias, Link, Proposal
 
 from .conftest import Built
 
@@ -35,8 +35,8 @@ def test_build_writes_rows_links_and_aliases(built: Built) -> None:
 
 
 def test_build_marks_current_build_and_keeps_index_folder(built: Built) -> None:
-    build_id = current_build(built.index_dir)
-    assert build_id and index_path(built.index_dir, build_id).is_dir()
+    build_id = Layout(built.index_dir).current()
+    assert build_id and Layout(built.index_dir).index(build_id).is_dir()
     assert not list((built.index_dir / "builds").glob(".tmp-*"))
 
 
@@ -46,7 +46,7 @@ def test_failed_build_keeps_serving_the_same_answers(fresh: Built) -> None:
     queries = ["foncier", "industrie", "énergie", ""]
     before = {q: _ids(client.get("/recherche", query_string={"q": q}).get_data(as_text=True)) for q in queries}
     assert before["foncier"], "the search must answer something before the build"
-    build_id = current_build(fresh.index_dir)
+    build_id = Layout(fresh.index_dir).current()
     db_file = Path(fresh.database_url.removeprefix("sqlite:///"))
     db_bytes = db_file.read_bytes()
 
@@ -58,7 +58,7 @@ def test_failed_build_keeps_serving_the_same_answers(fresh: Built) -> None:
     engine.dispose()
 
     assert not report.ok and report.problems
-    assert current_build(fresh.index_dir) == build_id
+    assert Layout(fresh.index_dir).current() == build_id
     assert db_file.read_bytes() == db_bytes
     after = {q: _ids(client.get("/recherche", query_string={"q": q}).get_data(as_text=True)) for q in queries}
     assert after == before

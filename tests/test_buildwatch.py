@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import event
 
 from kb.build import build
-from kb.buildwatch import BuildWatch, sqlite_file
-from kb.db import make_engine
+from kb.store import make_engine
+from kb.store.builds import BuildWatch, sqlite_file
 
 from .conftest import Built
 

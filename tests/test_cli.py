@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.schemas import json_schemas
+from kb.content.schemas import json_schemas
 
 from .conftest import DATA, ROOT, VALID
 

@@ -13,11 +13,11 @@ from markupsafe import escape
 from sqlmodel import Session
 
 from kb import create_app
-from kb.charts import bar_chart
 from kb.cli import main
-from kb.db import make_engine
-from kb.loader import load_all
-from kb.stats import Count, Figures, figures
+from kb.content import load_all
+from kb.store import make_engine
+from kb.web.charts import bar_chart
+from kb.web.stats import Count, Figures, figures
 from tests.conftest import ROOT, Built, build_corpus
 
 SHIPPED = ROOT / "proposals"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from kb.build import check
 from kb.cli import main
-from kb.demo import REGIONS, write_corpus
+from kb.content import check
+from kb.content.demo import REGIONS, write_corpus
 
 
 def _digest(folder: Path) -> dict[str, str]:

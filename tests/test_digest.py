@@ -8,9 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from kb.autolink import autolink
 from kb.cli import main
-from kb.loader import load_all
+from kb.content import load_all
+from kb.newsletter.autolink import autolink
 from tests.conftest import VALID, Built
 from tests.emailsafe import email_safe_problems
 

@@ -15,11 +15,11 @@ from sqlmodel import Session
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from kb import create_app
-from kb.build import check
 from kb.cli import main
-from kb.db import make_engine
-from kb.drafts import truthy
-from kb.models import Action, Proposal
+from kb.config import truthy
+from kb.content import check
+from kb.store import make_engine
+from kb.store.tables import Action, Proposal
 from tests.conftest import VALID, Built, build_corpus
 
 DRAFT = "brouillon-zorglub"
@@ -325,12 +325,12 @@ def test_draft_records_pickle(tmp_path: Path) -> None:
 
 
 def test_home_view_counts_and_latest_equal_a_count_over_every_record(drafted: Built) -> None:
-    from kb import queries
+    from kb.store import linked, queries
 
     engine = make_engine(drafted.database_url)
     with Session(engine) as session:
         for drafts in (False, True):
-            view = queries.home_view(session=session, drafts=drafts, latest=5)
+            view = linked.home_view(session=session, drafts=drafts, latest=5)
             props = queries.all_of("proposal", session=session, drafts=drafts)
             actions = queries.all_of("action", session=session, drafts=drafts)
             assert view.counts == {"proposal": len(props), "action": len(actions), "document": len(view.documents)}
@@ -349,7 +349,7 @@ def test_home_view_counts_and_latest_equal_a_count_over_every_record(drafted: Bu
         event.listen(model, "load", count)
     try:
         with Session(engine) as session:
-            queries.home_view(session=session, latest=2)
+            linked.home_view(session=session, latest=2)
     finally:
         for model in (Proposal, Action):
             event.remove(model, "load", count)

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from kb import create_app
+from kb.api.export import ACTION_COLUMNS, PROPOSAL_COLUMNS
 from kb.cli import main
-from kb.export import ACTION_COLUMNS, PROPOSAL_COLUMNS
 
 from . import apicheck
 from .apicheck import BASE

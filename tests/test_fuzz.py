@@ -13,9 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb import search
-from kb.analysis import build_query, clean_query
-from kb.build import check, current_build, index_path
-from kb.problems import Problem
+from kb.content import check
+from kb.content.filters import NAMES
+from kb.content.problems import Problem
+from kb.search import searching
+from kb.search.analysis import build_query, clean_query
+from kb.store import Layout
 
 from .conftest import VALID, Built
 
@@ -36,7 +39,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[Hea
 @pytest.fixture(scope="module")
 def index(built: Built) -> Iterator[search.SearchIndex]:
     """The test corpus's index, opened once."""
-    idx = search.open_index(index_path(built.index_dir, current_build(built.index_dir) or ""))
+    idx = search.open_index(Layout(built.index_dir).index(Layout(built.index_dir).current() or ""))
     yield idx
     idx.close()
 
@@ -53,7 +56,7 @@ def test_query_parser_never_raises(text: str) -> None:
 @FUZZ
 @given(
     text=QUERY_TEXT,
-    filters=st.dictionaries(st.sampled_from(sorted(search.FACETS)), st.lists(st.text(max_size=12), max_size=3), max_size=3),
+    filters=st.dictionaries(st.sampled_from(sorted(NAMES)), st.lists(st.text(max_size=12), max_size=3), max_size=3),
     sort=st.sampled_from(["relevance", "date", "", "zzz"]),
     page=st.integers(min_value=-(10**6), max_value=10**9),
 )
@@ -61,7 +64,7 @@ def test_search_answers_any_text(index: search.SearchIndex, text: str, filters: 
     results = search.search(index, text, filters=filters, sort=sort, page=page)
     assert results.total >= 0
     assert len(results.hits) <= results.per_page
-    assert 1 <= results.page <= search.MAX_PAGE
+    assert 1 <= results.page <= searching.MAX_PAGE
     assert all(h.type in ("proposal", "action") for h in results.hits)
 
 

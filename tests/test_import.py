@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from fpdf import FPDF
 
 from kb.cli import main
-from kb.importer_read import clean_text, drop_repeated, unwrap
+from kb.content.importer.read import clean_text, drop_repeated, unwrap
 from tests.conftest import VALID
 
 FONTS = Path(font_source_sans_pro.__file__).parent / "files"
@@ -371,7 +371,7 @@ def test_pdf_table_of_contents_and_conclusion_are_no_proposals(content: Path, tm
 
 
 def test_slugs_are_short_ascii_and_unique(content: Path, tmp_path: Path) -> None:
-    from kb.importer import slugify
+    from kb.content.importer import slugify
 
     long_title = "Mettre en œuvre une politique ambitieuse de réindustrialisation des territoires par les PME et les ETI françaises"
     slug = slugify(long_title, "x")

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from kb import db, incremental, search
-from kb.build import build, current_build, index_path
-from kb.db import make_engine
-from kb.demo import write_corpus
-from kb.loader import load_record
+from kb import search
+from kb.build import build, incremental
+from kb.build.cache import FileCache
+from kb.content import load_record
+from kb.content.demo import write_corpus
+from kb.store import Layout, make_engine
+from kb.store.tables import TABLES
 
 QUERIES = ["usine", "énergie PME", "foncier", "commande publique", "-foncier", "", "électricité", "changement unique", "proposition-000007"]
 FILTERS: list[dict[str, list[str]]] = [{}, {"type": ["proposal"], "sector": ["automobile"]}, {"region": ["bretagne", "normandie"]}]
@@ -32,7 +34,7 @@ def _rows(root: Path) -> dict[str, list[dict[str, Any]]]:
     with Session(engine) as session:
         out = {
             t.__name__: sorted((r.model_dump() for r in session.exec(select(t))), key=repr)
-            for t in db.TABLES
+            for t in TABLES
             if t.__name__ != "BuildInfo"
         }
     engine.dispose()
@@ -40,9 +42,9 @@ def _rows(root: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 def _answers(root: Path) -> list[Any]:
-    build_id = current_build(root / "index")
+    build_id = Layout(root / "index").current()
     assert build_id
-    idx = search.open_index(index_path(root / "index", build_id))
+    idx = search.open_index(Layout(root / "index").index(build_id))
     try:
         out = []
         for q in QUERIES:
@@ -115,7 +117,7 @@ def test_a_changed_taxonomy_forces_a_full_build(demo: Path, tmp_path: Path, monk
 def test_a_failing_incremental_build_changes_nothing_served(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "b"
     _build(demo, root)
-    served, rows, answers = current_build(root / "index"), _rows(root), _answers(root)
+    served, rows, answers = Layout(root / "index").current(), _rows(root), _answers(root)
     _edit(demo)
 
     def broken(*_a: Any, **_k: Any) -> None:
@@ -126,19 +128,19 @@ def test_a_failing_incremental_build_changes_nothing_served(demo: Path, tmp_path
     with pytest.raises(RuntimeError):
         build(demo, engine, root / "index")
     engine.dispose()
-    assert current_build(root / "index") == served
+    assert Layout(root / "index").current() == served
     assert _rows(root) == rows and _answers(root) == answers
     assert sorted(p.name for p in (root / "index" / "builds").iterdir()) == [served]
     monkeypatch.undo()
     # The next build still works, incrementally, from the same served build.
     _build(demo, root)
-    assert current_build(root / "index") != served
+    assert Layout(root / "index").current() != served
 
 
 def test_a_lost_cache_only_costs_a_full_build(demo: Path, tmp_path: Path) -> None:
     root = tmp_path / "b"
     _build(demo, root)
-    (root / "index" / incremental.CACHE_FILE).write_bytes(b"not a pickle")
+    Layout(root / "index").cache_file.write_bytes(b"not a pickle")
     _edit(demo)
     _build(demo, root)
     full = tmp_path / "full"
@@ -167,7 +169,7 @@ def test_cached_records_are_the_records_read_afresh(demo: Path, tmp_path: Path) 
     # The cache stores file models with their own pickling (kb.models.Strict) and key lines as a marshal blob (kb.loader.Record).
     root = tmp_path / "b"
     _build(demo, root)
-    cache = incremental.FileCache.open(root / "index")
+    cache = FileCache.open(Layout(root / "index"))
     assert len(cache.old) > 100
     for path, entry in cache.old.items():
         cached, fresh = entry.loaded[0], load_record(entry.kind, Path(path))[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kb.labels import date_fr, plural
+from kb.content.labels import date_fr, plural
 
 
 def test_dates_in_french_with_the_ordinal_first() -> None:

@@ -11,10 +11,9 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from kb import create_app
-from kb.build import check
 from kb.cli import main
-from kb.links import PUBLISHED_FILE, load_retired, public_paths
-from kb.loader import load_all
+from kb.content import check, load_all
+from kb.content.permanence import PUBLISHED_FILE, load_retired, public_paths
 from tests.conftest import ROOT, VALID
 from tests.kit_corpus import build_kit
 

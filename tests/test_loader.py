@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.build import check
-from kb.loader import load_all
-from kb.problems import errors
+from kb.content import check, load_all
+from kb.content.problems import errors
 
 from .conftest import DATA, VALID
 

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from PIL import Image, ImageChops, ImageDraw
 
 from kb import create_app
-from kb.preview import font
+from kb.newsletter.preview import font
 from tests.conftest import ROOT
 from tests.emailsafe import email_safe_problems
 from tests.kit_corpus import HOSTILE_TITLE, build_kit
@@ -247,7 +247,7 @@ def test_share_block_offers_card_variants_and_a_french_citation(kit: FlaskClient
         "« Livre blanc d&#39;essai sur l&#39;industrie », novembre 2025, https://kb.example.org/propositions/pass-foncier"
     )
     assert citation == expected
-    assert '<script src="/static/share.js"' in page and (ROOT / "kb" / "static" / "share.js").exists()
+    assert '<script src="/static/share.js"' in page and (ROOT / "kb" / "web" / "static" / "share.js").exists()
 
 
 def test_share_block_adds_campaign_tags_when_asked(kit: FlaskClient) -> None:

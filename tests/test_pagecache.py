@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from flask import request
 
-from kb import create_app, pagecache
+from kb import create_app
 from kb.build import build
-from kb.db import make_engine
+from kb.store import make_engine
+from kb.web import pagecache
 
 from .conftest import Built
 

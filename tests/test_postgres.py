@@ -19,10 +19,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, SQLModel, select
 
-from kb import create_app, queries
-from kb.build import build, build_lock, current_build
-from kb.db import BUILD_LOCK_KEY, build_info, make_engine, replace_all
-from kb.models import Proposal
+from kb import create_app
+from kb.build import build, build_lock
+from kb.store import Layout, build_info, linked, make_engine, queries
+from kb.store.engine import BUILD_LOCK_KEY, replace_all
+from kb.store.tables import Proposal
 
 from .conftest import VALID, Built
 from .pg import Cluster, start_cluster
@@ -117,18 +118,22 @@ def _answers(built: Built) -> dict[str, Any]:
         out["find_kind"] = [queries.find_kind(i, session=s) for i in ("pass-foncier", "livre-essai", "normandie", "inconnu")]
         out["by_ids"] = queries.by_ids("proposal", ["sanctuaire-foncier", "pass-foncier", "absent"], session=s)
         out["labels"] = queries.labels(session=s)
-        out["proposal_view"] = queries.proposal_view("pass-foncier", session=s)
-        out["action_view"] = queries.action_view("implantation-normandie", session=s)
-        out["document_view"] = queries.document_view("livre-essai", session=s)
-        out["proposals_of_axis"] = queries.proposals_of_axis("foncier-essai", session=s)
+        out["proposal_view"] = linked.proposal_view("pass-foncier", session=s)
+        out["action_view"] = linked.action_view("implantation-normandie", session=s)
+        out["document_view"] = linked.document_view("livre-essai", session=s)
+        out["proposals_of_axis"] = linked.proposals_of_axis("foncier-essai", session=s)
         links = [("sector", "automobile"), ("region", "normandie")]
-        out["linked_records"] = [queries.linked_records(rel, dst, session=s) for rel, dst in links]
-        filters = [queries.Filters(), queries.Filters(sector=["automobile"]), queries.Filters(region=["normandie"], status=["proposee"])]
+        out["linked_records"] = [linked.linked_records(rel, dst, session=s) for rel, dst in links]
+        filters = [
+            queries.Filters(),
+            queries.Filters({"sector": ["automobile"]}),
+            queries.Filters({"region": ["normandie"], "status": ["proposee"]}),
+        ]
         for kind in ("proposal", "action"):
             for n, f in enumerate(filters):
                 out[f"list_records {kind} {n}"] = queries.list_records(kind, f, session=s, limit=2, offset=0)
                 out[f"list_records {kind} {n} page 2"] = queries.list_records(kind, f, session=s, limit=2, offset=2)
-        out["home_view"] = queries.home_view(session=s)
+        out["home_view"] = linked.home_view(session=s)
         result = plain(out)
     engine.dispose()
     return result
@@ -213,10 +218,10 @@ def test_kb_build_and_the_site_run_on_postgresql(postgres: Cluster, tmp_path: Pa
     built = Built(data, url, tmp_path / "index")
     with app_client(built) as client:
         health = client.get("/sante")
-        assert health.status_code == 200 and health.json["build_id"] == current_build(built.index_dir)
+        assert health.status_code == 200 and health.json["build_id"] == Layout(built.index_dir).current()
         assert health.json["counts"]["proposal"] == 3
         assert "pass-foncier" in client.get("/recherche?q=foncier").get_data(as_text=True)
-    with build_lock(built.index_dir):
+    with build_lock(Layout(built.index_dir)):
         refused = subprocess.run([str(KB), "build", "--no-wait"], capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
     assert refused.returncode == 2 and "une autre construction est en cours" in refused.stderr
 
@@ -281,7 +286,7 @@ def test_several_servers_share_one_database_each_with_its_own_index(postgres: Cl
     done = kb(b, "--index-only")
     assert done.returncode == 0, done.stderr
     status, body = health(b)
-    assert status == 200 and body["build_id"] == current_build(a.index_dir) == current_build(b.index_dir)
+    assert status == 200 and body["build_id"] == Layout(a.index_dir).current() == Layout(b.index_dir).current()
     with app_client(a) as ca, app_client(b) as cb:
         assert ca.get("/recherche?q=foncier").get_data() == cb.get("/recherche?q=foncier").get_data()
     assert "déjà" in kb(b, "--index-only").stdout
@@ -298,7 +303,7 @@ def test_several_servers_share_one_database_each_with_its_own_index(postgres: Cl
     shutil.copy(path, b.data_dir / "proposals" / "pass-foncier.yaml")
     assert kb(b, "--index-only").returncode == 0
     status, body = health(b)
-    assert status == 200 and body["build_id"] == current_build(a.index_dir)
+    assert status == 200 and body["build_id"] == Layout(a.index_dir).current()
     with app_client(b) as cb:
         assert "Instaurer" in cb.get("/recherche?q=instaurer").get_data(as_text=True)
 
@@ -310,13 +315,13 @@ def test_rebuilds_under_load_on_postgresql(postgres: Cluster, tmp_path: Path) ->
 
 
 def test_the_page_cache_sees_a_build_committed_by_another_server(postgres: Cluster, tmp_path: Path) -> None:
-    from kb.buildwatch import BuildWatch
+    from kb.store.builds import BuildWatch
 
     built = _build(tmp_path, postgres.create_database("kb_watch"))
     app = create_app(built.config(PAGE_CACHE=True))
     client = app.test_client()
     watch = BuildWatch(app.extensions["kb.engine"], built.database_url)
-    assert watch.current() == current_build(built.index_dir)
+    assert watch.current() == Layout(built.index_dir).current()
     assert "Créer un pass foncier" in client.get("/propositions/pass-foncier").get_data(as_text=True)
     assert "Créer un pass foncier" in client.get("/propositions/pass-foncier").get_data(as_text=True)
     assert app.extensions["kb.pages"].hits == 1

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from kb import create_app
-from kb.build import BuildLocked, build, build_lock, current_build
-from kb.db import make_engine
+from kb.build import BuildLocked, build, build_lock
+from kb.store import Layout, make_engine
 
 from .conftest import VALID, Built, build_corpus
 from .servers import get, gunicorn
@@ -144,7 +144,7 @@ def rebuilds_under_load(built: Built, workdir: Path) -> None:
         assert "Gammavisible" in after["gammaquery"]
         assert "Betavisible" not in after["betaquery"]
         health = get(base + "/sante")
-        assert health.status == 200 and f'"build_id":"{current_build(built.index_dir)}"' in health.body.replace(" ", "")
+        assert health.status == 200 and f'"build_id":"{Layout(built.index_dir).current()}"' in health.body.replace(" ", "")
 
 
 def _big_corpus(dest: Path, records: int) -> Built:
@@ -163,7 +163,7 @@ def _big_corpus(dest: Path, records: int) -> Built:
 def test_build_killed_mid_way_changes_nothing_served_and_the_next_build_succeeds(tmp_path: Path) -> None:
     built = _big_corpus(tmp_path, 300)
     # The generated records were written after the first build: nothing of them is served yet.
-    before = current_build(built.index_dir)
+    before = Layout(built.index_dir).current()
     with gunicorn(env_for(built), tmp_path, workers=1) as base:
         assert "Killmarker" not in get(base + "/recherche?q=killmarker").body
         cmd = [str(KB), "build", "--data", str(built.data_dir), "--index", str(built.index_dir), "--database", built.database_url]
@@ -177,7 +177,7 @@ def test_build_killed_mid_way_changes_nothing_served_and_the_next_build_succeeds
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert list(builds.glob(".tmp-*")), "the killed build left its temporary index folder (removed by the next build)"
-        assert current_build(built.index_dir) == before
+        assert Layout(built.index_dir).current() == before
         db_file = built.database_url.removeprefix("sqlite:///")
         with sqlite3.connect(db_file) as conn:
             assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -195,12 +195,12 @@ def test_build_killed_mid_way_changes_nothing_served_and_the_next_build_succeeds
         done = kb_build(built)
         assert done.returncode == 0, done.stderr
         assert not list(builds.glob(".tmp-*"))
-        assert current_build(built.index_dir) != before
+        assert Layout(built.index_dir).current() != before
         assert "Killmarker" in get(base + "/recherche?q=killmarker").body
 
 
 def test_build_killed_while_writing_the_database_changes_nothing(fresh: Built) -> None:
-    before = current_build(fresh.index_dir)
+    before = Layout(fresh.index_dir).current()
     path = fresh.data_dir / "proposals" / "pass-foncier.yaml"
     path.write_text(path.read_text("utf-8").replace("Créer un pass foncier", "Killdbmarker pass foncier"), "utf-8")
     db_file = fresh.database_url.removeprefix("sqlite:///")
@@ -236,8 +236,8 @@ def test_build_killed_while_writing_the_database_changes_nothing(fresh: Built) -
 
 
 def test_second_build_exits_with_a_clear_message_or_waits(fresh: Built) -> None:
-    before = current_build(fresh.index_dir)
-    with build_lock(fresh.index_dir):
+    before = Layout(fresh.index_dir).current()
+    with build_lock(Layout(fresh.index_dir)):
         refused = kb_build(fresh, "--no-wait")
         assert refused.returncode == 2
         assert "une autre construction est en cours" in refused.stderr
@@ -250,11 +250,11 @@ def test_second_build_exits_with_a_clear_message_or_waits(fresh: Built) -> None:
         time.sleep(1.0)
         # Still blocked on the lock: nothing written yet.
         assert waiting.poll() is None
-        assert current_build(fresh.index_dir) == before
+        assert Layout(fresh.index_dir).current() == before
     out, err = waiting.communicate(timeout=60)
     assert waiting.returncode == 0, err
     assert "terminée" in out
-    assert current_build(fresh.index_dir) != before
+    assert Layout(fresh.index_dir).current() != before
 
 
 def test_gunicorn_config_is_production_ready() -> None:

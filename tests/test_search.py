@@ -7,17 +7,18 @@ from collections.abc import Iterator
 import pytest
 
 from kb import search
-from kb.analysis import build_query, clean_query, stems
-from kb.build import current_build, index_path
+from kb.search.analysis import build_query, clean_query, stems
+from kb.store import Layout
 
 from .conftest import Built
+from .search_reference import reference_search
 
 
 @pytest.fixture(scope="module")
 def idx(built: Built) -> Iterator[search.SearchIndex]:
-    build_id = current_build(built.index_dir)
+    build_id = Layout(built.index_dir).current()
     assert build_id
-    index = search.open_index(index_path(built.index_dir, build_id))
+    index = search.open_index(Layout(built.index_dir).index(build_id))
     yield index
     index.close()
 
@@ -71,14 +72,14 @@ def test_actions_meet_document_axis_and_horizon_through_carried_proposals(idx: s
     assert set(ids(idx, "", filters={"document": ["livre-essai"]})) == {"pass-foncier", "energie-locale", "implantation-normandie"}
     assert ids(idx, "", filters={"axis": ["energie-essai"], "type": ["action"]}) == []
     assert ids(idx, "", filters={"horizon": ["long-terme"]}) == ["energie-locale"]
-    ref = search.reference_search(idx, "", {"axis": ["foncier-essai"]})
+    ref = reference_search(idx, "", {"axis": ["foncier-essai"]})
     assert set(ref["ids"]) == {"pass-foncier", "implantation-normandie"}
 
 
 def test_updated_since_filter(idx: search.SearchIndex) -> None:
     assert set(ids(idx, "", filters={"updated_since": ["2025-11-21"]})) == {"energie-locale", "implantation-normandie"}
     assert ids(idx, "foncier", filters={"updated_since": ["2025-12-01"]}) == []
-    ref = search.reference_search(idx, "", {"updated_since": ["2025-11-21"]})
+    ref = reference_search(idx, "", {"updated_since": ["2025-11-21"]})
     assert set(ref["ids"]) == {"energie-locale", "implantation-normandie"}
 
 

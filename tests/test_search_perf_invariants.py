@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from kb import create_app, ranking, search
-from kb.build import build, current_build, index_path
-from kb.db import make_engine
-from kb.demo import read_queries, write_corpus
-from kb.serving import state
+from kb import create_app, search
+from kb.build import build
+from kb.content.demo import read_queries, write_corpus
+from kb.search import searching
+from kb.search.indexing import CachedAnalyzer
+from kb.store import Layout, make_engine
+from kb.web.state import state
 
 from .conftest import Built, build_corpus
+from .search_reference import reference_search
 
 QUERIES = Path(__file__).resolve().parents[1] / "bench" / "queries.txt"
 
@@ -30,9 +33,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 def _open(built: Built) -> search.SearchIndex:
-    build_id = current_build(built.index_dir)
+    build_id = Layout(built.index_dir).current()
     assert build_id
-    return search.open_index(index_path(built.index_dir, build_id))
+    return search.open_index(Layout(built.index_dir).index(build_id))
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +66,7 @@ def test_fast_path_equals_plain_whoosh_on_a_demo_corpus(demo_idx: search.SearchI
     checked = 0
     for text, filters in CASES:
         fast = search.search(demo_idx, text, filters=filters, cache=False)
-        ref = search.reference_search(demo_idx, text, filters)
+        ref = reference_search(demo_idx, text, filters)
         assert fast.total == ref["total"], text
         assert fast.facets == ref["facets"], text
         if text and not fast.exact:
@@ -76,80 +79,92 @@ def test_fast_path_equals_plain_whoosh_on_the_test_corpus_with_drafts(test_idx: 
     for text in ["", "foncier", "industrie", "énergie", "PME", "-foncier"]:
         for drafts in (False, True):
             fast = search.search(test_idx, text, show_drafts=drafts, cache=False)
-            ref = search.reference_search(test_idx, text, {}, show_drafts=drafts)
+            ref = reference_search(test_idx, text, {}, show_drafts=drafts)
             assert (fast.total, fast.facets) == (ref["total"], ref["facets"])
             if text:
                 assert [h.id for h in fast.hits] == ref["ids"]
 
 
-def test_cached_results_equal_uncached_and_are_private_copies(demo_idx: search.SearchIndex) -> None:
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each search the engine really computes (a cached answer computes nothing)."""
+    computed: list[str] = []
+    real = searching._search
+
+    def counted(idx: search.SearchIndex, text: str, *args: object) -> search.Results:
+        computed.append(text)
+        return real(idx, text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(searching, "_search", counted)
+    return computed
+
+
+def test_cached_results_equal_uncached_and_are_private_copies(demo_idx: search.SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
     demo_idx.cache.clear()
+    computed = _counting(monkeypatch)
     for text, filters in CASES[:20]:
         for page, sort in ((1, "relevance"), (2, "relevance"), (1, "date")):
             first = search.search(demo_idx, text, filters=filters, page=page, per_page=5, sort=sort)
             again = search.search(demo_idx, text, filters=filters, page=page, per_page=5, sort=sort)
             plain = search.search(demo_idx, text, filters=filters, page=page, per_page=5, sort=sort, cache=False)
             assert first == again == plain
-    assert len(demo_idx.cache) == 60
+    assert len(computed) == 2 * 60  # each first and each uncached search computed; every repeat was answered from the cache
     # A caller changing its answer does not change the cached one.
     res = search.search(demo_idx, "usine")
     res.hits.clear()
     res.facets["type"]["proposal"] = -1
     assert search.search(demo_idx, "usine") == search.search(demo_idx, "usine", cache=False)
-    # Equivalent spellings of one query share an entry (normalised key).
-    before = len(demo_idx.cache)
-    search.search(demo_idx, "  usine ", filters={"type": []})
-    assert len(demo_idx.cache) == before
+    # Equivalent spellings of one query share an answer (normalised key).
+    computed.clear()
+    assert search.search(demo_idx, "  usine ", filters={"type": []}) == search.search(demo_idx, "usine")
+    assert computed == []
 
 
-def test_leaf_cache_eviction_keeps_answers_right(demo_idx: search.SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_leaf_cache_eviction_keeps_answers_right(demo_idx: search.SearchIndex) -> None:
     expected = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES]
-    monkeypatch.setattr(ranking, "LEAF_POSTINGS", 50)
-    monkeypatch.setattr(ranking, "PHRASE_POSTINGS", 1)
-    demo_idx.leaves.clear()
-    demo_idx.phrases.clear()
-    got = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES]
-    assert got == expected
-    assert demo_idx.leaves.weight <= 50 or len(demo_idx.leaves) == 1
-    assert len(demo_idx.phrases) == 1  # CASES hold phrases ("commande publique"): evicted down to the bound
+    # Caches far too small for these queries: leaves and phrases are evicted (or refused) all the time.
+    tight = search.open_index(demo_idx.path, search.Shared.bounded(results=1, leaves=50, phrases=1))
+    try:
+        for _round in range(2):
+            assert [search.search(tight, q, filters=f) for q, f in CASES] == expected
+    finally:
+        tight.close()
 
 
 def test_highlights_escape_text_and_mark_accented_words(demo_idx: search.SearchIndex) -> None:
     hit = search.search(demo_idx, "electricite", cache=False).hits[0]
     assert '<mark class="match term0">électricité</mark>' in hit.highlight.lower()
-    from kb.snippets import highlight, matcher
+    from kb.search.snippets import highlight, matcher
 
     html = highlight("<b>usine</b> & atelier", matcher({"usin"}, set()))
     assert html == '&lt;b&gt;<mark class="match term0">usine</mark>&lt;/b&gt; &amp; atelier'
 
 
-def test_a_new_build_id_gets_a_new_index_with_an_empty_cache(fresh: Built) -> None:
+def test_a_new_build_never_answers_from_the_old_build_s_cache(fresh: Built) -> None:
     app = create_app(fresh.config())
-    with app.test_request_context("/"):
-        st = state()
-        old = st.index
-        assert old is not None
-        search.search(old, "foncier")
-        assert old.cache
+
+    def titles(text: str) -> dict[str, str]:
+        with app.test_request_context("/"):
+            index = state().index
+            assert index is not None
+            return {h.id: h.title for h in search.search(index, text).hits}
+
+    assert titles("industriel")["sanctuaire-foncier"].startswith("Sanctuariser le foncier")  # now cached for this build
     path = fresh.data_dir / "proposals" / "sanctuaire-foncier.yaml"
     path.write_text(path.read_text("utf-8").replace("Sanctuariser le foncier", "Protéger les zones"), "utf-8")
     engine = make_engine(fresh.database_url)
     assert build(fresh.data_dir, engine, fresh.index_dir).ok
     engine.dispose()
-    with app.test_request_context("/"):
-        new = state().index
-        assert new is not None and new is not old and new.path != old.path
-        assert not new.cache and not old.cache  # the old build's cache went with its searcher
-        assert [h.id for h in search.search(new, "protéger zones").hits] == ["sanctuaire-foncier"]
+    assert titles("industriel")["sanctuaire-foncier"].startswith("Protéger les zones")
+    assert list(titles("protéger zones")) == ["sanctuaire-foncier"]
 
 
 def test_cached_analyzer_gives_the_chain_s_terms_and_positions(demo: Built) -> None:
-    from kb.analysis import folding_analyzer, french_analyzer
+    from kb.search.analysis import folding_analyzer, french_analyzer
 
     texts = [p.read_text("utf-8") for p in sorted((demo.data_dir / "proposals").glob("*.yaml"))[:40]]
     texts += ["L'industrie d'aujourd'hui, c'est 3.5 % de l'économie : « Fabriqué en France » ! a b c", "", "les de la", "x" * 300]
     for kind, chain in (("fr", french_analyzer()), ("fold", folding_analyzer())):
-        fast = search.CachedAnalyzer(kind)
+        fast = CachedAnalyzer(kind)
         for text in texts:
             for positions in (True, False):
                 got = [(t.text, t.pos if positions else None) for t in fast(text, positions=positions, mode="index")]
@@ -163,7 +178,7 @@ def test_date_order_equals_sorting_every_match_by_date(demo_idx: search.SearchIn
     updated = demo_idx.columns.updated
     searcher = demo_idx.searcher
     for text in ["", "usine", "foncier industrie", "énergie"]:
-        every = search.reference_search(demo_idx, text, {}, limit=10**6)["ids"] if text else None
+        every = reference_search(demo_idx, text, {}, limit=10**6)["ids"] if text else None
         docs = [searcher.document_number(id=i) for i in every] if every is not None else list(range(len(updated)))
         live = [d for d in docs if d is not None and not demo_idx.columns.drafts >> d & 1 and demo_idx.columns.live >> d & 1]
         expected = sorted(live, key=lambda d: (tuple(-ord(c) for c in updated[d]), d))[:40]
@@ -172,15 +187,12 @@ def test_date_order_equals_sorting_every_match_by_date(demo_idx: search.SearchIn
         assert [h.id for h in got.hits] == [searcher.stored_fields(d)["id"] for d in expected], text
 
 
-def test_threads_share_one_set_of_caches_and_answer_as_one_thread(demo_idx: search.SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_threads_share_one_set_of_caches_and_answer_as_one_thread(demo_idx: search.SearchIndex) -> None:
     import threading
 
     expected = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES]
     # Tight bounds: the threads evict each other's leaves and results all the time.
-    monkeypatch.setattr(ranking, "LEAF_POSTINGS", 400)
-    monkeypatch.setattr(ranking, "PHRASE_POSTINGS", 50)
-    monkeypatch.setattr(search, "CACHE_SIZE", 5)
-    shared = search.Shared()
+    shared = search.Shared.bounded(results=5, leaves=400, phrases=50)
     indexes = [search.open_index(demo_idx.path, shared) for _ in range(4)]
     answers: list[list[search.Results]] = [[] for _ in indexes]
     errors: list[BaseException] = []
@@ -201,36 +213,35 @@ def test_threads_share_one_set_of_caches_and_answer_as_one_thread(demo_idx: sear
         t.join()
     assert errors == []
     assert all(run == expected for runs in answers for run in runs)
-    assert len(shared.leaves) > 0 and (shared.leaves.weight <= 400 or len(shared.leaves) == 1)
     for idx in indexes:
         idx.searcher.close()
 
 
-def test_the_threads_of_a_worker_share_the_build_s_caches(built: Built) -> None:
+def test_the_threads_of_a_worker_share_the_build_s_caches(built: Built, monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
     app = create_app(built.config())
-    seen: list[search.SearchIndex] = []
+    computed = _counting(monkeypatch)
+    answers: list[search.Results] = []
 
     def request() -> None:
         with app.test_request_context("/"):
             index = state().index
             assert index is not None
-            search.search(index, "foncier")
-            seen.append(index)
+            answers.append(search.search(index, "foncier énergie terrain"))
 
     for _ in range(2):
         t = threading.Thread(target=request)
         t.start()
         t.join()
-    assert len(seen) == 2 and seen[0] is not seen[1] and seen[0].searcher is not seen[1].searcher
-    assert seen[0].shared is seen[1].shared and len(seen[0].cache) == 1  # the second thread's search was a hit
+    assert len(answers) == 2 and answers[0] == answers[1]
+    assert computed == ["foncier énergie terrain"]  # the second thread's search was answered from the first one's
 
 
 def test_a_searcher_reads_the_index_through_its_map_without_copying_it(demo: Built) -> None:
     import tracemalloc
 
-    path = index_path(demo.index_dir, current_build(demo.index_dir) or "")
+    path = Layout(demo.index_dir).index(Layout(demo.index_dir).current() or "")
     search.open_index(path).close()  # Whoosh's modules imported: what follows is the opening alone
     size = sum(f.stat().st_size for f in path.glob("*.seg"))
     tracemalloc.start()

@@ -13,8 +13,10 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 
 from kb import create_app, search
-from kb.analysis import MAX_PREFIX_TERMS, MAX_PREFIXES, MAX_WORD_CHARS, MAX_WORDS, CappedPrefix, build_query, clean_query
-from kb.build import current_build, index_path
+from kb.search import searching
+from kb.search.analysis import MAX_PREFIXES, MAX_WORD_CHARS, MAX_WORDS, build_query, clean_query
+from kb.search.engine import MAX_PREFIX_TERMS, CappedPrefix
+from kb.store import Layout
 
 from .conftest import Built, build_corpus
 from .servers import gunicorn, raw_get
@@ -125,7 +127,7 @@ def test_unknown_filter_values_never_fail(client: FlaskClient) -> None:
 
 
 def test_field_syntax_cannot_reach_internal_fields(built: Built) -> None:
-    idx = search.open_index(index_path(built.index_dir, current_build(built.index_dir) or ""))
+    idx = search.open_index(Layout(built.index_dir).index(Layout(built.index_dir).current() or ""))
     try:
         # Field syntax is plain words: « draft:true » searches the words draft and true, never the draft flag.
         for text in ("draft:true", "id:pass-foncier", "type:proposal", "ref:ancien-pass-foncier"):
@@ -149,7 +151,7 @@ def test_ten_thousand_characters_and_long_urls_get_a_french_414(client: FlaskCli
 
 
 def test_in_process_search_bounds_any_query(built: Built) -> None:
-    idx = search.open_index(index_path(built.index_dir, current_build(built.index_dir) or ""))
+    idx = search.open_index(Layout(built.index_dir).index(Layout(built.index_dir).current() or ""))
     try:
         assert search.search(idx, "foncier " * 1250 + "\x00" * 100).total >= 1
         assert search.search(idx, "a" * 10_000).total == 0
@@ -252,7 +254,7 @@ def test_pages_are_cacheable_with_an_etag_and_304(fresh: Built) -> None:
     assert client.get("/").headers["ETag"] != etag
     # A new build changes every page's ETag.
     from kb.build import build
-    from kb.db import make_engine
+    from kb.store import make_engine
 
     engine = make_engine(fresh.database_url)
     path = fresh.data_dir / "proposals" / "energie-locale.yaml"
@@ -277,7 +279,7 @@ def test_health_reports_the_build(built: Built) -> None:
     assert resp.status_code == 200 and resp.is_json
     body = resp.json
     assert body["status"] == "ok"
-    assert body["build_id"] == current_build(built.index_dir)
+    assert body["build_id"] == Layout(built.index_dir).current()
     assert body["counts"]["proposal"] == 3 and body["counts"]["action"] == 1
     assert isinstance(body["index_age_seconds"], int) and body["index_age_seconds"] >= 0
     assert body["built_at"]
@@ -288,7 +290,7 @@ def test_health_is_503_without_a_build_or_without_this_nodes_index(tmp_path: Pat
     resp = create_app(empty.config()).test_client().get("/sante")
     assert resp.status_code == 503 and resp.json["status"] == "indisponible" and "kb build" in resp.json["message"]
     # The database names a build whose index this node does not have (another node built it).
-    shutil.rmtree(index_path(fresh.index_dir, current_build(fresh.index_dir) or ""))
+    shutil.rmtree(Layout(fresh.index_dir).index(Layout(fresh.index_dir).current() or ""))
     resp = create_app(fresh.config()).test_client().get("/sante")
     assert resp.status_code == 503 and "Index de la construction" in resp.json["message"]
 
@@ -374,7 +376,7 @@ def _walk(node: object) -> Iterator[object]:
 
 
 def test_spelling_suggestion_corrects_a_few_words_only(built: Built, monkeypatch: pytest.MonkeyPatch) -> None:
-    idx = search.open_index(index_path(built.index_dir, current_build(built.index_dir) or ""))
+    idx = search.open_index(Layout(built.index_dir).index(Layout(built.index_dir).current() or ""))
     calls: list[str] = []
     real = idx.searcher.corrector
 
@@ -392,7 +394,7 @@ def test_spelling_suggestion_corrects_a_few_words_only(built: Built, monkeypatch
     try:
         words = "fonceir industrei energei souverainte competitivte formaiton finacement tranistion"
         assert search.suggest(idx, words) is not None
-        assert len(calls) == search.MAX_CORRECTIONS
+        assert len(calls) == searching.MAX_CORRECTIONS
         calls.clear()
         search.suggest(idx, "fonc* mot1 mot2 -(x) \"y\"")
         assert calls == []  # operators and words with digits are not misspellings
@@ -415,11 +417,11 @@ def test_health_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
 def test_error_answers_survive_a_broken_error_template(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     from jinja2 import TemplateNotFound
 
-    import kb.security
+    import kb.web.errors
 
     def broken(*_args: object, **_kw: object) -> str:
         raise TemplateNotFound("error.html")
 
-    monkeypatch.setattr(kb.security, "render_template", broken)
+    monkeypatch.setattr(kb.web.errors, "render_template", broken)
     resp = app.test_client().delete("/")
     assert resp.status_code == 405 and "Méthode non permise" in resp.get_data(as_text=True)

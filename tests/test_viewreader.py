@@ -8,7 +8,7 @@ import pickle
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.searchindex import ViewReader
+from kb.search.engine import ViewReader
 
 OPS = st.lists(
     st.one_of(

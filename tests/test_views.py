@@ -13,7 +13,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kb import create_app, display, facets
+from kb import create_app
+from kb.web import display, facets
 from tests.conftest import ROOT, VALID, Built, build_corpus
 
 

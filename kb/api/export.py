@@ -1,0 +1,138 @@
+"""Open-data exports: proposals.csv, actions.csv and kb.json, served by the API and written by ``kb export``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kb.api import shapes
+from kb.api.models import Source
+from kb.content.fields import ACTION_STATUSES, HORIZONS, PROPOSAL_STATUSES
+
+BOM = "\ufeff"
+JOIN = " | "
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return JOIN.join(_text(v) for v in value)
+    return str(value)
+
+
+def _cell(value: Any) -> str:
+    """The cell's text; one starting like a formula gets a leading apostrophe (shown as text by spreadsheets)."""
+    text = _text(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _source(s: Source) -> str:
+    return s.url or (s.document.url if s.document else "")
+
+
+Column = tuple[str, Callable[[Any], Any]]
+
+
+def _values(values: tuple[str, ...]) -> str:
+    """« a, b ou c »."""
+    return ", ".join(values[:-1]) + " ou " + values[-1]
+
+
+def _head(what: str) -> dict[str, Column]:
+    """The columns every export starts with (``what``: « de la proposition »)."""
+    return {
+        "id": (f"Identifiant permanent {what}", lambda r: r.id),
+        "url": ("Adresse de sa page sur le site", lambda r: r.url),
+        "title": ("Titre", lambda r: r.title),
+        "summary": ("Résumé (texte simple, 400 caractères au plus)", lambda r: r.summary),
+        "body": ("Texte complet, en Markdown (vide si la fiche n'en a pas)", lambda r: r.body),
+    }
+
+
+# The columns every export ends with.
+TAIL: dict[str, Column] = {
+    "sources": ("Sources : adresse citée, ou page du document de la base", lambda r: [_source(s) for s in r.sources]),
+    "aliases": ("Anciens identifiants (ils redirigent vers la fiche)", lambda r: r.aliases),
+    "published": ("Date de publication par la source (AAAA-MM-JJ, AAAA-MM ou AAAA)", lambda r: r.published),
+    "updated": ("Date de dernière mise à jour de la fiche (AAAA-MM-JJ)", lambda r: r.updated.isoformat()),
+}
+SECTORS: dict[str, Column] = {
+    "sectors": ("Identifiants des filières concernées", lambda r: [s.id for s in r.sectors]),
+    "sector_names": ("Noms des filières concernées", lambda r: [s.name for s in r.sectors]),
+}
+
+# Column name → (French description shown on /donnees, value); the names are stable.
+PROPOSAL_COLUMNS: dict[str, Column] = {
+    **_head("de la proposition"),
+    "document": ("Identifiant du document source (livre blanc, rapport…)", lambda p: p.document.id if p.document else None),
+    "document_title": ("Titre du document source", lambda p: p.document.title if p.document else None),
+    "axis": ("Identifiant de l'axe du document", lambda p: p.axis.id if p.axis else None),
+    "axis_title": ("Titre de l'axe", lambda p: p.axis.title if p.axis else None),
+    "horizon": (f"{_values(HORIZONS)} (vide si la source ne le dit pas)", lambda p: p.horizon),
+    "flagship": ("true pour une mesure phare, sinon false", lambda p: p.flagship),
+    "status": (f"Statut : {_values(PROPOSAL_STATUSES)}", lambda p: p.status),
+    **SECTORS,
+    "regions": ("Identifiants des régions concernées (vide : portée nationale)", lambda p: [r.id for r in p.regions]),
+    "region_names": ("Noms des régions concernées", lambda p: [r.name for r in p.regions]),
+    "tags": ("Mots-clés", lambda p: p.tags),
+    "related": ("Identifiants des propositions liées (liens déclarés d'un côté ou de l'autre)", lambda p: [r.id for r in p.related]),
+    "actions": ("Identifiants des actions régionales qui portent la proposition", lambda p: [a.id for a in p.actions]),
+    **TAIL,
+}
+
+ACTION_COLUMNS: dict[str, Column] = {
+    **_head("de l'action"),
+    "region": ("Identifiant de la région", lambda a: a.region.id if a.region else None),
+    "region_name": ("Nom de la région", lambda a: a.region.name if a.region else None),
+    **SECTORS,
+    "proposals": ("Identifiants des propositions que l'action porte", lambda a: [p.id for p in a.proposals]),
+    "status": (f"Statut : {_values(ACTION_STATUSES)}", lambda a: a.status),
+    "partners": ("Partenaires (noms)", lambda a: a.partners),
+    **TAIL,
+}
+
+CSV_FILES: dict[str, tuple[str, dict[str, Column]]] = {
+    "proposals.csv": ("proposal", PROPOSAL_COLUMNS),
+    "actions.csv": ("action", ACTION_COLUMNS),
+}
+
+
+def csv_text(ctx: shapes.Ctx, name: str) -> str:
+    """One CSV export (``proposals.csv`` or ``actions.csv``) as text, BOM first so Excel reads UTF-8."""
+    kind, columns = CSV_FILES[name]
+    buf = io.StringIO()
+    buf.write(BOM)
+    writer = csv.writer(buf)
+    writer.writerow(columns)
+    for record in shapes.all_records(ctx, kind):
+        writer.writerow([_cell(get(record)) for _doc, get in columns.values()])
+    return buf.getvalue()
+
+
+def json_text(ctx: shapes.Ctx) -> str:
+    """kb.json: every record of every kind, in the detail endpoints' shapes."""
+    return shapes.export_all(ctx).model_dump_json() + "\n"
+
+
+def write_files(ctx: shapes.Ctx, out: Path, formats: list[str]) -> list[Path]:
+    """Write the exports of the given formats (``csv``, ``json``) into ``out``; return the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    if "csv" in formats:
+        for name in CSV_FILES:
+            # newline="" keeps the csv module's CRLF line ends as they are.
+            with open(out / name, "w", encoding="utf-8", newline="") as fh:
+                fh.write(csv_text(ctx, name))
+            written.append(out / name)
+    if "json" in formats:
+        (out / "kb.json").write_text(json_text(ctx), "utf-8")
+        written.append(out / "kb.json")
+    return written

@@ -1,0 +1,316 @@
+"""API models: the query parameters each endpoint accepts and the shape of every answer.
+
+The same classes validate requests, serialise responses and generate the OpenAPI document
+(kb.api.openapi), so the description cannot drift from what is served. Keys may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_serializer
+from sqlmodel import SQLModel
+
+from kb.content.fields import ID_PATTERN, RESULT_KINDS, ActionStatus, ProposalStatus
+from kb.content.filters import BY_NAME, FILTERS, NAMES
+from kb.content.models import ActionBase, AxisBase, DocumentBase, ProposalBase, RegionBase, SectorBase
+
+MAX_LIMIT = 100
+MAX_SEARCH_OFFSET = 10_000
+MAX_OFFSET = 1_000_000  # far past any list; keeps the number inside what every database accepts
+
+
+def _iso_date(value: str) -> dt.date:
+    """Only YYYY-MM-DD (pydantic alone would also take timestamps)."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("format")
+    return dt.date.fromisoformat(value)
+
+
+IdParam = Annotated[str, Field(pattern=ID_PATTERN)]
+IsoDate = Annotated[str, Field(json_schema_extra={"format": "date"}), AfterValidator(_iso_date)]
+RecordType = Literal[RESULT_KINDS]  # type: ignore[valid-type]
+UPDATED_SINCE_DOC = "Fiches mises à jour à partir de cette date (AAAA-MM-JJ)."
+
+
+# --- Query parameters ---------------------------------------------------------------------------
+
+
+class Query(BaseModel):
+    """Base of query-parameter models: unknown parameters are ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class Page(Query):
+    """Pagination of a list."""
+
+    limit: int = Field(20, ge=1, le=MAX_LIMIT, description="Nombre d'éléments par page (1 à 100).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Nombre d'éléments à sauter (un million au plus).")
+
+
+def _filters(names: tuple[str, ...], status: Any = None, status_doc: str = "") -> dict[str, Any]:
+    """Query fields for these filters of kb.content.filters: ids of a kind, or one of the filter's values."""
+    fields: dict[str, Any] = {}
+    for name in names:
+        flt = BY_NAME[name]
+        values = IdParam if flt.kind else status if name == "status" and status is not None else Literal[flt.values]
+        doc = status_doc if name == "status" and status_doc else flt.description
+        fields[name] = (list[values], Field([], description=doc))  # type: ignore[valid-type]
+    return fields
+
+
+# Proposal and action lists take every filter but the type (their own) and the status (each kind has its values).
+LIST_FILTERS = tuple(f.name for f in FILTERS if f.name not in ("type", "status"))
+_SINCE: Any = (IsoDate | None, Field(None, description=UPDATED_SINCE_DOC))
+
+RecordFilters = create_model(
+    "RecordFilters", __base__=Page, __doc__="Filters shared by proposals and actions (several values of one filter: any of them).",
+    **_filters(LIST_FILTERS), updated_since=_SINCE,
+)
+ProposalQuery = create_model(
+    "ProposalQuery", __base__=RecordFilters, __doc__="Filters of the proposals list.",
+    **_filters(("status",), ProposalStatus, "Statut de la proposition."),
+)
+ActionQuery = create_model(
+    "ActionQuery", __base__=RecordFilters,
+    __doc__="Filters of the actions list (document, axis and horizon: through the proposals carried).",
+    **_filters(("status",), ActionStatus, "Statut de l'action."),
+)
+AxisQuery = create_model("AxisQuery", __base__=Page, __doc__="Filters of the axes list.", **_filters(("document",)))
+SearchQuery = create_model(
+    "SearchQuery", __base__=Query, __doc__="A French full-text query with the site's filters.",
+    q=(str, Field("", max_length=500, description="Mots cherchés (syntaxe : « expression », -exclu, début*, OU).")),
+    **_filters(NAMES), updated_since=_SINCE,
+    limit=(int, Field(20, ge=1, le=MAX_LIMIT, description="Nombre de résultats par page (1 à 100).")),
+    offset=(int, Field(0, ge=0, le=MAX_SEARCH_OFFSET, description="Nombre de résultats à sauter (10 000 au plus).")),
+)
+
+
+# --- Records ------------------------------------------------------------------------------------
+
+
+class Ref(BaseModel):
+    """A link to another record: its id, title and permanent page URL."""
+
+    id: str
+    title: str
+    url: str
+
+
+class NamedRef(BaseModel):
+    """A link to a sector or a region."""
+
+    id: str
+    name: str
+    url: str
+
+
+class Source(BaseModel):
+    """Where a fact comes from: a document of the base and/or an address, with the exact quote."""
+
+    document: Ref | None
+    url: str | None
+    quote: str | None
+    page: str | None
+    accessed: dt.date | None
+
+
+class StatusChange(BaseModel):
+    """One dated step of a proposal's status history (``source``: a document id or an address)."""
+
+    date: dt.date
+    status: ProposalStatus
+    note: str | None
+    source: str | None
+
+
+class Out(SQLModel):
+    """Base of record shapes: id, type and page URL lead every record's JSON, whatever the field order of its bases.
+
+    Built with ``model_construct`` (kb.api.shapes): the values come from the database, validated when their file was
+    read; validating again would refuse what a draft leaves blank in the staff preview.
+    """
+
+    @model_serializer(mode="wrap")
+    def _lead(self, handler: Any) -> Any:  # no return annotation: the JSON schema stays the model's own
+        data = handler(self)
+        return {key: data[key] for key in LEAD if key in data} | data
+
+
+LEAD = ("id", "type", "url")
+
+
+class ProposalOut(ProposalBase, Out):
+    """A proposal with its links resolved both ways (its own fields: kb.content.models.ProposalBase)."""
+
+    id: str
+    type: Literal["proposal"]
+    url: str
+    body_html: str
+    document: Ref | None
+    axis: Ref | None
+    status_history: list[StatusChange]
+    sectors: list[NamedRef]
+    regions: list[NamedRef]
+    related: list[Ref]
+    actions: list[Ref]
+    sources: list[Source]
+
+
+class ActionOut(ActionBase, Out):
+    """A regional action with the proposals it carries forward (its own fields: kb.content.models.ActionBase)."""
+
+    id: str
+    type: Literal["action"]
+    url: str
+    body_html: str
+    region: NamedRef | None
+    sectors: list[NamedRef]
+    proposals: list[Ref]
+    sources: list[Source]
+
+
+class AxisSummary(Ref):
+    """An axis of a document with the number of proposals on it."""
+
+    order: int
+    proposal_count: int
+
+
+class DocumentOut(DocumentBase, Out):
+    """A source document, its axes in order and the proposals the base holds, against those announced."""
+
+    id: str
+    type: Literal["document"]
+    url: str
+    source_url: str | None
+    body_html: str
+    held_proposals: int
+    axes: list[AxisSummary]
+    proposals: list[Ref]
+    sources: list[Source]
+
+
+class AxisOut(AxisBase, Out):
+    """A strategic axis of a document and its proposals (its own fields: kb.content.models.AxisBase)."""
+
+    id: str
+    type: Literal["axis"]
+    url: str
+    document: Ref | None  # type: ignore[assignment]  # the document's id, resolved
+    proposals: list[Ref]
+    sources: list[Source]
+
+
+class SectorOut(SectorBase, Out):
+    """A sector (filière) and the proposals and actions that name it."""
+
+    type: Literal["sector"]
+    url: str
+    proposals: list[Ref]
+    actions: list[Ref]
+
+
+class RegionOut(RegionBase, Out):
+    """A region, its INSEE code, and the proposals and actions that name it."""
+
+    type: Literal["region"]
+    url: str
+    proposals: list[Ref]
+    actions: list[Ref]
+
+
+# --- Envelopes ----------------------------------------------------------------------------------
+
+
+class ListEnvelope(BaseModel):
+    """A page of a list: ``count`` is the number of matching records, ``next`` the following page or null."""
+
+    count: int
+    next: str | None
+
+
+class ProposalList(ListEnvelope):
+    """A page of proposals."""
+
+    data: list[ProposalOut]
+
+
+class ActionList(ListEnvelope):
+    """A page of actions."""
+
+    data: list[ActionOut]
+
+
+class DocumentList(ListEnvelope):
+    """A page of documents."""
+
+    data: list[DocumentOut]
+
+
+class AxisList(ListEnvelope):
+    """A page of axes."""
+
+    data: list[AxisOut]
+
+
+class SectorList(ListEnvelope):
+    """A page of sectors."""
+
+    data: list[SectorOut]
+
+
+class RegionList(ListEnvelope):
+    """A page of regions."""
+
+    data: list[RegionOut]
+
+
+class SearchHit(BaseModel):
+    """One ranked result; ``highlight`` is HTML where matched words are wrapped in <mark>."""
+
+    id: str
+    type: RecordType
+    title: str
+    score: float
+    url: str
+    highlight: str
+
+
+class SearchResponse(BaseModel):
+    """A page of search results, facet counts over all matches (value id → count) and a spelling suggestion."""
+
+    query: str
+    total: int
+    data: list[SearchHit]
+    next: str | None
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None
+
+
+class KbExport(BaseModel):
+    """Everything the base serves, with the same record shapes as the detail endpoints."""
+
+    documents: list[DocumentOut]
+    axes: list[AxisOut]
+    proposals: list[ProposalOut]
+    actions: list[ActionOut]
+    sectors: list[SectorOut]
+    regions: list[RegionOut]
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: a stable code, the offending parameter if any, and a French message."""
+
+    code: str
+    message: str
+    parameter: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error answer of the API."""
+
+    error: ErrorDetail

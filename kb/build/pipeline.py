@@ -1,0 +1,84 @@
+"""The pipeline: check the content, then replace the database and swap in a new index, atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from kb.build import incremental
+from kb.build.cache import FileCache
+from kb.build.publish import build_lock, mark_current, new_build_id, swap_in
+from kb.build.rows import index_docs, rows_for
+from kb.content import Problem, check, errors
+from kb.content.fields import RECORD_KINDS
+from kb.search import build_index, remove_index
+from kb.store import Layout
+from kb.store.engine import replace_all
+from kb.store.tables import BuildInfo
+
+
+@dataclass
+class BuildReport:
+    """What a build did: its id and counts, or the problems that stopped it."""
+
+    problems: list[Problem]
+    files: int
+    build_id: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    # The corpus and cache the build made: held so that the `kb` program can exit without freeing them (kb.cli).
+    retained: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the build was written."""
+        return self.build_id is not None
+
+
+def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True) -> BuildReport:
+    """Check, then write the index for a new build id, commit the database with that id, and mark it current.
+
+    The index folder exists before the database names it, so a reader that takes the build id from the
+    database always finds the matching index; on any error nothing served changes.
+    """
+    layout = Layout(Path(index_root))
+    # Unchanged files come validated from the last build's cache; the rest is validated on every core.
+    cache = FileCache.open(layout)
+    corpus, problems = check(Path(data_dir), cache.load_many)
+    report = BuildReport(problems, corpus.files, retained=(corpus, cache))
+    if errors(problems):
+        return report
+    with build_lock(layout, wait=wait):
+        build_id = new_build_id()
+        tmp, final = layout.temporary(build_id), layout.index(build_id)
+        try:
+            work = incremental.plan(cache, Path(data_dir), layout.current(), engine)
+            if work is None:
+                build_index(index_docs(corpus), corpus.synonyms, tmp)
+            else:
+                incremental.write_index(work, corpus, layout.index(work.previous), tmp)
+            swap_in(layout, build_id)
+            counts = {kind: len(corpus.of(kind)) for kind in RECORD_KINDS}
+            info = {
+                "build_id": build_id,
+                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "counts": json.dumps(counts),
+            }
+            info_rows: list[SQLModel] = [BuildInfo(key=k, value=v) for k, v in info.items()]
+            if work is None:
+                replace_all(engine, rows_for(corpus) + info_rows)
+            else:
+                incremental.write_rows(work, corpus, engine, info_rows)
+        except BaseException:
+            remove_index(tmp)
+            remove_index(final)
+            raise
+        mark_current(layout, build_id)
+        cache.save(build_id, Path(data_dir))
+    report.build_id, report.counts = build_id, counts
+    return report

@@ -1,0 +1,5 @@
+"""``python -m kb.cli``: the same program as ``kb``."""
+
+from kb.cli import main
+
+main()

@@ -1,0 +1,58 @@
+"""``kb build``: check, then write the database and the index of a new build (or only this server's index)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy.engine import Engine
+
+from kb.build import BuildLocked, build_local_index
+from kb.build import build as run_build
+from kb.cli.common import keep, print_problems, without_gc
+from kb.cli.options import DATA, DATABASE, INDEX
+from kb.config import resolve_database_url
+from kb.store import make_engine
+
+
+@click.command()
+@DATA
+@INDEX
+@DATABASE
+@click.option("--no-wait", is_flag=True, help="Échouer au lieu d'attendre si une autre construction est en cours.")
+@click.option(
+    "--index-only",
+    is_flag=True,
+    help="Plusieurs serveurs, une base : construire seulement l'index de ce serveur pour la construction que la base sert déjà.",
+)
+def build(data_dir: Path, index_dir: Path, database_url: str, no_wait: bool, index_only: bool) -> None:
+    """Vérifie puis construit la base et l'index ; en cas d'erreur, rien ne change."""
+    engine = make_engine(resolve_database_url(database_url))
+    try:
+        if index_only:
+            _index_only(data_dir, engine, index_dir, wait=not no_wait)
+            return
+        report = without_gc(run_build, data_dir, engine, index_dir, wait=not no_wait)
+    except BuildLocked as exc:
+        click.echo(f"kb build : {exc} ; réessayez plus tard.", err=True)
+        sys.exit(2)
+    finally:
+        engine.dispose()
+    keep(report)
+    print_problems(report.problems, report.files)
+    if not report.ok:
+        click.echo("Construction annulée : la base et l'index en service sont inchangés.", err=True)
+        sys.exit(1)
+    counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())
+    click.echo(f"Construction {report.build_id} terminée : {counts}.")
+
+
+def _index_only(data_dir: Path, engine: Engine, index_dir: Path, wait: bool) -> None:
+    report = build_local_index(data_dir, engine, index_dir, wait=wait)
+    if report.problems:
+        print_problems(report.problems, report.files)
+    if not report.ok:
+        click.echo(f"kb build --index-only : {report.message} ; l'index de ce serveur est inchangé.", err=True)
+        sys.exit(1)
+    click.echo(f"kb build --index-only : {report.message}.")

@@ -1,0 +1,60 @@
+"""What the commands share: printing problems, opening the built database, keeping a large result until exit."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import click
+
+# Set when run as the `kb` program (not through click's test runner): objects a command keeps here are never freed
+# (kb.cli.LazyGroup ends the process without freeing them).
+process_heap: list[Any] | None = None
+
+
+def keep(obj: Any) -> None:
+    """Keep a large result alive until the `kb` program exits; a no-op under test runners."""
+    if process_heap is not None:
+        process_heap.append(obj)
+
+
+def print_problems(problems: list[Any], files: int) -> None:
+    """Every problem as ``path:line: level: message`` (errors on stderr), then the one-line summary."""
+    from kb.content.problems import errors, summary  # the content package loads pydantic: only when a command runs
+
+    for problem in problems:
+        click.echo(problem.format(), err=problem.level == "error")
+    click.echo(summary(problems, files), err=bool(errors(problems)))
+
+
+def without_gc(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a build with the cyclic GC paused: it allocates millions of long-lived objects the GC would only rescan."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return func(*args, **kwargs)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def built_session(database_url: str, not_built: str) -> Iterator[Any]:
+    """A session on the built database; exit 1 with ``not_built`` when nothing is built there."""
+    from sqlmodel import Session  # the database stack: only when a command that reads it runs
+
+    from kb.config import resolve_database_url
+    from kb.store import build_info, make_engine
+
+    engine = make_engine(resolve_database_url(database_url))
+    try:
+        with Session(engine) as session:
+            if not build_info(session):
+                click.echo(not_built, err=True)
+                sys.exit(1)
+            yield session
+    finally:
+        engine.dispose()

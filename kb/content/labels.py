@@ -1,0 +1,53 @@
+"""French labels for enumerated values, dates and plurals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+
+STATUS = {
+    "proposee": "Proposée",
+    "en-discussion": "En discussion",
+    "reprise-partiellement": "Reprise partiellement",
+    "adoptee": "Adoptée",
+    "mise-en-oeuvre": "Mise en œuvre",
+    "abandonnee": "Abandonnée",
+    "annoncee": "Annoncée",
+    "en-cours": "En cours",
+    "realisee": "Réalisée",
+    "suspendue": "Suspendue",
+}
+HORIZON = {"court-terme": "Court terme", "long-terme": "Long terme"}
+DOCUMENT_KIND = {
+    "livre-blanc": "Livre blanc",
+    "rapport": "Rapport",
+    "communique": "Communiqué",
+    "article": "Article",
+    "autre": "Autre document",
+}
+TYPE = {"proposal": "Proposition", "action": "Action régionale"}
+# A record kind as a French noun inside a sentence (« id « x » déjà utilisé par proposition … »).
+KIND = {"document": "document", "axis": "axe", "proposal": "proposition", "action": "action", "sector": "filière", "region": "région"}
+TYPE_PLURAL = {"proposal": "Propositions", "action": "Actions régionales"}
+
+
+def date_fr(value: dt.date | str | None, fmt: str = "long") -> str:
+    """« 17 novembre 2025 », « 1er décembre 2025 »; a partial date « 2025-11 » gives « novembre 2025 », « 2025 » gives « 2025 »."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        parts = value.split("-")
+        if len(parts) == 1:
+            return parts[0]
+        if len(parts) == 2:
+            return format_date(dt.date(int(parts[0]), int(parts[1]), 1), "MMMM y", locale="fr_FR")
+        value = dt.date.fromisoformat(value)
+    text = format_date(value, fmt, locale="fr_FR")
+    # French writes the first of the month as an ordinal: « 1er décembre 2025 ».
+    return "1er" + text[1:] if fmt == "long" and value.day == 1 else text
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """French plural rule: 0 and 1 take the singular (« 0 résultat », « 2 résultats »)."""
+    return f"{n} {singular if n < 2 else (plural_form or singular + 's')}"

@@ -1,0 +1,216 @@
+"""Record models: the fields of each kind declared once, in base classes, and the strict file models editors write.
+
+Each ``*Base`` holds the fields that the file model (here), the table model (kb.store.tables) and the API model
+(kb.api.models) share, as in SQLModel's "multiple models" pattern; each derived model adds only what is its own
+(file models: sources and history as written; tables: primary key, JSON columns; API: resolved links). The
+``sa_type`` and ``index`` settings only matter to the table models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, model_validator
+from pydantic import Field as PydField
+from sqlalchemy import JSON
+from sqlmodel import AutoString, Field, SQLModel
+
+from kb.content.fields import ActionStatus, DocumentKind, Horizon, Id, PartialDate, ProposalStatus, Summary, Text
+
+
+class Strict(SQLModel):
+    """Base of file models: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The build cache unpickles ~30,000 of these at 10,000 records: one small function per object instead of
+        # pydantic's __newobj__, SQLModel.__new__ and __setstate__ (same state, about twice as fast).
+        return _restore, (type(self), self.__dict__, self.__pydantic_fields_set__, self.__pydantic_extra__, self.__pydantic_private__)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _restore(cls: type[Strict], values: dict[str, Any], fields_set: set[str], extra: Any, private: Any) -> Strict:
+    """An unpickled file model: exactly the pickled state, no validation (it was validated when first read)."""
+    obj = _new(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", fields_set)
+    _set(obj, "__pydantic_extra__", extra)
+    _set(obj, "__pydantic_private__", private)
+    return obj
+
+
+def _ids() -> Any:
+    """A list of ids (a JSON column in the tables)."""
+    return Field(default_factory=list, sa_type=JSON, nullable=False)
+
+
+class SourceRef(Strict):
+    """Where a record's facts come from: a document of the base and/or an address."""
+
+    document: Id | None = None
+    url: Text | None = None
+    quote: Text | None = None
+    page: int | Text | None = None
+    accessed: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _document_or_url(self) -> SourceRef:
+        if not self.document and not self.url:
+            raise ValueError("une source doit avoir « document » ou « url »")
+        return self
+
+
+class StatusChange(Strict):
+    """One dated step of a proposal's status history."""
+
+    date: dt.date
+    status: ProposalStatus
+    note: str | None = None
+    source: Text | None = None
+
+
+# ---- fields shared by the file, table and API models ---------------------------------------------------------
+
+
+class DocumentBase(SQLModel):
+    """A source document: livre blanc, report, press release, article."""
+
+    title: Text
+    publisher: Text
+    kind: DocumentKind = Field(sa_type=AutoString)
+    published: PartialDate
+    summary: Summary
+    body: str | None = None
+    announced_proposals: int | None = Field(default=None, ge=0)
+
+
+class AxisBase(SQLModel):
+    """A strategic axis of a document."""
+
+    document: Id = Field(index=True)
+    title: Text
+    description: Text
+    order: int
+
+
+class ProposalBase(SQLModel):
+    """A proposal of a document: what every model of it shows as written."""
+
+    title: Text
+    summary: Summary
+    body: str | None = None
+    horizon: Horizon | None = Field(default=None, sa_type=AutoString)
+    flagship: bool = False
+    status: ProposalStatus = Field(sa_type=AutoString)
+    tags: list[Text] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    aliases: list[Id] = _ids()
+    published: PartialDate
+    updated: dt.date = Field(index=True)
+    draft: bool = False
+
+
+class ProposalLinks(ProposalBase):
+    """A proposal with its references as ids (files and tables; the API resolves them)."""
+
+    document: Id = Field(index=True)
+    axis: Id = Field(index=True)
+    sectors: list[Id] = _ids()
+    regions: list[Id] = _ids()
+    related: list[Id] = _ids()
+
+
+class ActionBase(SQLModel):
+    """A regional action carrying proposals forward: what every model of it shows as written."""
+
+    title: Text
+    summary: Summary
+    body: str | None = None
+    status: ActionStatus = Field(sa_type=AutoString)
+    partners: list[Text] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    aliases: list[Id] = _ids()
+    published: PartialDate
+    updated: dt.date = Field(index=True)
+    draft: bool = False
+
+
+class ActionLinks(ActionBase):
+    """An action with its references as ids (files and tables; the API resolves them)."""
+
+    region: Id = Field(index=True)
+    sectors: list[Id] = _ids()
+    proposals: list[Id] = _ids()
+
+
+class SectorBase(SQLModel):
+    """A sector (filière)."""
+
+    id: Id = Field(primary_key=True)
+    name: Text
+
+
+class RegionBase(SQLModel):
+    """A French region with its official INSEE code."""
+
+    id: Id = Field(primary_key=True)
+    name: Text
+    insee: Annotated[str, PydField(pattern=r"^\d{2}$")]
+
+
+# ---- file models: what editors write -----------------------------------------------------------------------
+
+
+class DocumentFile(DocumentBase, Strict):
+    """A source document: livre blanc, report, press release, article."""
+
+    url: Text | None = None
+    sources: list[SourceRef] = []
+
+
+class AxisFile(AxisBase, Strict):
+    """A strategic axis of a document."""
+
+    sources: list[SourceRef] = []
+
+
+class ProposalFile(ProposalLinks, Strict):
+    """A proposal of a document."""
+
+    status_history: list[StatusChange] = []
+    sources: list[SourceRef] = Field(min_length=1)
+
+
+class ActionFile(ActionLinks, Strict):
+    """A regional action carrying proposals forward."""
+
+    sources: list[SourceRef] = Field(min_length=1)
+
+
+class SectorFile(SectorBase, Strict):
+    """A sector (filière)."""
+
+
+class RegionFile(RegionBase, Strict):
+    """A French region with its official INSEE code."""
+
+
+FILE_MODELS: dict[str, type[Strict]] = {
+    "document": DocumentFile,
+    "axis": AxisFile,
+    "proposal": ProposalFile,
+    "action": ActionFile,
+}
+LIST_MODELS: dict[str, type[Strict]] = {"sector": SectorFile, "region": RegionFile}
+
+# Folder under the content directory for each record kind, and the file of each list kind.
+FOLDERS: dict[str, str] = {
+    "document": "documents",
+    "axis": "axes",
+    "proposal": "proposals",
+    "action": "actions",
+}
+LIST_FILES: dict[str, str] = {"sector": "sectors.yaml", "region": "regions.yaml"}

@@ -1,0 +1,179 @@
+"""Links that never break: tombstones of removed records, the frozen list of published URLs and its check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.content.fields import Id, Text
+from kb.content.loader import Corpus, Record, validate
+from kb.content.models import Strict
+from kb.content.problems import Problem
+from kb.content.urls import PREFIXES, SITE_PATHS, parse_record_path, record_path, suffixes
+from kb.content.yamlfile import read_yaml
+
+RETIRED_FILE = "retired.yaml"
+PUBLISHED_FILE = "published-links.txt"
+
+
+class RetiredFile(Strict):
+    """One entry of retired.yaml: a removed record's id, when and why, and what replaces it."""
+
+    id: Id
+    date: dt.date
+    reason: Text
+    replacement: Id | None = None
+
+
+def load_retired(data_dir: Path) -> tuple[list[Record], list[Problem]]:
+    """Read retired.yaml (absent or empty means no tombstone), every problem at its line."""
+    path = Path(data_dir) / RETIRED_FILE
+    if not path.exists():
+        return [], []
+    spath = str(path)
+    data, lines, problems = read_yaml(path)
+    if data is None:
+        # A file holding only its header comment is an empty list, not an error.
+        only_empty = problems and all(p.message == "fichier vide" for p in problems)
+        return [], [] if only_empty else problems
+    if not isinstance(data, list):
+        return [], [*problems, Problem(spath, 1, "error", "le fichier doit contenir une liste d'éléments « - id: … »")]
+    records: list[Record] = []
+    for i, item in enumerate(data):
+        # validate() names only the fields it knows from the lines map: make ours known, at the entry's line.
+        for name in RetiredFile.model_fields:
+            lines.setdefault((i, name), lines.get((i,), 1))
+        obj, errs = validate(RetiredFile, item, spath, lines, (i,))
+        problems += errs
+        if obj is not None:
+            records.append(Record("retired", obj.id, spath, obj, lines, (i,)))
+    return records, problems
+
+
+@dataclass
+class Resolver:
+    """What answers on the site: live ids by kind, aliases by kind, tombstones."""
+
+    live: dict[str, set[str]] = field(default_factory=dict)
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    retired: set[str] = field(default_factory=set)
+
+    def why_not(self, path: str) -> str | None:
+        """None when ``path`` answers (200, 301 or 410), else the reason it no longer does."""
+        if path in SITE_PATHS:
+            return None
+        parsed = parse_record_path(path)
+        if parsed is None:
+            return "adresse inconnue du site"
+        kind, rid, _suffix = parsed
+        if rid in self.live.get(kind, set()) or rid in self.aliases.get(kind, {}) or rid in self.retired:
+            return None
+        return f"aucune fiche, aucun alias ni aucune pierre tombale « {rid} »"
+
+
+def resolver(corpus: Corpus, retired: list[Record]) -> Resolver:
+    """The resolver of a loaded corpus (drafts are not public: their URLs do not answer)."""
+    res = Resolver(retired={r.id for r in retired})
+    for kind in PREFIXES:
+        for rec in corpus.of(kind):
+            if getattr(rec.model, "draft", False):
+                continue
+            res.live.setdefault(kind, set()).add(rec.id)
+            for alias in getattr(rec.model, "aliases", []):
+                res.aliases.setdefault(kind, {})[alias] = rec.id
+    return res
+
+
+def public_paths(corpus: Corpus, retired: list[Record]) -> list[str]:
+    """Every public URL path the content answers, sorted: site pages, records, aliases, cards, feeds."""
+    res = resolver(corpus, retired)
+    paths = set(SITE_PATHS)
+    for kind in PREFIXES:
+        for rid in res.live.get(kind, set()) | set(res.aliases.get(kind, {})):
+            base = record_path(kind, rid)
+            paths |= {base, *(base + s for s in suffixes(kind))}
+    return sorted(paths)
+
+
+def read_published(data_dir: Path) -> list[tuple[int, str]]:
+    """(line number, path) of each URL in published-links.txt; blank lines and # comments skipped."""
+    path = Path(data_dir) / PUBLISHED_FILE
+    if not path.exists():
+        return []
+    out = []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        url = line.strip()
+        if url and not url.startswith("#"):
+            out.append((n, url))
+    return out
+
+
+def check_published(corpus: Corpus, retired: list[Record]) -> list[Problem]:
+    """An error for each published URL that would no longer resolve, at its line of published-links.txt."""
+    res = resolver(corpus, retired)
+    spath = str(Path(corpus.data_dir) / PUBLISHED_FILE)
+    problems = []
+    for line, url in read_published(corpus.data_dir):
+        why = res.why_not(url)
+        if why:
+            message = (
+                f"le lien publié « {url} » ne répond plus ({why}) : "
+                f"ajoutez une pierre tombale dans {RETIRED_FILE} ou rétablissez l'alias dans la fiche renommée"
+            )
+            problems.append(Problem(spath, line, "error", message))
+    return problems
+
+
+def check_retired(corpus: Corpus, retired: list[Record]) -> list[Problem]:
+    """Tombstone rules: a retired id is no live id or alias, appears once, and its replacement is a live record."""
+    owners: dict[str, Record] = {}
+    aliases: dict[str, Record] = {}
+    for kind in PREFIXES:
+        for rec in corpus.of(kind):
+            owners.setdefault(rec.id, rec)
+            for alias in getattr(rec.model, "aliases", []):
+                aliases.setdefault(alias, rec)
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for rec in retired:
+        line = rec.line("id")
+        if rec.id in seen:
+            problems.append(Problem(rec.path, line, "error", f"« {rec.id} » est déjà retiré à la ligne {seen[rec.id]}"))
+        seen.setdefault(rec.id, line)
+        if rec.id in owners:
+            problems.append(Problem(rec.path, line, "error", f"« {rec.id} » est retiré mais c'est encore l'id de {owners[rec.id].path}"))
+        elif rec.id in aliases:
+            problems.append(
+                Problem(rec.path, line, "error", f"« {rec.id} » est retiré mais c'est encore un alias de {aliases[rec.id].path}")
+            )
+        repl = rec.model.replacement
+        if repl is None:
+            continue
+        where = rec.line("replacement")
+        if repl in aliases and repl not in owners:
+            hint = f"utilisez l'id actuel « {aliases[repl].id} »"
+            problems.append(Problem(rec.path, where, "error", f"remplacement « {repl} » : c'est un ancien id, {hint}"))
+        elif repl not in owners:
+            problems.append(Problem(rec.path, where, "error", f"remplacement « {repl} » introuvable"))
+        elif getattr(owners[repl].model, "draft", False):
+            problems.append(Problem(rec.path, where, "error", f"remplacement « {repl} » : c'est un brouillon, non publié"))
+    return problems
+
+
+def check_permanence(corpus: Corpus) -> list[Problem]:
+    """Every permanent-link rule (part of kb.content.checks.check): tombstones, then published URLs."""
+    retired, problems = load_retired(corpus.data_dir)
+    problems += check_retired(corpus, retired)
+    if not any(p.level == "error" for p in corpus.problems):
+        # With a record that failed to load, its URLs would be reported too: noise, not news.
+        problems += check_published(corpus, retired)
+    return problems
+
+
+def write_published(data_dir: Path, paths: list[str]) -> Path:
+    """Write the frozen URL list, one path a line."""
+    target = Path(data_dir) / PUBLISHED_FILE
+    header = "# Adresses publiées : chaque ligne doit toujours répondre (kb check le vérifie). Régénérer : kb links freeze\n"
+    target.write_text(header + "".join(p + "\n" for p in paths), "utf-8")
+    return target

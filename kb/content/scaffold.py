@@ -1,0 +1,74 @@
+"""`kb new`: commented template files that pass `kb check` once filled in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from kb.content.fields import ID_RE
+from kb.content.models import FOLDERS
+
+_PROPOSAL = """\
+# yaml-language-server: $schema=../../schemas/proposal.schema.json
+# Nouvelle proposition « {id} ». Remplacez chaque valeur « À COMPLÉTER », puis lancez : kb check
+title: "À COMPLÉTER : intitulé de la proposition"
+# Résumé en texte simple, 400 caractères au plus, écrit avec nos mots (il alimente cartes et aperçus).
+summary: "À COMPLÉTER"
+# Texte détaillé en Markdown (facultatif).
+body: |
+  À COMPLÉTER
+document: a-completer-id-du-document   # id d'un fichier de proposals/documents/
+axis: a-completer-id-de-l-axe          # id d'un axe de ce même document (proposals/axes/)
+# horizon: court-terme                 # court-terme | long-terme ; omettre si la source ne le dit pas
+flagship: false                        # true pour une mesure phare
+sectors: []                            # ids de proposals/sectors.yaml
+regions: []                            # ids de proposals/regions.yaml ; vide = portée nationale
+status: proposee                       # proposee | en-discussion | reprise-partiellement | adoptee | mise-en-oeuvre | abandonnee
+status_history:
+  - date: {today}
+    status: proposee
+    note: "À COMPLÉTER"
+    source: a-completer-id-du-document # id d'un document ou adresse https://…
+tags: []
+related: []                            # ids d'autres propositions (déclarer le lien d'un seul côté)
+sources:                               # au moins une : « document » et/ou « url », « quote » = mots exacts de la source
+  - document: a-completer-id-du-document
+    url: "https://a-completer.example/page"
+    quote: "À COMPLÉTER : citation exacte"
+aliases: []                            # anciens ids qui doivent continuer à fonctionner
+published: {today}
+updated: {today}
+"""
+
+_ACTION = """\
+# yaml-language-server: $schema=../../schemas/action.schema.json
+# Nouvelle action régionale « {id} ». Remplacez chaque valeur « À COMPLÉTER », puis lancez : kb check
+title: "À COMPLÉTER : intitulé de l'action"
+summary: "À COMPLÉTER (400 caractères au plus, texte simple)"
+body: |
+  À COMPLÉTER
+region: a-completer-id-de-region       # id de proposals/regions.yaml
+sectors: []
+proposals: []                          # ids des propositions que l'action met en œuvre
+status: annoncee                       # annoncee | en-cours | realisee | suspendue
+partners: []
+sources:
+  - url: "https://a-completer.example/page"
+    quote: "À COMPLÉTER : citation exacte"
+aliases: []
+published: {today}
+updated: {today}
+"""
+
+
+def write_template(data_dir: Path, kind: str, record_id: str) -> Path:
+    """Write a new template file for ``kind``; never overwrites an existing file."""
+    if not ID_RE.match(record_id):
+        raise ValueError(f"« {record_id} » n'est pas un id valide (minuscules, chiffres et tirets, 80 caractères au plus)")
+    path = Path(data_dir) / FOLDERS[kind] / f"{record_id}.yaml"
+    if path.exists():
+        raise FileExistsError(f"{path} existe déjà")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = (_PROPOSAL if kind == "proposal" else _ACTION).format(id=record_id, today=dt.date.today().isoformat())
+    path.write_text(text, "utf-8")
+    return path

@@ -1,0 +1,31 @@
+"""JSON Schemas of the record files, generated from the file models (for editors' completion)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.content.models import FILE_MODELS, LIST_MODELS
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """One JSON Schema per record kind, plus the sectors, regions and synonyms list files."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind, model in FILE_MODELS.items():
+        doc = model.model_json_schema()
+        doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        doc["title"] = f"kb {kind}"
+        out[kind] = doc
+    for kind, model in ((f"{k}s", m) for k, m in LIST_MODELS.items()):
+        out[kind] = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": f"kb {kind}",
+            "type": "array",
+            "items": model.model_json_schema(),
+        }
+    out["synonyms"] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "kb synonyms",
+        "type": "array",
+        "items": {"type": "array", "minItems": 2, "items": {"type": "string", "minLength": 1}},
+    }
+    return out

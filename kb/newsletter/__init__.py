@@ -1,0 +1,21 @@
+"""Newsletters: cards of a record (HTML for email, text, Markdown), preview images, oEmbed, the digest, autolinks.
+
+Owns what leaves the site to be pasted elsewhere, where a link is never corrected again: cards and citations
+(kb.newsletter.cards, also used by `kb digest` without Flask), link-preview images, oEmbed, the share block of
+record pages, and the draft autolinker. Builds on kb.web for the served pages; never imports kb.api.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the card, preview and oEmbed endpoints and the share block of record pages."""
+    # Imported here, not at the top: `kb digest` and `kb autolink` use this package without the web stack.
+    from kb.newsletter import web
+
+    app.register_blueprint(web.bp)

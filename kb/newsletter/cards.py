@@ -1,0 +1,100 @@
+"""Cards for newsletters: what a proposal or action card shows, rendered as email-safe HTML, text or Markdown.
+
+No Flask here: ``kb digest`` renders the same cards from the command line; kb.newsletter.web serves them.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlmodel import Session
+
+from kb.content.labels import DOCUMENT_KIND, STATUS, TYPE, date_fr
+from kb.content.markup import safe_url
+from kb.content.urls import record_path, with_campaign
+from kb.store import linked, queries
+
+CARD_WIDTH = 600
+CTA = {"proposal": "Lire la proposition", "action": "Lire l'action"}
+VARIANTS = {"carte": ("carte.html", "text/html"), "carte.txt": ("carte.txt", "text/plain"), "carte.md": ("carte.md", "text/markdown")}
+
+
+@functools.cache
+def _env() -> Environment:
+    # Cards render outside Flask too (kb digest): a plain Jinja environment over the same templates.
+    loader = PackageLoader("kb.newsletter", "templates")
+    env = Environment(loader=loader, autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
+    env.filters["md"] = md_escape
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one of the card or digest templates."""
+    return _env().get_template(template).render(**context)
+
+
+def md_escape(text: Any) -> str:
+    """Backslash-escape Markdown syntax so that a title is shown as written (HTML in it stays inert)."""
+    out = str(text or "")
+    for ch in "\\`*_[]()<>#|~!&":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def card(
+    kind: str, record_id: str, *, session: Session, base: str, campaign: str | None = None, drafts: bool = False
+) -> dict[str, Any] | None:
+    """What a card shows for a proposal or action (None if absent): labels, summary, absolute link."""
+    if kind == "proposal":
+        view = linked.proposal_view(record_id, session=session, drafts=drafts)
+        if view is None:
+            return None
+        rec, axes, place = view.proposal, [view.axis] if view.axis else [], None
+        doc = view.document
+        source = f"{doc.publisher} — {DOCUMENT_KIND.get(doc.kind, '').lower()} « {doc.title} »" if doc else ""
+    elif kind == "action":
+        aview = linked.action_view(record_id, session=session, drafts=drafts)
+        if aview is None:
+            return None
+        rec, place, doc = aview.action, aview.region, None
+        axis_ids = list(dict.fromkeys(p.axis for p in aview.proposals))
+        axes = queries.by_ids("axis", axis_ids, session=session)
+        source = f"Action régionale — {place.name}" if place else "Action régionale"
+    else:
+        return None
+    url = base.rstrip("/") + record_path(kind, rec.id)
+    return {
+        "kind": kind,
+        "id": rec.id,
+        "type": TYPE[kind],
+        "title": rec.title,
+        "summary": rec.summary,
+        "axes": [a.title for a in axes],
+        "region": place.name if place else None,
+        "document": doc,
+        "source": source,
+        "status": STATUS.get(rec.status, rec.status),
+        "updated": rec.updated,
+        "published": rec.published,
+        "url": url,
+        "link": safe_url(with_campaign(url, campaign)) or "",
+        "cta": CTA[kind],
+    }
+
+
+def render_card(data: dict[str, Any], variant: str = "carte", width: int = CARD_WIDTH) -> str:
+    """One card as email-safe HTML (``carte``), plain text (``carte.txt``) or Markdown (``carte.md``)."""
+    return render(VARIANTS[variant][0], c=data, width=max(1, min(width, CARD_WIDTH)))
+
+
+def citation(data: dict[str, Any]) -> str:
+    """A French citation: « Proposition "…" — CPME, livre blanc « … », novembre 2025, <url> »."""
+    doc = data["document"]
+    if doc is not None:
+        kind = DOCUMENT_KIND.get(doc.kind, "").lower()
+        when = date_fr(doc.published, "MMMM y")
+        return f'{data["type"]} "{data["title"]}" — {doc.publisher}, {kind} « {doc.title} », {when}, {data["link"]}'
+    where = f"{data['region']}, " if data["region"] else ""
+    return f'{data["type"]} "{data["title"]}" — {where}{date_fr(data["published"], "MMMM y")}, {data["link"]}'

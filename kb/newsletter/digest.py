@@ -1,0 +1,61 @@
+"""``kb digest``: a ready-to-paste newsletter block of what changed since a date, grouped by axis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+from kb.config import SITE_NAME
+from kb.content.labels import date_fr
+from kb.newsletter.cards import card, render
+from kb.store import queries
+
+FORMATS = {"html": "digest.html", "md": "digest.md", "txt": "digest.txt"}
+REGIONAL = "Actions régionales"
+LIMIT = 1000
+
+
+@dataclass
+class Group:
+    """One heading of the digest (an axis, or the regional actions carrying no proposal) and its cards."""
+
+    title: str
+    subtitle: str = ""
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+
+def collect(
+    session: Session, *, since: dt.date, base: str, axis: str | None = None, region: str | None = None, campaign: str | None = None
+) -> list[Group]:
+    """The records updated since ``since`` (filtered by axis and region), as cards grouped by axis, in axis order."""
+    f = queries.Filters({"axis": [axis] if axis else [], "region": [region] if region else []}, updated_since=since)
+    axes = queries.all_of("axis", session=session)
+    docs = {d.id: d.title for d in queries.all_of("document", session=session)}
+    groups = {a.id: Group(a.title, docs.get(a.document, "")) for a in axes}
+    regional = Group(REGIONAL)
+    for kind in ("proposal", "action"):
+        rows, _ = queries.list_records(kind, f, session=session, limit=LIMIT, offset=0)
+        for row in rows:
+            data = card(kind, row.id, session=session, base=base, campaign=campaign)
+            if data is None:
+                continue
+            if kind == "proposal":
+                homes = [row.axis]
+            else:
+                # An action goes under the axes of the proposals it carries (only the requested one when filtered).
+                carried = queries.by_ids("proposal", row.proposals, session=session)
+                homes = list(dict.fromkeys(p.axis for p in carried if not axis or p.axis == axis))
+            for group in [groups[h] for h in homes if h in groups] or [regional]:
+                group.items.append(data)
+    ordered = [g for g in groups.values() if g.items] + ([regional] if regional.items else [])
+    for g in ordered:
+        g.items.sort(key=lambda c: (c["updated"], c["id"]), reverse=True)
+    return ordered
+
+
+def render_digest(groups: list[Group], *, since: dt.date, fmt: str) -> str:
+    """The digest in one format: email-safe HTML (cards' rules), Markdown or plain text."""
+    return render(FORMATS[fmt], groups=groups, since=date_fr(since), site=SITE_NAME)

@@ -1,0 +1,158 @@
+"""Newsletter kit on the web: card endpoints, preview images, oEmbed, and the share block of record pages."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, jsonify, request
+
+from kb.config import SITE_NAME
+from kb.content.urls import CARD_KINDS, CARD_VARIANTS, PAGES, PREFIXES, PREVIEW, parse_record_path, record_path
+from kb.newsletter.cards import CARD_WIDTH, VARIANTS, card, citation, render_card
+from kb.newsletter.preview import render_preview
+from kb.store import queries
+from kb.web.head import absolute, base_url
+from kb.web.records import drafts, find
+from kb.web.state import state
+
+bp = Blueprint("newsletter", __name__)
+
+IMAGE_MAX_AGE = 86400
+
+
+# ---- cards and previews ----------------------------------------------------------------------------
+
+
+def _request_card(kind: str, record_id: str) -> dict[str, Any] | None:
+    """The card of a record as this request sees it: absolute links, its campaign tags, draft mode."""
+    return card(kind, record_id, session=state().session, base=base_url(), campaign=request.args.get("utm_campaign"), drafts=drafts())
+
+
+def _routes(suffix: str) -> list[tuple[str, str]]:
+    """(rule, kind) of a sub-page of every card kind's records."""
+    return [(f"{PREFIXES[kind]}<record_id>/{suffix}", kind) for kind in CARD_KINDS]
+
+
+def card_page(kind: str, record_id: str, variant: str) -> Any:
+    """A card variant; ``?utm_campaign=`` adds campaign tags to its link."""
+    find(kind, record_id, f"/{variant}")
+    body = render_card(_request_card(kind, record_id) or {}, variant)
+    resp = Response(body, mimetype=VARIANTS[variant][1])
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+def preview_image(kind: str, record_id: str) -> Any:
+    """The 1200×630 link-preview image of a proposal or action."""
+    find(kind, record_id, f"/{PREVIEW}")
+    st = state()
+    data = card(kind, record_id, session=st.session, base="", drafts=drafts())
+    if data is None:
+        abort(404)
+    kicker = f"{data['type']} · {data['source']}" if kind == "proposal" else data["source"]
+    axis = " · ".join(data["axes"])
+    return _png(_preview_png(st.build_id or "", kicker, axis, data["title"], f"{SITE_NAME} · réf. {data['id']}"))
+
+
+@bp.get(PAGES["site_preview"])
+def site_preview() -> Any:
+    """The preview image of pages that are not a proposal or an action."""
+    return _png(
+        _preview_png("site", "CPME · livres blancs et actions régionales", "", SITE_NAME, "Propositions, axes et actions régionales")
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _preview_png(_build_id: str, kicker: str, axis: str, title: str, footer: str) -> bytes:
+    # Keyed on the build and the drawn text: a rebuild that changes nothing serves the same bytes.
+    return render_preview(kicker, axis, title, footer)
+
+
+def _png(data: bytes) -> Any:
+    resp = Response(data, mimetype="image/png")
+    resp.headers["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}"
+    resp.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    return resp.make_conditional(request)
+
+
+# ---- oEmbed ----------------------------------------------------------------------------------------
+
+
+@bp.get(PAGES["oembed"])
+def oembed() -> Any:
+    """oEmbed (type rich, html = the card) for a proposal or action URL of this site; never fetches the URL."""
+    if request.args.get("format", "json") != "json":
+        abort(501)
+    target = urlsplit(request.args.get("url", ""))
+    ours = {urlsplit(base_url()).netloc.lower(), request.host.lower()}
+    parsed = parse_record_path(target.path) if target.scheme in ("http", "https") and target.netloc.lower() in ours else None
+    if parsed is None or parsed[0] not in CARD_KINDS or parsed[2]:
+        abort(404)
+    kind, record_id, _ = parsed
+    st = state()
+    alias = queries.resolve_alias(record_id, session=st.session)
+    if alias and alias[0] == kind and queries.get(kind, record_id, session=st.session) is None:
+        record_id = alias[1]
+    data = card(kind, record_id, session=st.session, base=base_url(), drafts=drafts())
+    if data is None:
+        abort(404)
+    width = min(_int_arg("maxwidth", CARD_WIDTH), CARD_WIDTH)
+    height = min(_int_arg("maxheight", 320), 320)
+    return jsonify(
+        type="rich",
+        version="1.0",
+        title=data["title"],
+        provider_name=SITE_NAME,
+        provider_url=base_url() + "/",
+        html=render_card(data, "carte", width),
+        width=width,
+        height=height,
+        thumbnail_url=absolute(f"{record_path(kind, data['id'])}/{PREVIEW}"),
+        thumbnail_width=1200,
+        thumbnail_height=630,
+    )
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return max(1, int(request.args.get(name, default)))
+    except ValueError:
+        return default
+
+
+# ---- page hooks: tombstones, <head> metadata, share block ------------------------------------------
+
+
+# ---- the share block of proposal and action pages -------------------------------------------------
+
+
+def share_block(path: str) -> dict[str, Any] | None:
+    """What the « Copier pour la newsletter » / « Citer » block needs on a proposal or action page."""
+    parsed = parse_record_path(path)
+    if parsed is None or parsed[0] not in CARD_KINDS or parsed[2]:
+        return None
+    kind, record_id, _ = parsed
+    data = _request_card(kind, record_id)
+    if data is None:
+        return None
+    base = PREFIXES[kind] + data["id"]
+    return {
+        "card": data,
+        "citation": citation(data),
+        "variants": {v: base + "/" + v for v in VARIANTS},
+        "campaign": request.args.get("utm_campaign", ""),
+    }
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {"kb_share": share_block}
+
+
+for _rule, _kind in _routes(f"<any({', '.join(repr(v) for v in CARD_VARIANTS)}):variant>"):
+    bp.add_url_rule(_rule, "card_page", card_page, defaults={"kind": _kind})
+for _rule, _kind in _routes(PREVIEW):
+    bp.add_url_rule(_rule, "preview_image", preview_image, defaults={"kind": _kind})

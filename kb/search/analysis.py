@@ -1,0 +1,216 @@
+"""French text analysis for search: folding, stop words, elision, stemming, query building."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from whoosh import query as wq
+from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.lang import stopwords_for_language
+from whoosh.support.charset import accent_map
+
+from kb.search.engine import CappedPrefix
+
+# NLTK's list (shipped with Whoosh) misses common words; elided forms ("jusqu'") too.
+EXTRA_STOPS = {
+    "les",
+    "cette",
+    "cet",
+    "tout",
+    "tous",
+    "toute",
+    "toutes",
+    "plus",
+    "comme",
+    "sans",
+    "entre",
+    "leurs",
+    "dont",
+    "ils",
+    "elles",
+    "aussi",
+    "ainsi",
+    "afin",
+    "fait",
+    "faire",
+    "jusqu",
+    "lorsqu",
+    "puisqu",
+    "quoi",
+    "si",
+    "non",
+    "sous",
+    "vers",
+    "chez",
+    "car",
+    "donc",
+    "or",
+    "ni",
+    "tres",
+    "très",
+}
+FRENCH_STOPS = frozenset(stopwords_for_language("fr")) | EXTRA_STOPS
+FOLDED_STOPS = frozenset(unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() for w in FRENCH_STOPS)
+MIN_PREFIX = 3
+MAX_QUERY_CHARS = 256
+# Bounded cost: a query keeps its first MAX_WORDS words (a prefix's expansion is capped in kb.search.engine).
+MAX_WORDS = 12
+# As long as the longest record id (typed in the box, it opens the record); longer is noise.
+MAX_WORD_CHARS = 80
+# Each « mot* » expands to many words: a query keeps its first MAX_PREFIXES of them.
+MAX_PREFIXES = 4
+
+
+def french_analyzer() -> Analyzer:
+    """Tokenise, lowercase, drop stop words, fold accents, then stem (folding first makes « securite » meet « sécurité »)."""
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | StopFilter(stoplist=FRENCH_STOPS | FOLDED_STOPS, minsize=2)
+        | CharsetFilter(accent_map)
+        | StemFilter(lang="fr")
+    )
+
+
+def folding_analyzer() -> Analyzer:
+    """Unstemmed, accent-folded words: feeds spelling suggestions."""
+    return RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=FRENCH_STOPS | FOLDED_STOPS, minsize=3) | CharsetFilter(accent_map)
+
+
+_FR = french_analyzer()
+_FOLD = folding_analyzer()
+
+
+@lru_cache(maxsize=4096)
+def stems(text: str) -> tuple[str, ...]:
+    """The index terms French analysis makes of a text."""
+    return tuple(t.text for t in _FR(text))
+
+
+def fold(text: str) -> str:
+    """Lowercase, accent-free form of a text."""
+    return "".join(t.text for t in _FOLD(text, removestops=False, mode="query"))
+
+
+def folded_words(text: str) -> list[str]:
+    """The unstemmed, folded, non-stop words of a text."""
+    return [t.text for t in _FOLD(text)]
+
+
+def clean_query(raw: str) -> str:
+    """Bound the query (characters, words, word length) and drop control characters (NUL and the like) before parsing."""
+    text = "".join(ch if ch.isprintable() else " " for ch in raw)
+    words = text[: MAX_QUERY_CHARS * 4].split()[:MAX_WORDS]
+    return " ".join(w[:MAX_WORD_CHARS] for w in words)[:MAX_QUERY_CHARS]
+
+
+def _unit(stem_seq: tuple[str, ...]) -> wq.Query:
+    """Query for one word (or a word the tokenizer splits, such as « coupe-file »), across fields."""
+    if len(stem_seq) == 1:
+        s = stem_seq[0]
+        arms: list[wq.Query] = [wq.Term("title", s), wq.Term("summary", s), wq.Term("content", s)]
+        if len(s) >= 5:
+            # Snowball gives « industrie » → industr but « industriels » → industriel: a weaker prefix arm joins them.
+            arms.append(CappedPrefix("content", s, boost=0.5))
+        # And the other way round: « foncière » → foncier must meet « foncier » → fonci.
+        arms += [wq.Term("content", s[:-k], boost=0.3) for k in (1, 2) if len(s) - k >= 5]
+        return wq.Or(arms)
+    return wq.Or([wq.Phrase("title", list(stem_seq)), wq.Phrase("content", list(stem_seq))])
+
+
+def _synonym_table(groups: list[list[str]]) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for group in groups:
+        forms = list(dict.fromkeys(s for s in (stems(term) for term in group) if s))
+        for form in forms:
+            table.setdefault(form, [])
+            table[form] += [f for f in forms if f != form and f not in table[form]]
+    return table
+
+
+def _expand(seq: list[str], table: dict[tuple[str, ...], list[tuple[str, ...]]]) -> list[wq.Query]:
+    """Queries for a run of plain words, longest synonym phrase first."""
+    out: list[wq.Query] = []
+    longest = max((len(k) for k in table), default=1)
+    i = 0
+    while i < len(seq):
+        for size in range(min(longest, len(seq) - i), 0, -1):
+            key = tuple(seq[i : i + size])
+            if key in table or size == 1:
+                alts = table.get(key, [])
+                out.append(wq.Or([_unit(key)] + [_unit(a) for a in alts]) if alts else _unit(key))
+                i += size
+                break
+    return out
+
+
+def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
+    """Parse a user query: words (all required), "exact phrases", -exclusions, mot* prefixes, OU/OR alternatives.
+
+    Never raises: unbalanced quotes become words, operators without operands are ignored,
+    and there is no field syntax, so internal fields cannot be targeted.
+    """
+    table = _synonym_table(synonyms)
+    tokens = re.findall(r'-?"[^"]*"|\S+', text.replace('"', ' " ') if text.count('"') % 2 else text)[:MAX_WORDS]
+    musts: list[wq.Query] = []
+    nots: list[wq.Query] = []
+    pending: list[str] = []
+    or_next = False
+    prefixes = 0
+
+    def flush() -> None:
+        nonlocal or_next
+        for q in _expand(pending, table):
+            if or_next and musts:
+                musts[-1] = wq.Or([musts[-1], q])
+            else:
+                musts.append(q)
+            or_next = False
+        pending.clear()
+
+    for tok in tokens:
+        negate = tok.startswith("-") and len(tok) > 1
+        body = tok[1:] if negate else tok
+        if body in ("OU", "OR", "|"):
+            flush()
+            or_next = True
+            continue
+        if body in ("ET", "AND", "+", "-", '"'):
+            continue
+        if body.startswith('"'):
+            flush()
+            seq = stems(body.strip('"'))
+            q = _unit(seq) if seq else None
+        elif body.endswith("*"):
+            flush()
+            prefix = fold(body.rstrip("*"))
+            q = None
+            if len(prefix) >= MIN_PREFIX and prefix.isalnum() and prefixes < MAX_PREFIXES:
+                prefixes += 1
+                arms = {prefix, *stems(prefix)}
+                q = wq.Or([CappedPrefix(f, p) for p in arms for f in ("title", "content")])
+        else:
+            seq = list(stems(body))
+            if not negate and not (len(seq) > 1 and "-" in body):
+                pending.extend(seq)
+                continue
+            # A hyphenated word (« coupe-file ») is one unit: a phrase, or its synonyms.
+            flush()
+            key = tuple(seq)
+            q = (wq.Or([_unit(key)] + [_unit(a) for a in table[key]]) if table.get(key) else _unit(key)) if seq else None
+        if q is None:
+            continue
+        if negate:
+            nots.append(q)
+        elif or_next and musts:
+            musts[-1] = wq.Or([musts[-1], q])
+            or_next = False
+        else:
+            musts.append(q)
+    flush()
+    if not musts:
+        return wq.AndNot(wq.Every(), wq.Or(nots)) if nots else None
+    main = musts[0] if len(musts) == 1 else wq.And(musts)
+    return wq.AndNot(main, wq.Or(nots)) if nots else main

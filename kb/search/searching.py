@@ -1,0 +1,253 @@
+"""Search over an opened build: ranked ids with facets, highlights, suggestions, id lookup and a result cache."""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from kb.content.filters import BY_NAME, FILTERS, UPDATED_SINCE
+from kb.search.analysis import build_query, clean_query, folded_words, stems
+from kb.search.engine import Leaf, docnums, match_bits, rank
+from kb.search.index import SearchIndex
+from kb.search.snippets import highlight as snippet
+from kb.search.snippets import matcher
+
+MAX_PAGE = 500
+
+
+@dataclass
+class Hit:
+    """One ranked result: the record's id and type, its title, score and highlighted snippet."""
+
+    id: str
+    type: str
+    title: str
+    score: float
+    highlight: str = ""
+
+
+@dataclass
+class Results:
+    """A page of results with facet counts over all matches and an optional spelling suggestion."""
+
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str | None = None
+    exact: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+def _since_bits(updated: list[str], since: str) -> int:
+    """Bitmap of the docs updated on or after an ISO date."""
+    # Bit d of the result is doc d: build the binary string from the last doc down.
+    return int("".join("1" if value >= since else "0" for value in reversed(updated)) or "0", 2)
+
+
+def _allowed(idx: SearchIndex, filters: dict[str, list[str]]) -> int | None:
+    """Bitmap of the docs passing the filters (values of one facet: any; across facets: all), or None without filters."""
+    allowed = None
+    for name, values in filters.items():
+        flt = BY_NAME.get(name)
+        if not values or (flt is None and name != UPDATED_SINCE):
+            continue
+        if flt is None:
+            bits = _since_bits(idx.columns.updated, max(values))
+        else:
+            column = idx.columns.facets[name]
+            bits = 0
+            for value in values:
+                bits |= column.get(value, 0)
+            if flt.through_carried:
+                for proposal, actions in idx.carriers.items():
+                    if bits >> proposal & 1:
+                        bits |= actions
+        allowed = bits if allowed is None else allowed & bits
+    return allowed
+
+
+def facet_counts(idx: SearchIndex, matched: int) -> dict[str, dict[str, int]]:
+    """Facet counts over a bitmap of matching docs: one popcount per facet value."""
+    out: dict[str, dict[str, int]] = {}
+    for flt in FILTERS:
+        counts = {value: (matched & bits).bit_count() for value, bits in idx.columns.facets[flt.name].items() if value}
+        out[flt.name] = {k: v for k, v in counts.items() if v}
+    return out
+
+
+def _exact(searcher: Searcher, text: str) -> int | None:
+    key = text.strip().lower()
+    if not key or "," in key or " " in key:
+        return None
+    found = list(searcher.document_numbers(ref=key))
+    return found[0] if found else None
+
+
+def _known(reader: Any, stem: str) -> bool:
+    """True when the word's query arms (term, prefix, shortened stem) match something: no suggestion then."""
+    if reader.doc_frequency("content", stem):
+        return True
+    if len(stem) >= 5 and next(iter(reader.expand_prefix("content", stem)), None) is not None:
+        return True
+    return any(reader.doc_frequency("content", stem[:-k]) for k in (1, 2) if len(stem) - k >= 5)
+
+
+MAX_CORRECTIONS = 3
+
+
+def suggest(idx: SearchIndex, text: str) -> str | None:
+    """« Vouliez-vous dire … » : the query with its unknown words replaced by the closest indexed words."""
+    reader = idx.searcher.reader()
+    vocabulary = idx.vocabulary
+    changed = False
+    out = []
+    tried = 0
+    for word in text.split():
+        # Bounded cost: operators (mot*, "…", parentheses), words with digits and 30+ letters are not
+        # misspellings, and the corrector (the costly part) runs for the first MAX_CORRECTIONS unknown words only.
+        if tried >= MAX_CORRECTIONS or len(word) > 30 or not word.lstrip("-").replace("-", "").replace("'", "").replace("’", "").isalpha():
+            out.append(word)
+            continue
+        folded, word_stems = folded_words(word), stems(word)
+        known = not word_stems or any(_known(reader, s) for s in word_stems)
+        if known or len(folded) != 1 or folded[0] in vocabulary or len(folded[0]) < 4 or reader.frequency("spell", folded[0]) > 0:
+            out.append(word)
+            continue
+        tried += 1
+        best = idx.searcher.corrector("spell").suggest(folded[0], limit=1, maxdist=2)
+        if best and best[0] != folded[0]:
+            out.append(idx.accents.get(best[0], best[0]))
+            changed = True
+        else:
+            out.append(word)
+    return " ".join(out) if changed else None
+
+
+def _highlight_terms(q: wq.Query) -> tuple[set[str], set[str]]:
+    """Terms and prefixes a match can show, from the positive side of the query (exclusions are not highlighted)."""
+    exact: set[str] = set()
+    prefixes: set[str] = set()
+    stack = [q]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, wq.AndNot):
+            stack.append(node.a)
+        elif isinstance(node, wq.Not):
+            continue
+        elif isinstance(node, wq.Prefix):
+            prefixes.add(node.text)
+        elif isinstance(node, wq.Term):
+            exact.add(node.text)
+        elif isinstance(node, wq.Phrase):
+            exact.update(node.words)
+        elif isinstance(node, wq.CompoundQuery):
+            stack.extend(node.subqueries)
+    return exact, prefixes
+
+
+def _copy(res: Results) -> Results:
+    """A copy callers may change without touching the cached answer (cheaper than deepcopy)."""
+    hits = [dataclasses.replace(h) for h in res.hits]
+    return dataclasses.replace(res, hits=hits, facets={k: dict(v) for k, v in res.facets.items()})
+
+
+def _cache_key(text: str, filters: dict[str, list[str]], *rest: Any) -> tuple[Any, ...]:
+    return (text, tuple(sorted((k, tuple(sorted(set(v)))) for k, v in filters.items() if v)), *rest)
+
+
+def search(
+    idx: SearchIndex,
+    text: str,
+    *,
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+    show_drafts: bool = False,
+    cache: bool = True,
+) -> Results:
+    """Ranked ids for a French query, with highlights, facet counts, suggestion and id/alias lookup.
+
+    Results are cached per opened build, keyed on the normalised query, filters, sort, page and drafts.
+    """
+    text = clean_query(text)
+    page = max(1, min(page, MAX_PAGE))
+    filters = filters or {}
+    key = _cache_key(text, filters, sort, page, per_page, show_drafts)
+    found = idx.cache.get(key) if cache else None
+    if found is not None:
+        return _copy(found)
+    res = _search(idx, text, filters, sort, page, per_page, show_drafts)
+    if cache:
+        idx.cache.put(key, _copy(res))
+    return res
+
+
+def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: str, page: int, per_page: int, show_drafts: bool) -> Results:
+    searcher, cols = idx.searcher, idx.columns
+    parsed = build_query(text, idx.synonyms) if text else None
+    scoring: list[Leaf] = []
+    # Matching docs as bitmaps from cached leaves; only the shown page is ranked from cached per-leaf scores.
+    matched = match_bits(idx, parsed.normalize(), scoring) if parsed is not None else cols.live
+    allowed = _allowed(idx, filters)
+    if allowed is not None:
+        matched &= allowed
+    if not show_drafts:
+        matched &= ~cols.drafts
+    limit = page * per_page
+    if sort == "date" or parsed is None:
+        ranked = [(d, 0.0) for d in heapq.nsmallest(limit, docnums(matched), key=cols.newest.__getitem__)]
+    else:
+        ranked = rank(matched, scoring, limit)
+    start = (page - 1) * per_page
+    match = matcher(*_highlight_terms(parsed)) if parsed is not None else None
+    hits = [_hit(searcher.stored_fields(d), score, match) for d, score in ranked[start : start + per_page]]
+    total = matched.bit_count()
+    exact = _exact(searcher, text) if text else None
+    exact_id = None
+    if exact is not None and (show_drafts or not cols.drafts >> exact & 1):
+        fields = searcher.stored_fields(exact)
+        exact_id = fields["id"]
+        if page == 1:
+            hits = [Hit(fields["id"], fields["type"], fields["title"], 1e9)] + [h for h in hits if h.id != exact_id]
+            hits = hits[:per_page]
+        if not matched >> exact & 1:
+            total += 1
+    suggestion = suggest(idx, text) if text and parsed is not None else None
+    return Results(text, total, hits, facet_counts(idx, matched), suggestion, exact_id, page, per_page)
+
+
+def _hit(fields: dict[str, Any], score: float, match: Any) -> Hit:
+    snippet_html = snippet(fields["hl"], match, maxchars=220, surround=60, top=2) if match is not None else ""
+    return Hit(fields["id"], fields["type"], fields["title"], score, snippet_html)
+
+
+def more_like(idx: SearchIndex, record_id: str, text: str, limit: int = 5, show_drafts: bool = False) -> list[str]:
+    """Ids of the records whose wording is closest to ``text`` (the record itself and, outside preview, drafts excluded).
+
+    Whoosh's « more like this » query (key terms of the text, weighted), ranked by the cached leaf scores; cached per build.
+    """
+    key = ("more_like", record_id, text, limit, show_drafts)
+    found = idx.cache.get(key)
+    if found is not None:
+        return list(found)
+    searcher = idx.searcher
+    docnum = next(iter(searcher.document_numbers(id=record_id)), None)
+    if docnum is None:
+        return []
+    terms = searcher.key_terms_from_text("content", text, numterms=12, normalize=True)
+    scoring: list[Leaf] = []
+    matched = match_bits(idx, wq.Or([wq.Term("content", word, boost=weight) for word, weight in terms]), scoring)
+    matched &= ~(1 << docnum)
+    if not show_drafts:
+        matched &= ~idx.columns.drafts
+    out = [searcher.stored_fields(d)["id"] for d, _ in rank(matched, scoring, limit)]
+    idx.cache.put(key, out)
+    return list(out)

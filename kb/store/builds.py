@@ -1,0 +1,166 @@
+"""Where builds live and which one is served: the one module that knows the index layout and reads the served build.
+
+A build id names both a database state and an index folder. On disk, under the index root::
+
+    builds/<build id>/     the Whoosh index of one build (kept: the last few)
+    builds/.tmp-<id>/      an index being written (removed by the next build if the writer died)
+    CURRENT                the id of the last finished build on this server (written last)
+    .build.lock            held by the build that is writing
+    records.cache, records.delta   validated records of the last build (kb.build.cache)
+
+The database names the build it serves in its ``buildinfo`` table. Everything that asks "which build?" asks
+here: the CLI and builds read CURRENT, every request reads the database in its own transaction, and the page
+cache asks ``BuildWatch`` (one ``PRAGMA`` on SQLite). kb.build writes what this module reads.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
+from sqlmodel import Session
+
+_INFO = 'SELECT "key", "value" FROM buildinfo'
+_BUILD_ID = "SELECT \"value\" FROM buildinfo WHERE \"key\" = 'build_id'"
+TMP_PREFIX = ".tmp-"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The folders and files of an index root (see the module's docstring)."""
+
+    root: Path
+
+    @property
+    def builds(self) -> Path:
+        """The folder holding one index folder per build."""
+        return Path(self.root) / "builds"
+
+    def index(self, build_id: str) -> Path:
+        """The index folder of one build."""
+        return self.builds / build_id
+
+    def temporary(self, build_id: str) -> Path:
+        """Where the index of a build is written before it is swapped in."""
+        return self.builds / f"{TMP_PREFIX}{build_id}"
+
+    def temporaries(self) -> Iterator[Path]:
+        """Index folders left behind by builds that did not finish."""
+        return self.builds.glob(f"{TMP_PREFIX}*") if self.builds.is_dir() else iter(())
+
+    @property
+    def current_file(self) -> Path:
+        """The file naming the last finished build."""
+        return Path(self.root) / "CURRENT"
+
+    @property
+    def lock_file(self) -> Path:
+        """The file a build locks while it writes."""
+        return Path(self.root) / ".build.lock"
+
+    @property
+    def cache_file(self) -> Path:
+        """The validated records of the last build (kb.build.cache)."""
+        return Path(self.root) / "records.cache"
+
+    def current(self) -> str | None:
+        """The id of the last finished build on this server, from CURRENT."""
+        try:
+            return self.current_file.read_text("utf-8").strip() or None
+        except OSError:
+            return None
+
+
+def build_info(session: Session) -> dict[str, str]:
+    """The facts of the build the database serves (build_id, built_at, counts), read in the session's transaction.
+
+    Empty when nothing is built (no table yet). One raw query, no ORM: every request reads it, and a replayed page
+    costs little else.
+    """
+    try:
+        rows = session.connection().exec_driver_sql(_INFO).all()
+    except (OperationalError, ProgrammingError):
+        session.rollback()
+        return {}
+    return {key: value for key, value in rows}
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a file-backed SQLite URL, else None (PostgreSQL, in-memory databases)."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if not parsed.drivername.startswith("sqlite") or database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+class BuildWatch:
+    """Which build the database serves now, as fresh as a query but cheap enough for every replayed page.
+
+    On SQLite each thread keeps one read-only connection and asks ``PRAGMA data_version``, which changes
+    whenever another connection commits: the build id is read again only then. Elsewhere it is one query.
+    """
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.path = sqlite_file(url)
+        self._local = threading.local()
+
+    def current(self) -> str | None:
+        """The build id the database serves now, or None when nothing is built (or it cannot be read)."""
+        if self.path is None:
+            return self._query()
+        try:
+            return self._sqlite(self.path)
+        except sqlite3.Error:
+            self._forget()
+            return None
+
+    def _query(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                value = conn.execute(text(_BUILD_ID)).scalar()
+        except SQLAlchemyError:
+            return None
+        return str(value) if value is not None else None
+
+    def _sqlite(self, path: Path) -> str | None:
+        local = self._local
+        try:
+            stat = os.stat(path)
+        except OSError:
+            self._forget()
+            return None
+        # A database file replaced or recreated is a new file: reconnect rather than watch the old one forever.
+        ident = (stat.st_dev, stat.st_ino)
+        conn: sqlite3.Connection | None = getattr(local, "conn", None)
+        if conn is None or local.ident != ident:
+            self._forget()
+            uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+            local.conn, local.ident, local.version, local.build = conn, ident, None, None
+        # The version first, the id second: a commit in between only makes the next call read the id again.
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != local.version:
+            try:
+                row = conn.execute(_BUILD_ID).fetchone()
+            except sqlite3.OperationalError:  # no table yet: nothing built
+                row = None
+            local.version, local.build = version, (str(row[0]) if row and row[0] is not None else None)
+        build: str | None = local.build
+        return build
+
+    def _forget(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+        self._local.conn = None
+        self._local.ident = None

@@ -1,0 +1,96 @@
+"""Table models: what is served, one row per record, derived from the content's base classes (fields declared once)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlmodel import Field, SQLModel
+
+from kb.content.models import ActionLinks, AxisBase, DocumentBase, ProposalLinks, RegionBase, SectorBase
+
+
+def _json() -> Any:
+    """A JSON column holding what the file wrote (sources, status history) as plain data."""
+    return Field(default_factory=list, sa_type=JSON, nullable=False)
+
+
+class Document(DocumentBase, table=True):
+    """A served document."""
+
+    id: str = Field(primary_key=True)
+    url: str | None = None
+    sources: list[dict[str, Any]] = _json()
+    path: str = ""
+
+
+class Axis(AxisBase, table=True):
+    """A served axis."""
+
+    id: str = Field(primary_key=True)
+    sources: list[dict[str, Any]] = _json()
+    path: str = ""
+
+
+class Proposal(ProposalLinks, table=True):
+    """A served proposal; multi-valued references also live in Link rows for querying."""
+
+    id: str = Field(primary_key=True)
+    status_history: list[dict[str, Any]] = _json()
+    sources: list[dict[str, Any]] = _json()
+    path: str = ""
+
+
+class Action(ActionLinks, table=True):
+    """A served regional action."""
+
+    id: str = Field(primary_key=True)
+    sources: list[dict[str, Any]] = _json()
+    path: str = ""
+
+
+class Sector(SectorBase, table=True):
+    """A served sector."""
+
+
+class Region(RegionBase, table=True):
+    """A served region."""
+
+
+class Link(SQLModel, table=True):
+    """A typed reference between records (sector, region, related, carries), for both-way lookups."""
+
+    src: str = Field(primary_key=True)
+    rel: str = Field(primary_key=True)
+    dst: str = Field(primary_key=True, index=True)
+
+
+class Alias(SQLModel, table=True):
+    """A former id and the record it now names."""
+
+    alias: str = Field(primary_key=True)
+    target: str
+    kind: str
+
+
+class BuildInfo(SQLModel, table=True):
+    """Facts about the build the database holds (build id, time, counts)."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Retired(SQLModel, table=True):
+    """A tombstone: a removed record's id, why and when, and the record that replaces it (kb.content.permanence)."""
+
+    id: str = Field(primary_key=True)
+    date: dt.date
+    reason: str
+    replacement: str | None = None
+    replacement_kind: str | None = None
+
+
+# Every table, in an order where deleting backwards never leaves a reference behind; TABLE_OF maps kinds to tables.
+TABLES: list[type[SQLModel]] = [Document, Axis, Proposal, Action, Sector, Region, Link, Alias, Retired, BuildInfo]
+TABLE_OF: dict[str, Any] = {"document": Document, "axis": Axis, "proposal": Proposal, "action": Action, "sector": Sector, "region": Region}

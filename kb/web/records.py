@@ -1,0 +1,63 @@
+"""A record's address as the site answers it: the record, a 301 for a former id, a tombstone (301 or 410), or a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, abort, current_app, redirect, render_template, request
+
+from kb.content.urls import parse_record_path, record_path, suffixes
+from kb.store import queries
+from kb.web.state import State, state
+
+
+def drafts() -> bool:
+    """True in the staff preview mode, where drafts are shown."""
+    return bool(current_app.config.get("SHOW_DRAFTS"))
+
+
+def built() -> State:
+    """This request's state; 404 when nothing was built yet (no table to read)."""
+    st = state()
+    if st.build_id is None:
+        abort(404)
+    return st
+
+
+def _query_suffix() -> str:
+    qs = request.query_string.decode("utf-8", "replace")  # campaign tags survive a redirect
+    return f"?{qs}" if qs else ""
+
+
+def find(kind: str, record_id: str, suffix: str = "") -> Any:
+    """The record of this address, or abort: 301 to the current address of a former id (same sub-page), else 404."""
+    st = built()
+    record = queries.get(kind, record_id, session=st.session, drafts=drafts())
+    if record is not None:
+        return record
+    alias = queries.resolve_alias(record_id, session=st.session)
+    if alias is not None and (not suffix or suffix in suffixes(alias[0])):
+        abort(redirect(record_path(*alias) + suffix + _query_suffix(), 301))
+    abort(404)
+
+
+def _tombstones() -> Any:
+    """A retired record's URLs answer 301 (replacement, same sub-page) or the French 410 page, before any view's 404."""
+    parsed = parse_record_path(request.path)
+    if parsed is None:
+        return None
+    kind, record_id, suffix = parsed
+    tomb = queries.get_retired(record_id, session=state().session)
+    if tomb is None:
+        return None
+    if tomb.replacement and tomb.replacement_kind:
+        target = record_path(tomb.replacement_kind, tomb.replacement)
+        target += suffix if suffix in suffixes(tomb.replacement_kind) else ""
+        return redirect(target + _query_suffix(), 301)
+    meta = {"title": "Fiche retirée", "description": tomb.reason, "canonical": record_path(kind, record_id)}
+    return render_template("gone.html", tomb=tomb, kind=kind, record_id=record_id, meta=meta), 410
+
+
+def init_app(app: Flask) -> None:
+    """Answer retired records' URLs before any view runs."""
+    app.before_request(_tombstones)

@@ -1,0 +1,42 @@
+"""The plain Whoosh way to answer a search (every hit scored and grouped): the reference kb's fast path is tested against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from kb.content.filters import BY_NAME, FILTERS, UPDATED_SINCE
+from kb.search import SearchIndex
+from kb.search.analysis import build_query, clean_query
+
+
+def reference_search(idx: SearchIndex, text: str, filters: dict[str, list[str]], show_drafts: bool = False, limit: int = 20) -> Any:
+    """Total, first ids and facet counts as Whoosh's own search gives them, for the same query and filters."""
+    parsed = build_query(clean_query(text), idx.synonyms) if text else None
+    parts: list[wq.Query] = []
+    for name, values in filters.items():
+        if not values:
+            continue
+        if name == UPDATED_SINCE:
+            parts.append(wq.TermRange("updated", max(values), None))
+            continue
+        part: wq.Query = wq.Or([wq.Term(name, v) for v in values])
+        if BY_NAME[name].through_carried:
+            carried = [idx.searcher.stored_fields(d)["id"] for d in idx.searcher.docs_for_query(part)]
+            part = wq.Or([part, wq.And([wq.Term("type", "action"), wq.Or([wq.Term("carries", p) for p in carried] or [wq.NullQuery])])])
+        parts.append(part)
+    facets = {f.name: sorting.FieldFacet(f.name, allow_overlap=f.multi, maptype=sorting.Count) for f in FILTERS}
+    results = idx.searcher.search(
+        parsed if parsed is not None else wq.Every(),
+        limit=None,
+        filter=wq.And(parts) if parts else None,
+        mask=None if show_drafts else wq.Term("draft", True),
+        groupedby=facets,
+    )
+    return {
+        "total": len(results),
+        "ids": [h["id"] for h in results[:limit]],
+        "facets": {f.name: {k: v for k, v in results.groups(f.name).items() if k} for f in FILTERS},
+    }
