@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "SITE_URL": "",
     "SITE_TAG_AUTHORITY": "cpme.fr,2025",  # Atom ids are tag:<this>:kb/<path> (kb.feeds): never change it
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    "PAGE_CACHE": True,  # pages kept per worker and replayed (kb.web.pagecache); KB_PAGE_CACHE=false turns it off
 }
 
 

@@ -66,8 +66,14 @@ def fresh(tmp_path: Path) -> Built:
 
 @pytest.fixture
 def app(built: Built) -> Iterator[Flask]:
-    """The app over the session build."""
+    """The app over the session build, configured as served (the page cache on)."""
     yield create_app(built.config())
+
+
+@pytest.fixture
+def uncached_app(built: Built) -> Iterator[Flask]:
+    """The app over the session build with the page cache off: every request goes through Flask."""
+    yield create_app(built.config(PAGE_CACHE=False))
 
 
 @pytest.fixture

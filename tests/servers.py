@@ -11,11 +11,25 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def wait_until(condition: Callable[[], object], what: str, timeout: float = 60.0) -> None:
+    """Poll a condition (every 10 ms) until it holds; fail with ``what`` past the deadline. Never a bare sleep."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {timeout:.0f} s: {what}")
+        time.sleep(0.01)
+
+
+def flock_waiters(pid: int) -> bool:
+    """True when process ``pid`` is blocked waiting for a file lock (Linux: a « -> » line of /proc/locks)."""
+    return any(line.split()[1] == "->" and line.split()[5] == str(pid) for line in Path("/proc/locks").read_text().splitlines())
 
 
 def free_port() -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from flask import request
+from flask import Flask, request
 
 from kb import create_app
 from kb.build import build
@@ -19,9 +19,10 @@ def _headers(resp) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {k: v for k, v in resp.headers.items() if k != "Date"}
 
 
-def test_replayed_pages_equal_rendered_pages_with_the_same_headers(built: Built) -> None:
+def test_replayed_pages_equal_rendered_pages_with_the_same_headers(built: Built, uncached_app: Flask) -> None:
     cached = create_app(built.config(PAGE_CACHE=True))
-    plain = create_app(built.config()).test_client()
+    uncached = uncached_app
+    plain = uncached.test_client()
     client = cached.test_client()
     for path in PATHS:
         first, again, fresh = client.get(path), client.get(path), plain.get(path)
@@ -29,8 +30,8 @@ def test_replayed_pages_equal_rendered_pages_with_the_same_headers(built: Built)
         assert first.get_data() == again.get_data() == fresh.get_data(), path
         assert _headers(first) == _headers(again) == _headers(fresh), path
     assert cached.extensions["kb.pages"].hits == len(PATHS)
-    assert cached.extensions["kb.pages"].pages  # and the plain app (TESTING) keeps nothing
-    assert not create_app(built.config()).extensions["kb.pages"].pages
+    assert cached.extensions["kb.pages"].pages  # and the app with KB_PAGE_CACHE=false keeps nothing
+    assert not uncached.extensions["kb.pages"].pages
 
 
 def test_conditional_requests_cookies_and_health_bypass_the_cache(built: Built) -> None:

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from kb.store.tables import Proposal
 
 from .conftest import VALID, Built
 from .pg import Cluster, start_cluster
+from .servers import wait_until
 
 pytestmark = pytest.mark.postgres
 KB = Path(sys.executable).parent / "kb"
@@ -250,7 +250,9 @@ def test_builds_from_two_servers_take_turns_on_a_shared_database(postgres: Clust
         other.execute("DELETE FROM proposal")
         thread = threading.Thread(target=second_build)
         thread.start()
-        time.sleep(1.0)
+        with psycopg.connect(postgres.dsn("kb_two_nodes"), autocommit=True) as watcher:
+            waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            wait_until(lambda: watcher.execute(waiting).fetchone()[0] or not thread.is_alive(), "the second build asks for the lock")
         assert thread.is_alive(), "the second build must wait for the first one"
         other.commit()
     thread.join(timeout=60)

@@ -24,7 +24,7 @@ from kb.build import BuildLocked, build, build_lock
 from kb.store import Layout, make_engine
 
 from .conftest import VALID, Built, build_corpus
-from .servers import get, gunicorn
+from .servers import flock_waiters, get, gunicorn, wait_until
 
 KB = Path(sys.executable).parent / "kb"
 
@@ -108,7 +108,7 @@ def rebuilds_under_load(built: Built, workdir: Path) -> None:
         for t in threads:
             t.start()
         try:
-            time.sleep(0.5)
+            wait_until(lambda: len(load.stamps) >= 8, "the client loop answers before the builds start")
             started = time.monotonic()
             # Build 1 (valid): a new title.
             set_title(proposals / "pass-foncier.yaml", "Créer un pass foncier Alphaquery Alphavisible")
@@ -124,7 +124,8 @@ def rebuilds_under_load(built: Built, workdir: Path) -> None:
             set_title(proposals / "energie-locale.yaml", "Sécuriser l'énergie Gammaquery Gammavisible")
             third = kb_build(built)
             finished = time.monotonic()
-            time.sleep(0.5)
+            served = len(load.stamps)
+            wait_until(lambda: len(load.stamps) >= served + 8, "the client loop goes on after the last build")
         finally:
             stop.set()
             for t in threads:
@@ -169,13 +170,9 @@ def test_build_killed_mid_way_changes_nothing_served_and_the_next_build_succeeds
         cmd = [str(KB), "build", "--data", str(built.data_dir), "--index", str(built.index_dir), "--database", built.database_url]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         builds = built.index_dir / "builds"
-        deadline = time.monotonic() + 60
-        while not list(builds.glob(".tmp-*")) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.2)
-        assert proc.poll() is None, "the build must still be indexing when it is killed"
+        wait_until(lambda: list(builds.glob(".tmp-*")) or proc.poll() is not None, "the build starts writing its index")
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        assert proc.wait() == -signal.SIGKILL, "the build must still be indexing when it is killed"
         assert list(builds.glob(".tmp-*")), "the killed build left its temporary index folder (removed by the next build)"
         assert Layout(built.index_dir).current() == before
         db_file = built.database_url.removeprefix("sqlite:///")
@@ -212,10 +209,9 @@ def test_build_killed_while_writing_the_database_changes_nothing(fresh: Built) -
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         builds = fresh.index_dir / "builds"
         known = {p.name for p in builds.iterdir()}
-        deadline = time.monotonic() + 60
-        while not {p.name for p in builds.iterdir() if not p.name.startswith(".")} - known and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.3)
+        new_index = lambda: {p.name for p in builds.iterdir() if not p.name.startswith(".")} - known  # noqa: E731
+        wait_until(lambda: new_index() or proc.poll() is not None, "the build swaps its index in, then writes the database")
+        # The blocker holds SQLite's write lock: the build cannot commit, it can only wait (30 s busy timeout).
         assert proc.poll() is None, "the build must be waiting in its database transaction"
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -247,8 +243,8 @@ def test_second_build_exits_with_a_clear_message_or_waits(fresh: Built) -> None:
         engine.dispose()
         cmd = [str(KB), "build", "--data", str(fresh.data_dir), "--index", str(fresh.index_dir), "--database", fresh.database_url]
         waiting = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(1.0)
-        # Still blocked on the lock: nothing written yet.
+        wait_until(lambda: flock_waiters(waiting.pid) or waiting.poll() is not None, "the second build reaches the lock")
+        # Blocked on the lock: nothing written yet.
         assert waiting.poll() is None
         assert Layout(fresh.index_dir).current() == before
     out, err = waiting.communicate(timeout=60)

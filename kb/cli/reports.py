@@ -34,7 +34,7 @@ NOT_BUILT = "Aucune base construite : lancez d'abord « kb build »."
 @DATABASE
 def export_cmd(fmt: str, out: Path, site_url: str, data_dir: str, index_dir: str, database_url: str) -> None:
     """Écrit les fichiers de données ouvertes (proposals.csv, actions.csv, kb.json) de la base construite."""
-    from kb.api import export, shapes
+    from kb.api import export, shapes  # the export's stack: only for this command
 
     del data_dir, index_dir  # accepted like the other commands; the export reads the built database only
     with built_session(database_url, NOT_BUILT) as session:
@@ -62,7 +62,7 @@ def stats_cmd(database_url: str | None, data_dir: Path | None, drafts: bool) -> 
 
 def _load_content(data_dir: Path, url: str) -> None:
     """Check a content folder and load it into a scratch database (no index): stop on errors, like kb build."""
-    from kb.build.rows import rows_for
+    from kb.build.rows import rows_for  # the build's rows and the database writer: only with --data
     from kb.content import check, errors
     from kb.store import make_engine
     from kb.store.engine import replace_all

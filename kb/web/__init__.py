@@ -31,6 +31,6 @@ def init_app(app: Flask) -> None:
 
 def start_page_cache(app: Flask) -> None:
     """Put the page cache in front of the finished app (last: it keeps pages as the app made them)."""
-    from kb.web import pagecache
+    from kb.web import pagecache  # with the other web modules: Flask only when an app is made
 
     pagecache.init_app(app)

@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
+from kb.config import truthy
 from kb.store import BuildWatch
 from kb.web.httpcache import request_key, uncached
 
@@ -155,7 +156,7 @@ class Replayer:
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or any(h in environ for h in BYPASS_HEADERS):
             return None
         config = self.app.config
-        if uncached(environ.get("PATH_INFO", "")) or not config.get("PAGE_CACHE", not config.get("TESTING")):
+        if uncached(environ.get("PATH_INFO", "")) or not truthy(config["PAGE_CACHE"]):
             return None
         return request_key(environ, config["SHOW_DRAFTS"])
 

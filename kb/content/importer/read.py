@@ -97,7 +97,7 @@ def _docx_level(style_name: str) -> int | None:
 
 def read_docx(path: Path) -> Source:
     """Word: heading styles give levels; « List Number » paragraphs get their visible number back."""
-    import docx
+    import docx  # python-docx and lxml: only when a Word file is imported
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
@@ -144,7 +144,7 @@ def drop_repeated(pages: list[list[str]]) -> list[list[str]]:
 
 def read_pdf(path: Path) -> Source:
     """PDF: text of each page (pypdf), cleaned; repeated headers and footers dropped."""
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # only when a PDF is imported
     from pypdf.errors import PdfReadError
 
     try:
