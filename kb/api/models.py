@@ -1,93 +1,21 @@
-"""API models: the query parameters each endpoint accepts and the shape of every answer.
+"""API models: the shape of every answer (the query parameters are kb.api.params's).
 
-The same classes validate requests, serialise responses and generate the OpenAPI document
-(kb.api.openapi), so the description cannot drift from what is served. Keys may be added, never renamed.
+The same classes serialise responses and generate the OpenAPI document (kb.api.openapi), so the description
+cannot drift from what is served. Keys may be added, never renamed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_serializer
+from pydantic import BaseModel, model_serializer
 from sqlmodel import SQLModel
 
-from kb.content.fields import ID_PATTERN, RESULT_KINDS, ActionStatus, ProposalStatus
-from kb.content.filters import BY_NAME, FILTERS, NAMES
+from kb.content.fields import RESULT_KINDS, ProposalStatus
 from kb.content.models import ActionBase, AxisBase, DocumentBase, ProposalBase, RegionBase, SectorBase
 
-MAX_LIMIT = 100
-MAX_SEARCH_OFFSET = 10_000
-MAX_OFFSET = 1_000_000  # far past any list; keeps the number inside what every database accepts
-
-
-def _iso_date(value: str) -> dt.date:
-    """Only YYYY-MM-DD (pydantic alone would also take timestamps)."""
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise ValueError("format")
-    return dt.date.fromisoformat(value)
-
-
-IdParam = Annotated[str, Field(pattern=ID_PATTERN)]
-IsoDate = Annotated[str, Field(json_schema_extra={"format": "date"}), AfterValidator(_iso_date)]
 RecordType = Literal[RESULT_KINDS]  # type: ignore[valid-type]
-UPDATED_SINCE_DOC = "Fiches mises à jour à partir de cette date (AAAA-MM-JJ)."
-
-
-# --- Query parameters ---------------------------------------------------------------------------
-
-
-class Query(BaseModel):
-    """Base of query-parameter models: unknown parameters are ignored."""
-
-    model_config = ConfigDict(extra="ignore")
-
-
-class Page(Query):
-    """Pagination of a list."""
-
-    limit: int = Field(20, ge=1, le=MAX_LIMIT, description="Nombre d'éléments par page (1 à 100).")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Nombre d'éléments à sauter (un million au plus).")
-
-
-def _filters(names: tuple[str, ...], status: Any = None, status_doc: str = "") -> dict[str, Any]:
-    """Query fields for these filters of kb.content.filters: ids of a kind, or one of the filter's values."""
-    fields: dict[str, Any] = {}
-    for name in names:
-        flt = BY_NAME[name]
-        values = IdParam if flt.kind else status if name == "status" and status is not None else Literal[flt.values]
-        doc = status_doc if name == "status" and status_doc else flt.description
-        fields[name] = (list[values], Field([], description=doc))  # type: ignore[valid-type]
-    return fields
-
-
-# Proposal and action lists take every filter but the type (their own) and the status (each kind has its values).
-LIST_FILTERS = tuple(f.name for f in FILTERS if f.name not in ("type", "status"))
-_SINCE: Any = (IsoDate | None, Field(None, description=UPDATED_SINCE_DOC))
-
-RecordFilters = create_model(
-    "RecordFilters", __base__=Page, __doc__="Filters shared by proposals and actions (several values of one filter: any of them).",
-    **_filters(LIST_FILTERS), updated_since=_SINCE,
-)
-ProposalQuery = create_model(
-    "ProposalQuery", __base__=RecordFilters, __doc__="Filters of the proposals list.",
-    **_filters(("status",), ProposalStatus, "Statut de la proposition."),
-)
-ActionQuery = create_model(
-    "ActionQuery", __base__=RecordFilters,
-    __doc__="Filters of the actions list (document, axis and horizon: through the proposals carried).",
-    **_filters(("status",), ActionStatus, "Statut de l'action."),
-)
-AxisQuery = create_model("AxisQuery", __base__=Page, __doc__="Filters of the axes list.", **_filters(("document",)))
-SearchQuery = create_model(
-    "SearchQuery", __base__=Query, __doc__="A French full-text query with the site's filters.",
-    q=(str, Field("", max_length=500, description="Mots cherchés (syntaxe : « expression », -exclu, début*, OU).")),
-    **_filters(NAMES), updated_since=_SINCE,
-    limit=(int, Field(20, ge=1, le=MAX_LIMIT, description="Nombre de résultats par page (1 à 100).")),
-    offset=(int, Field(0, ge=0, le=MAX_SEARCH_OFFSET, description="Nombre de résultats à sauter (10 000 au plus).")),
-)
-
 
 # --- Records ------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from kb import search
 from kb.api import export, openapi, shapes
 from kb.api import models as m
-from kb.api.params import ApiError, check_known_ids, parse
+from kb.api.params import LIST_FILTERS, ActionQuery, ApiError, AxisQuery, Page, ProposalQuery, SearchQuery, check_known_ids, parse
 from kb.content.filters import NAMES
 from kb.content.urls import API_PREFIX, API_ROOT
 from kb.store import queries
@@ -28,12 +28,12 @@ OPERATIONS: list[openapi.Operation] = []
 
 # kind → (list path, query model, list envelope, French tag)
 KINDS: dict[str, tuple[str, type[BaseModel], type[m.ListEnvelope], str]] = {
-    "proposal": ("/proposals", m.ProposalQuery, m.ProposalList, "Propositions"),
-    "action": ("/actions", m.ActionQuery, m.ActionList, "Actions régionales"),
-    "document": ("/documents", m.Page, m.DocumentList, "Documents"),
-    "axis": ("/axes", m.AxisQuery, m.AxisList, "Axes"),
-    "sector": ("/sectors", m.Page, m.SectorList, "Filières"),
-    "region": ("/regions", m.Page, m.RegionList, "Régions"),
+    "proposal": ("/proposals", ProposalQuery, m.ProposalList, "Propositions"),
+    "action": ("/actions", ActionQuery, m.ActionList, "Actions régionales"),
+    "document": ("/documents", Page, m.DocumentList, "Documents"),
+    "axis": ("/axes", AxisQuery, m.AxisList, "Axes"),
+    "sector": ("/sectors", Page, m.SectorList, "Filières"),
+    "region": ("/regions", Page, m.RegionList, "Régions"),
 }
 DETAIL_MODELS: dict[str, type[BaseModel]] = {
     "proposal": m.ProposalOut,
@@ -106,7 +106,7 @@ def _list(kind: str) -> Response:
     q = parse(query_model, request.args)
     check_known_ids(q, ctx.names())
     if kind in ("proposal", "action"):
-        values = {name: getattr(q, name) for name in (*m.LIST_FILTERS, "status")}
+        values = {name: getattr(q, name) for name in (*LIST_FILTERS, "status")}
         filters = queries.Filters(values, updated_since=q.updated_since)  # type: ignore[attr-defined]
         rows, total = queries.list_records(kind, filters, session=ctx.session, limit=q.limit, offset=q.offset, drafts=ctx.drafts)  # type: ignore[attr-defined]
         ids = [r.id for r in rows]
@@ -145,7 +145,7 @@ for _kind, (_path, _query, _envelope, _tag) in KINDS.items():
 
 def _search() -> Response:
     ctx = _ctx()
-    q: Any = parse(m.SearchQuery, request.args)
+    q: Any = parse(SearchQuery, request.args)
     check_known_ids(q, ctx.names())
     idx = state().index
     if idx is None:
@@ -170,7 +170,7 @@ _register(
         "search",
         "Recherche plein texte en français",
         "Recherche",
-        m.SearchQuery,
+        SearchQuery,
         m.SearchResponse,
         description="Résultats classés avec extraits surlignés, nombre de résultats par filtre (facettes) et suggestion d'orthographe.",
     ),

@@ -98,20 +98,25 @@ class AxisBase(SQLModel):
     order: int
 
 
-class ProposalBase(SQLModel):
-    """A proposal of a document: what every model of it shows as written."""
+class RecordBase(SQLModel):
+    """What proposals and actions both have: a titled, summarised, dated record with former ids, maybe a draft."""
 
     title: Text
     summary: Summary
     body: str | None = None
-    horizon: Horizon | None = Field(default=None, sa_type=AutoString)
-    flagship: bool = False
-    status: ProposalStatus = Field(sa_type=AutoString)
-    tags: list[Text] = Field(default_factory=list, sa_type=JSON, nullable=False)
     aliases: list[Id] = _ids()
     published: PartialDate
     updated: dt.date = Field(index=True)
     draft: bool = False
+
+
+class ProposalBase(RecordBase):
+    """A proposal of a document: what every model of it shows as written."""
+
+    horizon: Horizon | None = Field(default=None, sa_type=AutoString)
+    flagship: bool = False
+    status: ProposalStatus = Field(sa_type=AutoString)
+    tags: list[Text] = Field(default_factory=list, sa_type=JSON, nullable=False)
 
 
 class ProposalLinks(ProposalBase):
@@ -124,18 +129,11 @@ class ProposalLinks(ProposalBase):
     related: list[Id] = _ids()
 
 
-class ActionBase(SQLModel):
+class ActionBase(RecordBase):
     """A regional action carrying proposals forward: what every model of it shows as written."""
 
-    title: Text
-    summary: Summary
-    body: str | None = None
     status: ActionStatus = Field(sa_type=AutoString)
     partners: list[Text] = Field(default_factory=list, sa_type=JSON, nullable=False)
-    aliases: list[Id] = _ids()
-    published: PartialDate
-    updated: dt.date = Field(index=True)
-    draft: bool = False
 
 
 class ActionLinks(ActionBase):

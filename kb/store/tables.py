@@ -16,38 +16,32 @@ def _json() -> Any:
     return Field(default_factory=list, sa_type=JSON, nullable=False)
 
 
-class Document(DocumentBase, table=True):
+class Served(SQLModel):
+    """What every record file becomes in a table: its id (the file's stem), its sources as written, its file."""
+
+    id: str = Field(primary_key=True)
+    sources: list[dict[str, Any]] = _json()
+    path: str = ""
+
+
+class Document(DocumentBase, Served, table=True):
     """A served document."""
 
-    id: str = Field(primary_key=True)
     url: str | None = None
-    sources: list[dict[str, Any]] = _json()
-    path: str = ""
 
 
-class Axis(AxisBase, table=True):
+class Axis(AxisBase, Served, table=True):
     """A served axis."""
 
-    id: str = Field(primary_key=True)
-    sources: list[dict[str, Any]] = _json()
-    path: str = ""
 
-
-class Proposal(ProposalLinks, table=True):
+class Proposal(ProposalLinks, Served, table=True):
     """A served proposal; multi-valued references also live in Link rows for querying."""
 
-    id: str = Field(primary_key=True)
     status_history: list[dict[str, Any]] = _json()
-    sources: list[dict[str, Any]] = _json()
-    path: str = ""
 
 
-class Action(ActionLinks, table=True):
+class Action(ActionLinks, Served, table=True):
     """A served regional action."""
-
-    id: str = Field(primary_key=True)
-    sources: list[dict[str, Any]] = _json()
-    path: str = ""
 
 
 class Sector(SectorBase, table=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
@@ -122,23 +123,24 @@ def axis_page(record_id: str) -> str:
     return render_template("axis.html", meta=meta, heading=meta["title"], axis=axis, document=document, **ctx)
 
 
+def _named_page(kind: str, record_id: str, description: str) -> str:
+    """A sector's or a region's page: the records that concern it (``description`` names it in a sentence)."""
+    named = find(kind, record_id)
+    ctx = _browse(kind, record_id)
+    meta = _browse_meta(kind, record_id, f"{BY_KIND[kind].title} : {named.name}", description.format(name=named.name))
+    return render_template("browse.html", meta=meta, heading=meta["title"], **ctx)
+
+
 @bp.get(PREFIXES["sector"] + "<record_id>")
 def sector_page(record_id: str) -> str:
     """A sector (filière) and the records that concern it."""
-    sector = find("sector", record_id)
-    ctx = _browse("sector", record_id)
-    meta = _browse_meta("sector", record_id, f"Filière : {sector.name}",
-                        f"Propositions et actions régionales de la filière {sector.name}.")
-    return render_template("browse.html", meta=meta, heading=meta["title"], **ctx)
+    return _named_page("sector", record_id, "Propositions et actions régionales de la filière {name}.")
 
 
 @bp.get(PREFIXES["region"] + "<record_id>")
 def region_page(record_id: str) -> str:
     """A region and the records that concern it."""
-    region = find("region", record_id)
-    ctx = _browse("region", record_id)
-    meta = _browse_meta("region", record_id, f"Région : {region.name}", f"Propositions et actions régionales en {region.name}.")
-    return render_template("browse.html", meta=meta, heading=meta["title"], **ctx)
+    return _named_page("region", record_id, "Propositions et actions régionales en {name}.")
 
 
 def _close(record_id: str, text: str) -> list[Any]:
@@ -151,17 +153,23 @@ def _close(record_id: str, text: str) -> list[Any]:
     return [found[i] for i in ids if i in found]
 
 
+def _record_view(kind: str, record_id: str, view_of: Callable[..., Any]) -> tuple[Any, dict[str, dict[str, str]], dict[str, Any]]:
+    """A record's view (links resolved), the labels, and its page's <head>; 301 for a former id, 404 if absent."""
+    find(kind, record_id)
+    st = state()
+    view = view_of(record_id, session=st.session, drafts=drafts())
+    if view is None:
+        abort(404)
+    record = view.proposal if kind == "proposal" else view.action
+    meta = {"title": record.title, "description": record.summary, "canonical": record_path(kind, record.id), "type": "article"}
+    return view, queries.labels(session=st.session), meta
+
+
 @bp.get(PREFIXES["proposal"] + "<record_id>")
 def proposal_page(record_id: str) -> str:
     """A proposal with its status timeline, sources, carrying actions and related proposals."""
-    find("proposal", record_id)
-    st = state()
-    view = linked.proposal_view(record_id, session=st.session, drafts=drafts())
-    if view is None:
-        abort(404)
-    p = view.proposal
-    docs = queries.labels(session=st.session)["document"]
-    meta = {"title": p.title, "description": p.summary, "canonical": record_path("proposal", p.id), "type": "article"}
+    view, names, meta = _record_view("proposal", record_id, linked.proposal_view)
+    p, docs = view.proposal, names["document"]
     close = _close(p.id, " ".join(filter(None, [p.title, p.summary, p.body, *p.tags])))
     return render_template("proposal.html", meta=meta, view=view, p=p, sources=display.sources(p.sources, docs),
                            timeline=display.timeline(p.status_history, docs),
@@ -171,14 +179,8 @@ def proposal_page(record_id: str) -> str:
 @bp.get(PREFIXES["action"] + "<record_id>")
 def action_page(record_id: str) -> str:
     """A regional action with the proposals it carries forward."""
-    find("action", record_id)
-    st = state()
-    view = linked.action_view(record_id, session=st.session, drafts=drafts())
-    if view is None:
-        abort(404)
+    view, names, meta = _record_view("action", record_id, linked.action_view)
     a = view.action
-    names = queries.labels(session=st.session)
-    meta = {"title": a.title, "description": a.summary, "canonical": record_path("action", a.id), "type": "article"}
     return render_template("action.html", meta=meta, view=view, a=a, names=names, sources=display.sources(a.sources, names["document"]),
                            close=_close(a.id, " ".join(filter(None, [a.title, a.summary, a.body]))))
 
