@@ -28,7 +28,7 @@ def build_fts(docs: list[dict[str, Any]], path: Path) -> float:
         "INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [
             (d["id"], d["type"], d["title"], d["summary"], d.get("body", ""), d.get("document") or "", d.get("axis") or "",
-             d["status"], d.get("horizon") or "", json.dumps(d["sectors"]), json.dumps(d["regions"]), d["updated"], int(d["draft"]))
+             d["status"], d.get("horizon") or "", json.dumps(d["sector"]), json.dumps(d["region"]), d["updated"], int(d["draft"]))
             for d in docs
         ],
     )

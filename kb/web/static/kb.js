@@ -6,6 +6,9 @@
   if (!input || !window.fetch || !window.URL) { return; }
   var box = document.getElementById(input.getAttribute("data-suggest"));
   if (!box) { return; }
+  // The API's search address comes from the page (its one owner is the app's URL table).
+  var endpoint = input.getAttribute("data-endpoint");
+  if (!endpoint) { return; }
   var timer = null;
   var pending = "";
 
@@ -49,7 +52,7 @@
     timer = window.setTimeout(function () {
       var q = query(text);
       pending = q;
-      fetch("/api/v1/search?limit=5&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+      fetch(endpoint + "?limit=5&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { data: [] }; })
         .then(function (body) { if (pending === q) { show(body.data || []); } })
         .catch(clear);
