@@ -85,6 +85,7 @@ PROPOSAL_COLUMNS: dict[str, Column] = {
     "tags": ("Mots-clés", lambda p: p.tags),
     "related": ("Identifiants des propositions liées (liens déclarés d'un côté ou de l'autre)", lambda p: [r.id for r in p.related]),
     "actions": ("Identifiants des actions régionales qui portent la proposition", lambda p: [a.id for a in p.actions]),
+    "echoes": ("Identifiants des axes d'un autre document que la proposition rejoint (rapprochement de la base)", lambda p: [a.id for a in p.echoes]),
     **TAIL,
 }
 

@@ -28,6 +28,14 @@ class Ref(BaseModel):
     url: str
 
 
+class LinkedRef(Ref):
+    """A link to a related record, and what it rests on: « source » (a source states it) or « editorial » (the base
+    makes it; ``note`` says why)."""
+
+    basis: Literal["source", "editorial"] = "source"
+    note: str | None = None
+
+
 class NamedRef(BaseModel):
     """A link to a sector or a region."""
 
@@ -83,8 +91,9 @@ class ProposalOut(ProposalBase, Out):
     status_history: list[StatusChange]
     sectors: list[NamedRef]
     regions: list[NamedRef]
-    related: list[Ref]
-    actions: list[Ref]
+    related: list[LinkedRef]
+    actions: list[LinkedRef]
+    echoes: list[LinkedRef]
     sources: list[Source]
 
 
@@ -97,7 +106,7 @@ class ActionOut(ActionBase, Out):
     body_html: str
     region: NamedRef | None
     sectors: list[NamedRef]
-    proposals: list[Ref]
+    proposals: list[LinkedRef]
     sources: list[Source]
 
 
@@ -130,6 +139,7 @@ class AxisOut(AxisBase, Out):
     url: str
     document: Ref | None  # type: ignore[assignment]  # the document's id, resolved
     proposals: list[Ref]
+    echoed_by: list[LinkedRef]
     sources: list[Source]
 
 
@@ -143,12 +153,14 @@ class SectorOut(SectorBase, Out):
 
 
 class RegionOut(RegionBase, Out):
-    """A region, its INSEE code, and the proposals and actions that name it."""
+    """A region, its INSEE code, its filières where a source names them, and the proposals and actions that name it."""
 
     type: Literal["region"]
     url: str
+    sectors: list[NamedRef]  # type: ignore[assignment]  # the sectors' ids, resolved
     proposals: list[Ref]
     actions: list[Ref]
+    sources: list[Source]
 
 
 # --- Envelopes ----------------------------------------------------------------------------------

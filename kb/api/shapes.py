@@ -45,6 +45,12 @@ def _ref(ctx: Ctx, kind: str, row: Any) -> m.Ref:
     return m.Ref(id=row.id, title=row.title, url=ctx.url(kind, row.id))
 
 
+def _linked_ref(ctx: Ctx, kind: str, row: Any, editorial: dict[str, str]) -> m.LinkedRef:
+    note = editorial.get(row.id)
+    basis = "source" if note is None else "editorial"
+    return m.LinkedRef(id=row.id, title=row.title, url=ctx.url(kind, row.id), basis=basis, note=note or None)
+
+
 def _named(ctx: Ctx, kind: str, row: Any) -> m.NamedRef:
     return m.NamedRef(id=row.id, name=row.name, url=ctx.url(kind, row.id))
 
@@ -78,8 +84,9 @@ def proposal_from_view(ctx: Ctx, v: linked.ProposalView) -> m.ProposalOut:
         status_history=[m.StatusChange.model_validate({"note": None, "source": None, **h}) for h in p.status_history],
         sectors=[_named(ctx, "sector", s) for s in v.sectors],
         regions=[_named(ctx, "region", r) for r in v.regions],
-        related=[_ref(ctx, "proposal", r) for r in v.related],
-        actions=[_ref(ctx, "action", a) for a in v.actions],
+        related=[_linked_ref(ctx, "proposal", r, v.editorial) for r in v.related],
+        actions=[_linked_ref(ctx, "action", a, v.editorial) for a in v.actions],
+        echoes=[_linked_ref(ctx, "axis", a, v.editorial) for a in v.echoes],
         sources=_sources(ctx, p.sources),
     )
 
@@ -112,7 +119,7 @@ def action_from_view(ctx: Ctx, v: linked.ActionView) -> m.ActionOut:
         body_html=render_markdown(a.body),
         region=_named(ctx, "region", v.region) if v.region else None,
         sectors=[_named(ctx, "sector", s) for s in v.sectors],
-        proposals=[_ref(ctx, "proposal", p) for p in v.proposals],
+        proposals=[_linked_ref(ctx, "proposal", p, v.editorial) for p in v.proposals],
         sources=_sources(ctx, a.sources),
     )
 
@@ -145,9 +152,16 @@ def axis(ctx: Ctx, record_id: str) -> m.AxisOut | None:
         | {
             "document": _ref(ctx, "document", doc) if doc else None,
             "proposals": [_ref(ctx, "proposal", p) for p in linked.proposals_of_axis(a.id, session=ctx.session, drafts=ctx.drafts)],
+            "echoed_by": [_echo(ctx, a.id, p) for p in linked.echoing(a.id, session=ctx.session, drafts=ctx.drafts)],
             "sources": _sources(ctx, a.sources),
         }
     )
+
+
+def _echo(ctx: Ctx, axis_id: str, proposal: Any) -> m.LinkedRef:
+    """A peer proposal echoing an axis: always an editorial link; its note, if the file gives one."""
+    note = next((lk.note for lk in queries.links(proposal.id, "echoes", axis_id, session=ctx.session)), None)
+    return m.LinkedRef(id=proposal.id, title=proposal.title, url=ctx.url("proposal", proposal.id), basis="editorial", note=note)
 
 
 def _linked(ctx: Ctx, rel: str, record_id: str) -> dict[str, list[m.Ref]]:
@@ -167,7 +181,11 @@ def sector(ctx: Ctx, record_id: str) -> m.SectorOut | None:
 def region(ctx: Ctx, record_id: str) -> m.RegionOut | None:
     """A region with the proposals and actions that name it."""
     r = queries.get("region", record_id, session=ctx.session)
-    return None if r is None else m.RegionOut.model_construct(**_own(RegionBase, r, "region", ctx), **_linked(ctx, "region", r.id))
+    if r is None:
+        return None
+    sectors = [_named(ctx, "sector", s) for s in queries.by_ids("sector", r.sectors, session=ctx.session)]
+    extra = {"sectors": sectors, "sources": _sources(ctx, r.sources), **_linked(ctx, "region", r.id)}
+    return m.RegionOut.model_construct(**_own(RegionBase, r, "region", ctx) | extra)
 
 
 DETAIL: dict[str, Callable[[Ctx, str], BaseModel | None]] = {

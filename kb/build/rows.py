@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 from kb.content import Corpus
 from kb.content.markup import plain_text
+from kb.content.models import LINK_FIELDS, ref_ids
 from kb.content.permanence import load_retired
 from kb.content.urls import PREFIXES
 from kb.store.tables import TABLE_OF, Alias, Link, Retired
@@ -18,9 +19,15 @@ def _row(kind: str, model: Any, **extra: Any) -> SQLModel:
     """The table row of a validated file model, built without validating again.
 
     The values were validated when the file was read; a second validation would refuse what a draft leaves blank
-    (its display placeholders) and cost time. Lists (sources, history, ids) go to JSON columns as plain data.
+    (its display placeholders) and cost time. Lists (sources, history, ids) go to JSON columns as plain data;
+    reference lists keep their ids (what each link rests on is on its Link row).
     """
-    data = {key: to_jsonable_python(value) if isinstance(value, list) else value for key, value in model.model_dump().items()}
+    data = model.model_dump()
+    for key, value in data.items():
+        if key in LINK_FIELDS:
+            data[key] = ref_ids(getattr(model, key))
+        elif isinstance(value, list):
+            data[key] = to_jsonable_python(value)
     return TABLE_OF[kind](**data, **extra)  # type: ignore[no-any-return]
 
 
@@ -34,22 +41,29 @@ def rows_for(corpus: Corpus) -> list[SQLModel]:
                 rows.append(Alias(alias=alias, target=rec.id, kind=kind))
     for kind in ("sector", "region"):
         rows += [_row(kind, rec.model) for rec in corpus.of(kind)]
-    rows += [Link(src=s, rel=r, dst=d) for s, r, d in sorted(_links(corpus))]
+    links = _links(corpus)
+    rows += [links[key] for key in sorted(links)]
     rows += retired_rows(corpus)
     return rows
 
 
-def _links(corpus: Corpus) -> set[tuple[str, str, str]]:
-    """(source id, relation, target id) of every multi-valued reference (relations named as the filters)."""
-    links: set[tuple[str, str, str]] = set()
-    for rec in corpus.of("proposal"):
-        m = rec.model
-        links |= {(rec.id, "sector", s) for s in m.sectors} | {(rec.id, "region", r) for r in m.regions}
-        links |= {(rec.id, "related", r) for r in m.related}
-    for rec in corpus.of("action"):
-        m = rec.model
-        links |= {(rec.id, "sector", s) for s in m.sectors} | {(rec.id, "region", m.region)}
-        links |= {(rec.id, "carries", p) for p in m.proposals}
+def _links(corpus: Corpus) -> dict[tuple[str, str, str], Link]:
+    """Every multi-valued reference as a Link row, keyed (source id, relation, target id); relations named as the filters."""
+    links: dict[tuple[str, str, str], Link] = {}
+
+    def add(src: str, rel: str, dst: str, basis: str = "source", note: str | None = None) -> None:
+        links.setdefault((src, rel, dst), Link(src=src, rel=rel, dst=dst, basis=basis, note=note))
+
+    for kind in ("proposal", "action", "region"):
+        for rec in corpus.of(kind):
+            m = rec.model
+            for sector in m.sectors:
+                add(rec.id, "sector", sector)
+            for region in m.regions if kind == "proposal" else [m.region] if kind == "action" else []:
+                add(rec.id, "region", region)
+            for field, rel in LINK_FIELDS.items():
+                for ref in getattr(m, field, []):
+                    add(rec.id, rel, ref.id, ref.basis, ref.note)
     return links
 
 
@@ -85,7 +99,7 @@ def index_docs(corpus: Corpus) -> list[dict[str, Any]]:
                     "document": m.document if proposal else None,
                     "axis": m.axis if proposal else None,
                     "sector": list(m.sectors),
-                    "carries": [] if proposal else list(m.proposals),
+                    "carries": [] if proposal else ref_ids(m.proposals),
                     "region": list(m.regions) if proposal else [m.region],
                     "status": m.status,
                     "horizon": m.horizon if proposal else None,

@@ -41,7 +41,8 @@ def _refs(record: Record, field: str) -> Iterable[tuple[tuple, str]]:
     value = getattr(record.model, field)
     if isinstance(value, list):
         for i, ref in enumerate(value):
-            yield (field, i), ref
+            # A reference may be written as a mapping (kb.content.models.LinkRef): point at its id's line.
+            yield ((field, i), ref) if isinstance(ref, str) else ((field, i, "id"), ref.id)
     elif value:
         yield (field,), value
 
@@ -71,8 +72,10 @@ def check_links(corpus: Corpus) -> list[Problem]:
         value = getattr(record.model, field)
         if isinstance(value, list):
             for i, ref in enumerate(value):
+                if not isinstance(ref, str):  # a LinkRef (id with its basis)
+                    ref = ref.id
                 if ref not in pool:
-                    problems.append(_err(record, (field, i), f"{label} « {ref} » introuvable"))
+                    problems.append(_err(record, (field, i, "id"), f"{label} « {ref} » introuvable"))
         elif value and value not in pool:
             problems.append(_err(record, (field,), f"{label} « {value} » introuvable"))
 
@@ -96,6 +99,11 @@ def check_links(corpus: Corpus) -> list[Problem]:
         for loc, ref in _refs(prop, "related"):
             if ref == prop.id:
                 problems.append(_err(prop, loc, "une proposition ne peut pas être liée à elle-même"))
+        expect(prop, "echoes", axes, "axe")
+        for loc, ref in _refs(prop, "echoes"):
+            if ref in axes and axes[ref].model.document == prop.model.document:
+                message = f"« echoes » nomme l'axe « {ref} » de son propre document : un écho rapproche l'axe d'un autre document"
+                problems.append(_err(prop, loc, message))
         for i, change in enumerate(prop.model.status_history):
             src = change.source
             if src and not _is_url(src) and src not in documents:
@@ -106,11 +114,13 @@ def check_links(corpus: Corpus) -> list[Problem]:
                         f"source « {src} » : ni un document de la base, ni une adresse http(s)",
                     )
                 )
+    for region in corpus.of("region"):
+        expect(region, "sectors", sectors, "filière")
     for action in corpus.of("action"):
         expect(action, "region", regions, "région")
         expect(action, "sectors", sectors, "filière")
         expect(action, "proposals", proposals, "proposition")
-    for kind in ("document", "axis", "proposal", "action"):
+    for kind in ("document", "axis", "proposal", "action", "region"):
         for record in corpus.of(kind):
             problems += _check_sources(record, documents)
     problems += _check_aliases(corpus, owner)

@@ -17,6 +17,8 @@ DocumentKind = Literal["livre-blanc", "rapport", "communique", "article", "autre
 Horizon = Literal["court-terme", "long-terme"]
 ProposalStatus = Literal["proposee", "en-discussion", "reprise-partiellement", "adoptee", "mise-en-oeuvre", "abandonnee"]
 ActionStatus = Literal["annoncee", "en-cours", "realisee", "suspendue"]
+# What a link between records rests on: a source says it, or the base makes it (an editorial link, said as such).
+Basis = Literal["source", "editorial"]
 
 DOCUMENT_KINDS: tuple[str, ...] = get_args(DocumentKind)
 HORIZONS: tuple[str, ...] = get_args(Horizon)

@@ -9,14 +9,14 @@ Each ``*Base`` holds the fields that the file model (here), the table model (kb.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, model_validator
 from pydantic import Field as PydField
 from sqlalchemy import JSON
 from sqlmodel import AutoString, Field, SQLModel
 
-from kb.content.fields import ActionStatus, DocumentKind, Horizon, Id, PartialDate, ProposalStatus, Summary, Text
+from kb.content.fields import ActionStatus, Basis, DocumentKind, Horizon, Id, PartialDate, ProposalStatus, Summary, Text
 
 
 class Strict(SQLModel):
@@ -65,6 +65,43 @@ class SourceRef(Strict):
         return self
 
 
+class LinkRef(Strict):
+    """A reference to another record, and on what it rests: stated by a source, or made by us (editorial, with why).
+
+    Written as the plain id when a source states the link, or as ``{id, basis: editorial, note}``.
+    """
+
+    id: Id
+    basis: Basis = "source"
+    note: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_id(cls, data: Any) -> Any:
+        return {"id": data} if isinstance(data, str) else data
+
+    @model_validator(mode="after")
+    def _editorial_says_why(self) -> LinkRef:
+        if self.basis == "editorial" and not self.note:
+            raise ValueError(f"rapprochement éditorial vers « {self.id} » sans « note » : dites pourquoi la base fait ce lien")
+        return self
+
+
+class EchoRef(LinkRef):
+    """A livre blanc axis that a peer record echoes: always a link we make (editorial); ``note`` may say why."""
+
+    basis: Literal["editorial"] = "editorial"
+
+    @model_validator(mode="after")
+    def _editorial_says_why(self) -> EchoRef:
+        return self
+
+
+def ref_ids(refs: list[Any]) -> list[str]:
+    """The ids of a list of references (LinkRef, or already plain ids)."""
+    return [r if isinstance(r, str) else r.id for r in refs]
+
+
 class StatusChange(Strict):
     """One dated step of a proposal's status history."""
 
@@ -90,12 +127,13 @@ class DocumentBase(SQLModel):
 
 
 class AxisBase(SQLModel):
-    """A strategic axis of a document."""
+    """A strategic axis of a document (``echoes_note``: why other documents echo it little, when they do)."""
 
     document: Id = Field(index=True)
     title: Text
     description: Text
     order: int
+    echoes_note: Text | None = None
 
 
 class RecordBase(SQLModel):
@@ -126,7 +164,6 @@ class ProposalLinks(ProposalBase):
     axis: Id = Field(index=True)
     sectors: list[Id] = _ids()
     regions: list[Id] = _ids()
-    related: list[Id] = _ids()
 
 
 class ActionBase(RecordBase):
@@ -141,7 +178,6 @@ class ActionLinks(ActionBase):
 
     region: Id = Field(index=True)
     sectors: list[Id] = _ids()
-    proposals: list[Id] = _ids()
 
 
 class SectorBase(SQLModel):
@@ -152,11 +188,13 @@ class SectorBase(SQLModel):
 
 
 class RegionBase(SQLModel):
-    """A French region with its official INSEE code."""
+    """A French region with its official INSEE code and, where a source gives them, an introduction and its filières."""
 
     id: Id = Field(primary_key=True)
     name: Text
     insee: Annotated[str, PydField(pattern=r"^\d{2}$")]
+    summary: Summary | None = None
+    sectors: list[Id] = _ids()
 
 
 # ---- file models: what editors write -----------------------------------------------------------------------
@@ -178,6 +216,8 @@ class AxisFile(AxisBase, Strict):
 class ProposalFile(ProposalLinks, Strict):
     """A proposal of a document."""
 
+    related: list[LinkRef] = []
+    echoes: list[EchoRef] = []
     status_history: list[StatusChange] = []
     sources: list[SourceRef] = Field(min_length=1)
 
@@ -185,6 +225,7 @@ class ProposalFile(ProposalLinks, Strict):
 class ActionFile(ActionLinks, Strict):
     """A regional action carrying proposals forward."""
 
+    proposals: list[LinkRef] = []
     sources: list[SourceRef] = Field(min_length=1)
 
 
@@ -194,6 +235,14 @@ class SectorFile(SectorBase, Strict):
 
 class RegionFile(RegionBase, Strict):
     """A French region with its official INSEE code."""
+
+    sources: list[SourceRef] = []
+
+    @model_validator(mode="after")
+    def _sourced(self) -> RegionFile:
+        if (self.summary or self.sectors) and not self.sources:
+            raise ValueError("une région qui a un résumé ou des filières doit citer ses « sources »")
+        return self
 
 
 FILE_MODELS: dict[str, type[Strict]] = {
@@ -212,3 +261,5 @@ FOLDERS: dict[str, str] = {
     "action": "actions",
 }
 LIST_FILES: dict[str, str] = {"sector": "sectors.yaml", "region": "regions.yaml"}
+# Reference fields whose items are LinkRef (an id, or an id with its basis): their relation name in the link rows.
+LINK_FIELDS: dict[str, str] = {"related": "related", "proposals": "carries", "echoes": "echoes"}

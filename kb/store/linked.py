@@ -6,10 +6,10 @@ the staff preview mode).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from kb.store.queries import KINDS, all_of, by_ids, get, links, visible
@@ -18,7 +18,11 @@ from kb.store.tables import Action, Axis, Document, Link, Proposal, Region, Sect
 
 @dataclass
 class ProposalView:
-    """A proposal with everything its page shows, links resolved both ways."""
+    """A proposal with everything its page shows, links resolved both ways.
+
+    ``editorial`` maps the id of each record linked to it by the base rather than by a source (related proposals,
+    carrying actions, echoed axes) to the note saying why.
+    """
 
     proposal: Proposal
     document: Document | None
@@ -27,55 +31,48 @@ class ProposalView:
     related: list[Proposal]
     sectors: list[Sector]
     regions: list[Region]
+    echoes: list[Axis] = field(default_factory=list)
+    editorial: dict[str, str] = field(default_factory=dict)
 
 
 def proposal_view(record_id: str, *, session: Session, drafts: bool = False) -> ProposalView | None:
     """A proposal and its resolved links (related declared on either side)."""
-    prop = get("proposal", record_id, session=session, drafts=drafts)
-    if prop is None:
-        return None
-    carrying = [lk.src for lk in links(None, "carries", record_id, session=session)]
-    related = list(dict.fromkeys(prop.related + [lk.src for lk in links(None, "related", record_id, session=session)]))
-    return ProposalView(
-        prop,
-        session.get(Document, prop.document),
-        session.get(Axis, prop.axis),
-        by_ids("action", sorted(carrying), session=session, drafts=drafts),
-        by_ids("proposal", related, session=session, drafts=drafts),
-        by_ids("sector", prop.sectors, session=session),
-        by_ids("region", prop.regions, session=session),
-    )
+    return next(iter(proposal_views([record_id], session=session, drafts=drafts)), None)
 
 
 @dataclass
 class ActionView:
-    """An action with the proposals it carries forward, its region and sectors."""
+    """An action with the proposals it carries forward, its region and sectors (``editorial``: as for ProposalView)."""
 
     action: Action
     proposals: list[Proposal]
     region: Region | None
     sectors: list[Sector]
+    editorial: dict[str, str] = field(default_factory=dict)
 
 
 def action_view(record_id: str, *, session: Session, drafts: bool = False) -> ActionView | None:
     """An action and its resolved links."""
-    action = get("action", record_id, session=session, drafts=drafts)
-    if action is None:
-        return None
-    return ActionView(
-        action,
-        by_ids("proposal", action.proposals, session=session, drafts=drafts),
-        session.get(Region, action.region),
-        by_ids("sector", action.sectors, session=session),
-    )
+    return next(iter(action_views([record_id], session=session, drafts=drafts)), None)
 
 
 def _index(kind: str, ids: set[str], *, session: Session, drafts: bool = False) -> dict[str, Any]:
     return {r.id: r for r in by_ids(kind, sorted(ids), session=session, drafts=drafts)}
 
 
+def _editorial(ids: list[str], *, session: Session) -> dict[str, dict[str, str]]:
+    """For each record id, the records linked to it editorially (either direction) and why."""
+    out: dict[str, dict[str, str]] = {}
+    for lk in session.exec(select(Link).where(Link.basis == "editorial", or_(col(Link.src).in_(ids), col(Link.dst).in_(ids)))):
+        if lk.src in ids:
+            out.setdefault(lk.src, {})[lk.dst] = lk.note or ""
+        if lk.dst in ids:
+            out.setdefault(lk.dst, {})[lk.src] = lk.note or ""
+    return out
+
+
 def proposal_views(ids: list[str], *, session: Session, drafts: bool = False) -> list[ProposalView]:
-    """proposal_view for many ids in a fixed number of queries (API lists and exports), in the ids' order."""
+    """The views of many proposals in a fixed number of queries (pages, API lists, exports), in the ids' order."""
     props = by_ids("proposal", ids, session=session, drafts=drafts)
     pids = [p.id for p in props]
     back: dict[str, dict[str, list[str]]] = {"carries": {}, "related": {}}
@@ -83,11 +80,12 @@ def proposal_views(ids: list[str], *, session: Session, drafts: bool = False) ->
         back[lk.rel].setdefault(lk.dst, []).append(lk.src)
     related = {p.id: list(dict.fromkeys(p.related + back["related"].get(p.id, []))) for p in props}
     docs = _index("document", {p.document for p in props}, session=session)
-    axes = _index("axis", {p.axis for p in props}, session=session)
+    axes = _index("axis", {p.axis for p in props} | {e for p in props for e in p.echoes}, session=session)
     actions = _index("action", {a for srcs in back["carries"].values() for a in srcs}, session=session, drafts=drafts)
     others = _index("proposal", {r for rs in related.values() for r in rs}, session=session, drafts=drafts)
     sectors = _index("sector", {s for p in props for s in p.sectors}, session=session)
     regions = _index("region", {r for p in props for r in p.regions}, session=session)
+    editorial = _editorial(pids, session=session)
     return [
         ProposalView(
             p,
@@ -97,21 +95,31 @@ def proposal_views(ids: list[str], *, session: Session, drafts: bool = False) ->
             [others[r] for r in related[p.id] if r in others],
             [sectors[s] for s in p.sectors if s in sectors],
             [regions[r] for r in p.regions if r in regions],
+            [axes[e] for e in p.echoes if e in axes],
+            editorial.get(p.id, {}),
         )
         for p in props
     ]
 
 
 def action_views(ids: list[str], *, session: Session, drafts: bool = False) -> list[ActionView]:
-    """action_view for many ids in a fixed number of queries, in the ids' order."""
+    """The views of many actions in a fixed number of queries, in the ids' order."""
     actions = by_ids("action", ids, session=session, drafts=drafts)
     props = _index("proposal", {p for a in actions for p in a.proposals}, session=session, drafts=drafts)
     regions = _index("region", {a.region for a in actions}, session=session)
     sectors = _index("sector", {s for a in actions for s in a.sectors}, session=session)
+    editorial = _editorial([a.id for a in actions], session=session)
     return [
-        ActionView(a, [props[p] for p in a.proposals if p in props], regions.get(a.region), [sectors[s] for s in a.sectors if s in sectors])
+        ActionView(a, [props[p] for p in a.proposals if p in props], regions.get(a.region), [sectors[s] for s in a.sectors if s in sectors],
+                   editorial.get(a.id, {}))
         for a in actions
     ]
+
+
+def echoing(axis_id: str, *, session: Session, drafts: bool = False) -> list[Proposal]:
+    """The proposals of other documents that echo an axis (links the base makes), by document then id."""
+    srcs = sorted({lk.src for lk in links(None, "echoes", axis_id, session=session)})
+    return sorted(by_ids("proposal", srcs, session=session, drafts=drafts), key=lambda p: (p.document, p.id))
 
 
 @dataclass

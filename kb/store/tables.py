@@ -37,11 +37,16 @@ class Axis(AxisBase, Served, table=True):
 class Proposal(ProposalLinks, Served, table=True):
     """A served proposal; multi-valued references also live in Link rows for querying."""
 
+    # The ids the file names, in its order; how each link was made (source or editorial, and why) is on its Link row.
+    related: list[str] = _json()
+    echoes: list[str] = _json()
     status_history: list[dict[str, Any]] = _json()
 
 
 class Action(ActionLinks, Served, table=True):
     """A served regional action."""
+
+    proposals: list[str] = _json()  # ids, in the file's order (basis and note on the Link rows)
 
 
 class Sector(SectorBase, table=True):
@@ -51,13 +56,21 @@ class Sector(SectorBase, table=True):
 class Region(RegionBase, table=True):
     """A served region."""
 
+    sources: list[dict[str, Any]] = _json()
+
 
 class Link(SQLModel, table=True):
-    """A typed reference between records (sector, region, related, carries), for both-way lookups."""
+    """A typed reference between records (sector, region, related, carries, echoes), for both-way lookups.
+
+    ``basis`` says what it rests on: « source » (a source states it) or « editorial » (the base makes it, ``note``
+    says why).
+    """
 
     src: str = Field(primary_key=True)
     rel: str = Field(primary_key=True)
     dst: str = Field(primary_key=True, index=True)
+    basis: str = "source"
+    note: str | None = None
 
 
 class Alias(SQLModel, table=True):

@@ -117,10 +117,14 @@ def document_page(record_id: str) -> str:
 def axis_page(record_id: str) -> str:
     """An axis and the records on it."""
     axis = find("axis", record_id)
-    document = queries.get("document", axis.document, session=state().session)
+    st = state()
+    document = queries.get("document", axis.document, session=st.session)
+    echoing = linked.echoing(record_id, session=st.session, drafts=drafts())
+    notes = {lk.src: lk.note or "" for lk in queries.links(None, "echoes", record_id, session=st.session)}
     ctx = _browse("axis", record_id)
     meta = _browse_meta("axis", record_id, axis.title, axis.description)
-    return render_template("axis.html", meta=meta, heading=meta["title"], axis=axis, document=document, **ctx)
+    return render_template("axis.html", meta=meta, heading=meta["title"], axis=axis, document=document, echoing=echoing,
+                           echo_notes=notes, **ctx)
 
 
 def _named_page(kind: str, record_id: str, description: str) -> str:
