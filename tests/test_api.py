@@ -420,3 +420,23 @@ def test_documentation_pages_are_valid_html5_with_unique_ids(client: FlaskClient
     html5lib.HTMLParser(strict=True).parse(page)  # raises on any HTML5 parse error
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+def test_links_say_what_they_rest_on_and_echoes_are_listed_both_ways(client: FlaskClient) -> None:
+    action = client.get(f"{BASE}/actions/implantation-normandie").get_json()
+    carried = {p["id"]: p for p in action["proposals"]}
+    assert carried["pass-foncier"]["basis"] == "editorial" and "la base le fait" in carried["pass-foncier"]["note"]
+    proposal = client.get(f"{BASE}/proposals/pass-foncier").get_json()
+    assert {a["id"]: a["basis"] for a in proposal["actions"]} == {"implantation-normandie": "editorial"}
+    echo = client.get(f"{BASE}/proposals/sanctuaire-foncier").get_json()["echoes"]
+    assert [(e["id"], e["basis"]) for e in echo] == [("foncier-essai", "editorial")]
+    axis = client.get(f"{BASE}/axes/foncier-essai").get_json()
+    assert [(p["id"], p["basis"], p["note"]) for p in axis["echoed_by"]] == [
+        ("sanctuaire-foncier", "editorial", "Le rapport parle lui aussi du foncier des usines.")
+    ]
+
+
+def test_a_region_gives_its_filieres_with_their_source(client: FlaskClient) -> None:
+    region = client.get(f"{BASE}/regions/normandie").get_json()
+    assert [s["id"] for s in region["sectors"]] == ["automobile", "chimie"]
+    assert region["summary"].startswith("Région d'essai") and region["sources"][0]["url"] == "https://exemple.test/article"

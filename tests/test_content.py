@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -36,6 +37,11 @@ def _records(kind: str) -> dict[str, dict]:
 
 def _rel(path: Path) -> str:
     return str(path.relative_to(ROOT))
+
+
+def _ids(refs) -> list[str]:
+    """The ids of a reference list: plain ids, or mappings {id, basis, note} (links the base makes)."""
+    return [ref if isinstance(ref, str) else ref["id"] for ref in refs or []]
 
 
 ALL_FILES = [path for kind in FOLDERS for path in _files(kind)]
@@ -149,7 +155,7 @@ def test_normandie_actions_carry_existing_proposals():
     assert len(normandie) >= 4
     for aid, action in normandie.items():
         assert action["proposals"], f"{aid} ne porte aucune proposition"
-        for pid in action["proposals"]:
+        for pid in _ids(action["proposals"]):
             assert pid in proposals, f"{aid} : proposition « {pid} » introuvable"
 
 
@@ -200,7 +206,7 @@ def test_every_reference_resolves():
             expect(pid, ref, sectors, "filière")
         for ref in prop.get("regions") or []:
             expect(pid, ref, regions, "région")
-        for ref in prop.get("related") or []:
+        for ref in _ids(prop.get("related")):
             expect(pid, ref, proposals, "proposition liée")
             if ref == pid:
                 problems.append(f"{pid} : liée à elle-même")
@@ -212,7 +218,7 @@ def test_every_reference_resolves():
         expect(aid, action["region"], regions, "région")
         for ref in action.get("sectors") or []:
             expect(aid, ref, sectors, "filière")
-        for ref in action.get("proposals") or []:
+        for ref in _ids(action.get("proposals")):
             expect(aid, ref, proposals, "proposition")
     for kind in FOLDERS:
         for rid, record in _records(kind).items():
@@ -224,6 +230,92 @@ def test_every_reference_resolves():
 
 def test_related_links_are_declared_once():
     proposals = _records("proposal")
-    pairs = [frozenset((pid, ref)) for pid, p in proposals.items() for ref in p.get("related") or []]
+    pairs = [frozenset((pid, ref)) for pid, p in proposals.items() for ref in _ids(p.get("related"))]
     duplicates = {tuple(sorted(pair)) for pair in pairs if pairs.count(pair) > 1}
     assert not duplicates, f"lien déclaré des deux côtés : {sorted(duplicates)}"
+
+
+def _addresses(record: dict) -> list[str]:
+    """Every source address a record gives (its own url, its sources' and its status history's)."""
+    urls = [record["url"]] if record.get("url") else []
+    urls += [s["url"] for s in record.get("sources") or [] if s.get("url")]
+    urls += [h["source"] for h in record.get("status_history") or [] if str(h.get("source", "")).startswith("http")]
+    return urls
+
+
+def test_every_source_address_is_an_exact_page():
+    """A bare domain (https://senat.fr) cannot be checked: every address names the page that holds the words."""
+    records = [(_rel(p), _load(p)) for p in ALL_FILES] + [("proposals/regions.yaml", r) for r in REGIONS]
+    bare = []
+    for where, record in records:
+        for url in _addresses(record):
+            parts = urlsplit(url)
+            if parts.path in ("", "/") and not parts.query:
+                bare.append(f"{where} : {url}")
+            if parts.port in (80, 443):
+                bare.append(f"{where} : port par défaut dans {url}")
+    assert not bare, "adresses sans page :\n" + "\n".join(bare)
+
+
+def test_page_holds_only_page_numbers():
+    for path in ALL_FILES:
+        for source in _load(path).get("sources") or []:
+            if "page" in source:
+                assert re.fullmatch(r"\d+(-\d+)?", str(source["page"])), f"{_rel(path)} : page « {source['page']} »"
+
+
+# A document's summary says what it is: « Rapport … qui formule trois recommandations », « Recueil de quinze propositions ».
+NUMBERS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11,
+           "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "trente": 30}
+_N = r"(\d+|" + "|".join(NUMBERS) + ")"
+_VERB = r"(?:compte(?:rait)?|contient|comporte|formule|présente|réunit|rassemble|annonce|recense|avance|regroupe)"
+COUNT = re.compile(rf"\b{_VERB}\s+(?:\w+\s+){{0,2}}?{_N}\s+(?:nouvelles\s+)?(?:propositions|recommandations|mesures|chantiers)\b"
+                   rf"|\b(?:en|de)\s+{_N}\s+(?:propositions|recommandations|chantiers)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", _files("document"), ids=_rel)
+def test_a_document_whose_summary_states_its_count_says_it_in_announced_proposals(path: Path):
+    document = _load(path)
+    found = COUNT.search(f"{document['title']} {document['summary']}")
+    if found:
+        word = next(g for g in found.groups() if g)
+        count = int(word) if word.isdigit() else NUMBERS[word.lower()]
+        assert document.get("announced_proposals") == count, f"le résumé dit « {found.group(0)} » : announced_proposals: {count}"
+
+
+def test_the_count_rule_sees_a_count_without_announced_proposals():
+    assert COUNT.search("Rapport qui formule douze recommandations sur le foncier.")
+    assert not COUNT.search("Deux de ses propositions sont reprises dans la base.")
+
+
+def test_every_livre_blanc_axis_has_peers_from_other_documents_or_says_why():
+    """Each axis of the livre blanc shows what at least two other documents propose on it (three records), or says why not."""
+    proposals = _records("proposal")
+    short = []
+    for aid, axis in _records("axis").items():
+        if axis["document"] != LIVRE_BLANC:
+            continue
+        echoing = [p for p in proposals.values() if aid in _ids(p.get("echoes"))]
+        documents = {p["document"] for p in echoing}
+        assert LIVRE_BLANC not in documents, f"{aid} : un écho vient d'un autre document que le livre blanc"
+        if (len(echoing) < 3 or len(documents) < 2) and not axis.get("echoes_note"):
+            short.append(f"{aid} : {len(echoing)} fiches de {len(documents)} documents, sans « echoes_note »")
+    assert not short, "\n".join(short)
+
+
+def test_editorial_links_say_why_and_echoes_point_at_livre_blanc_axes():
+    axes = _records("axis")
+    for kind, field in (("proposal", "related"), ("proposal", "echoes"), ("action", "proposals")):
+        for rid, record in _records(kind).items():
+            for ref in record.get(field) or []:
+                if isinstance(ref, dict) and (ref.get("basis") == "editorial" or field == "echoes"):
+                    assert field == "echoes" or ref.get("note"), f"{rid} : rapprochement éditorial vers {ref['id']} sans note"
+            for ref in _ids(record.get("echoes")) if field == "echoes" else []:
+                assert axes[ref]["document"] == LIVRE_BLANC, f"{rid} : « echoes » vise un axe qui n'est pas du livre blanc"
+
+
+def test_the_normandie_article_names_six_filieres_with_notamment():
+    normandie = next(r for r in REGIONS if r["id"] == "normandie")
+    assert set(normandie["sectors"]) == {"automobile", "aeronautique", "pharmacie", "agroalimentaire", "chimie-des-materiaux", "portuaire"}
+    assert "notamment" in normandie["summary"] or any("notamment" in (s.get("quote") or "") for s in normandie["sources"])
+    assert all(s.get("url") for s in normandie["sources"])

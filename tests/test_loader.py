@@ -65,6 +65,25 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     "summary-too-long": [("proposals/summary-too-long.yaml", 2, "« summary » dépasse 400 caractères (401)")],
     "missing-source": [("proposals/missing-source.yaml", 7, "une source doit avoir « document » ou « url »")],
     "duplicate-insee": [("regions.yaml", 9, "code INSEE « 28 » déjà attribué à « normandie »")],
+    "editorial-without-note": [
+        (
+            "actions/editorial-without-note.yaml",
+            5,
+            "rapprochement éditorial vers « pass-foncier » sans « note » : dites pourquoi la base fait ce lien",
+        )
+    ],
+    "echo-of-own-axis": [
+        (
+            "proposals/echo-of-own-axis.yaml",
+            5,
+            "« echoes » nomme l'axe « energie-essai » de son propre document : un écho rapproche l'axe d'un autre document",
+        )
+    ],
+    "echo-unknown-axis": [("proposals/echo-unknown-axis.yaml", 6, "axe « axe-inconnu » introuvable")],
+    "region-filieres-without-source": [
+        ("regions.yaml", 1, "une région qui a un résumé ou des filières doit citer ses « sources »"),
+        ("regions.yaml", 4, "filière « metallurgie » introuvable"),
+    ],
 }
 
 

@@ -520,3 +520,25 @@ def test_shipped_livre_blanc_coverage(shipped: Built) -> None:
     assert "3 propositions sur les 10 annoncées figurent dans la base." in page
     for url in re.findall(r'href="(/(?:propositions|actions|axes|documents)/[^"]+)"', page)[:20]:
         html(client, url)
+
+
+def test_editorial_links_say_so_on_both_pages(client: FlaskClient) -> None:
+    # implantation-normandie carries pass-foncier by the base's choice, not the source's: both pages say it, with why.
+    action = html(client, "/actions/implantation-normandie")
+    block = re.search(r'href="/propositions/pass-foncier">.*?</li>', action, re.S)
+    assert block and "Rapprochement éditorial" in block.group(0) and "la base le fait" in block.group(0)
+    proposal = html(client, "/propositions/pass-foncier")
+    block = re.search(r'href="/actions/implantation-normandie">.*?</li>', proposal, re.S)
+    assert block and "Rapprochement éditorial" in block.group(0)
+
+
+def test_an_axis_page_shows_what_other_documents_propose_on_it(client: FlaskClient) -> None:
+    page = html(client, "/axes/foncier-essai")
+    section = re.search(r'<section aria-labelledby="echos-titre".*?</section>', page, re.S)
+    assert section, "the axis page has its « Ce que proposent d'autres documents » section"
+    text = section.group(0)
+    assert "Ce que proposent d’autres documents sur cet axe" in text or "Ce que proposent d'autres documents sur cet axe" in text
+    assert 'href="/propositions/sanctuaire-foncier"' in text and "Rapprochement éditorial" in text
+    assert "Le rapport parle lui aussi du foncier des usines." in text
+    # The echoing proposal's own page names the axis it echoes.
+    assert 'href="/axes/foncier-essai"' in html(client, "/propositions/sanctuaire-foncier")

@@ -116,6 +116,8 @@ def check_links(corpus: Corpus) -> list[Problem]:
                 )
     for region in corpus.of("region"):
         expect(region, "sectors", sectors, "filière")
+        if (region.model.summary or region.model.sectors) and not region.model.sources:
+            problems.append(_err(region, ("id",), "une région qui a un résumé ou des filières doit citer ses « sources »"))
     for action in corpus.of("action"):
         expect(action, "region", regions, "région")
         expect(action, "sectors", sectors, "filière")

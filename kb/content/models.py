@@ -238,12 +238,6 @@ class RegionFile(RegionBase, Strict):
 
     sources: list[SourceRef] = []
 
-    @model_validator(mode="after")
-    def _sourced(self) -> RegionFile:
-        if (self.summary or self.sectors) and not self.sources:
-            raise ValueError("une région qui a un résumé ou des filières doit citer ses « sources »")
-        return self
-
 
 FILE_MODELS: dict[str, type[Strict]] = {
     "document": DocumentFile,
