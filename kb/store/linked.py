@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from kb.store.queries import KINDS, all_of, by_ids, get, links, visible
+from kb.store.queries import KINDS, all_of, by_ids, get, links, livre_blanc, visible
 from kb.store.tables import Action, Axis, Document, Link, Proposal, Region, Sector
 
 
@@ -176,7 +176,7 @@ def home_view(*, session: Session, drafts: bool = False, latest: int = 8) -> Hom
     # Loading every record to count them cost ~60 MB of transient memory at 10,000 records, which a worker keeps.
     per_doc, per_axis = (_count_by(c, session=session, drafts=drafts) for c in (Proposal.document, Proposal.axis))
     docs = all_of("document", session=session)
-    flagship_doc = next((d for d in docs if d.kind == "livre-blanc"), None)
+    flagship_doc = livre_blanc(docs)
     axes = [(a, per_axis.get(a.id, 0)) for a in all_of("axis", session=session) if flagship_doc and a.document == flagship_doc.id]
     counts = {"proposal": sum(per_doc.values()), "action": len(_stamps("action", session, drafts)), "document": len(docs)}
     return HomeView([(d, per_doc.get(d.id, 0)) for d in docs], axes, counts, _latest(latest, session, drafts))

@@ -72,6 +72,11 @@ def by_ids(kind: str, ids: list[str], *, session: Session, drafts: bool = False)
     return [rows[i] for i in ids if i in rows]
 
 
+def livre_blanc(documents: list[Document]) -> Document | None:
+    """The livre blanc the site is built around: the first of kind livre-blanc in ``all_of("document")`` order (newest)."""
+    return next((d for d in documents if d.kind == "livre-blanc"), None)
+
+
 def labels(*, session: Session) -> dict[str, dict[str, str]]:
     """Display names of documents, axes, sectors and regions, keyed by id (for facets and badges)."""
     return {
