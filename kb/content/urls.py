@@ -47,9 +47,16 @@ PAGES: dict[str, str] = {
     "data_page": "/donnees",
     "oembed": "/oembed",
     "site_preview": "/" + PREVIEW,
+    # « Qui propose quoi »: the comparison, its CSV, and its email-safe copies (HTML, Markdown).
+    "compare": "/comparer",
+    "compare_csv": "/comparer.csv",
+    "compare_card": "/comparer/" + CARD_VARIANTS[0],
+    "compare_card_md": "/comparer/" + CARD_VARIANTS[2],
 }
 # Pages that answer whatever the content holds, and so may be published in a newsletter.
-SITE_PATHS = tuple(PAGES[name] for name in ("home", "search", "search_feed", "feed"))
+SITE_PATHS = tuple(
+    PAGES[name] for name in ("home", "search", "search_feed", "feed", "compare", "compare_csv", "compare_card", "compare_card_md")
+)
 # Everything under API_ROOT answers JSON, errors included; the current version lives under API_PREFIX.
 API_ROOT = "/api/"
 API_PREFIX = API_ROOT + "v1"

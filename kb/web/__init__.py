@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     """Wire the site into the app: state, errors, security, caching, tombstones, templates, and its blueprints."""
     # Imported here, not at the top: kb.web.stats and kb.web.facets serve `kb stats` too, which needs no Flask.
-    from kb.web import dashboard, errors, feeds, health, httpcache, records, security, state, templating, views
+    from kb.web import compare, dashboard, errors, feeds, health, httpcache, records, security, state, templating, views
 
     state.init_app(app)
     errors.init_app(app)
@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
     httpcache.init_app(app)
     records.init_app(app)
     templating.init_app(app)
-    for bp in (views.bp, dashboard.bp, health.bp, feeds.bp):
+    for bp in (views.bp, dashboard.bp, health.bp, feeds.bp, compare.bp):
         app.register_blueprint(bp)
 
 

@@ -191,9 +191,9 @@ def action_page(record_id: str) -> str:
 
 @bp.get(PAGES["sitemap"])
 def sitemap() -> Response:
-    """Every public page: home, records and browse pages (drafts never)."""
+    """Every public page: home, search, the comparison, records and browse pages (drafts never)."""
     st = state()
-    urls = [(absolute(PAGES["home"]), None), (absolute(PAGES["search"]), None)]
+    urls = [(absolute(PAGES[name]), None) for name in ("home", "search", "compare")]
     if st.build_id:
         for kind in ("document", "axis", "sector", "region", "proposal", "action"):
             for r in queries.all_of(kind, session=st.session):
