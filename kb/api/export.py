@@ -1,10 +1,11 @@
-"""Open-data exports: proposals.csv, actions.csv and kb.json, served by the API and written by ``kb export``."""
+"""Open-data exports: proposals.csv, actions.csv and kb.json, served by the API and written by ``kb export``; the CSV
+machinery (columns, formula neutralising) that comparer.csv shares."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,8 @@ PROPOSAL_COLUMNS: dict[str, Column] = {
     "tags": ("Mots-clés", lambda p: p.tags),
     "related": ("Identifiants des propositions liées (liens déclarés d'un côté ou de l'autre)", lambda p: [r.id for r in p.related]),
     "actions": ("Identifiants des actions régionales qui portent la proposition", lambda p: [a.id for a in p.actions]),
-    "echoes": ("Identifiants des axes d'un autre document que la proposition rejoint (rapprochement de la base)", lambda p: [a.id for a in p.echoes]),
+    "echoes": ("Identifiants des axes d'un autre document que la proposition rejoint (rapprochement de la base)",
+               lambda p: [a.id for a in p.echoes]),
     **TAIL,
 }
 
@@ -106,16 +108,37 @@ CSV_FILES: dict[str, tuple[str, dict[str, Column]]] = {
 }
 
 
-def csv_text(ctx: shapes.Ctx, name: str) -> str:
-    """One CSV export (``proposals.csv`` or ``actions.csv``) as text, BOM first so Excel reads UTF-8."""
-    kind, columns = CSV_FILES[name]
+# comparer.csv (« Qui propose quoi »): one line per record of a cell, read from the comparison's API shape.
+COMPARE_COLUMNS: dict[str, Column] = {
+    "axis": ("Identifiant de l'axe du livre blanc (la ligne du tableau)", lambda r: r.axis.id),
+    "axis_title": ("Titre de l'axe", lambda r: r.axis.title),
+    "document": ("Identifiant du document (la colonne du tableau)", lambda r: r.document.id),
+    "document_title": ("Titre du document", lambda r: r.document.title),
+    "id": ("Identifiant permanent de la proposition", lambda r: r.record.id),
+    "title": ("Titre de la proposition", lambda r: r.record.title),
+    "status": (f"Statut : {_values(PROPOSAL_STATUSES)}", lambda r: r.record.status),
+    "basis": ("source : proposition du livre blanc sur son propre axe ; editorial : proposition d'un autre document que la base "
+              "rapproche de l'axe (rapprochement éditorial)", lambda r: r.record.basis),
+    "note": ("Pourquoi la base fait ce rapprochement, quand elle le dit", lambda r: r.record.note),
+    "url": ("Adresse de la page de la proposition sur le site", lambda r: r.record.url),
+}
+
+
+def table_csv(columns: dict[str, Column], records: Iterable[Any]) -> str:
+    """Rows of records as CSV text with these columns, BOM first so Excel reads UTF-8, formulas neutralised."""
     buf = io.StringIO()
     buf.write(BOM)
     writer = csv.writer(buf)
     writer.writerow(columns)
-    for record in shapes.all_records(ctx, kind):
+    for record in records:
         writer.writerow([_cell(get(record)) for _doc, get in columns.values()])
     return buf.getvalue()
+
+
+def csv_text(ctx: shapes.Ctx, name: str) -> str:
+    """One CSV export (``proposals.csv`` or ``actions.csv``) as text."""
+    kind, columns = CSV_FILES[name]
+    return table_csv(columns, shapes.all_records(ctx, kind))
 
 
 def json_text(ctx: shapes.Ctx) -> str:

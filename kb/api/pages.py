@@ -1,10 +1,11 @@
-"""The API's human pages: /api (the documentation, from the OpenAPI document) and /donnees (the open-data files)."""
+"""The API's human pages: /api (the documentation, from the OpenAPI document) and /donnees (the open-data files);
+and /comparer.csv, the comparison's CSV, at the site's address."""
 
 from __future__ import annotations
 
 from flask import Flask, render_template
 
-from kb.api import export, openapi
+from kb.api import compare, export, openapi
 from kb.api.views import openapi_document
 from kb.content.urls import PAGES
 
@@ -26,10 +27,12 @@ def data_page() -> str:
         "description": "Les propositions et actions en CSV et en JSON : fichiers et colonnes.",
         "canonical": PAGES["data_page"],
     }
-    return render_template("donnees.html", meta=meta, csv_files=export.CSV_FILES, base=openapi.BASE_PATH)
+    return render_template("donnees.html", meta=meta, csv_files=export.CSV_FILES, base=openapi.BASE_PATH,
+                           compare_csv=(PAGES["compare_csv"], export.COMPARE_COLUMNS))
 
 
 def init_app(app: Flask) -> None:
-    """Register the two pages (outside /api/v1, which the API blueprint's prefix would impose)."""
+    """Register the two pages and the comparison's CSV (outside /api/v1, which the API blueprint's prefix would impose)."""
     app.add_url_rule(PAGES["api_page"], "api_page", api_page)
     app.add_url_rule(PAGES["data_page"], "data_page", data_page)
+    app.add_url_rule(PAGES["compare_csv"], "compare_csv", compare.csv_page)

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel
 
 from kb import search
-from kb.api import export, openapi, shapes
+from kb.api import compare, export, openapi, shapes
 from kb.api import models as m
 from kb.api.params import LIST_FILTERS, ActionQuery, ApiError, AxisQuery, Page, ProposalQuery, SearchQuery, check_known_ids, parse
 from kb.content.filters import NAMES
@@ -175,6 +175,24 @@ _register(
         description="Résultats classés avec extraits surlignés, nombre de résultats par filtre (facettes) et suggestion d'orthographe.",
     ),
     _search,
+)
+
+
+_register(
+    openapi.Operation(
+        "/compare",
+        "compare",
+        "Qui propose quoi : les axes du livre blanc face aux documents",
+        "Comparaison",
+        compare.CompareQuery,
+        compare.CompareResponse,
+        description=(
+            "Les données de la page /comparer : les axes du livre blanc en lignes, les documents en colonnes ; chaque cellule "
+            "donne les propositions du document sur l'axe (« basis » : « source » pour celles du livre blanc, « editorial » "
+            "pour celles que la base rapproche de l'axe). Mêmes filtres que la page ; la même vue en CSV : /comparer.csv."
+        ),
+    ),
+    lambda: _json(compare.answer(_ctx(), request.args)),
 )
 
 
