@@ -2,7 +2,8 @@
 
 Owns what leaves the site to be pasted elsewhere, where a link is never corrected again: cards and citations
 (kb.newsletter.cards, also used by `kb digest` without Flask), link-preview images, oEmbed, the share block of
-record pages, and the draft autolinker. Builds on kb.web for the served pages; never imports kb.api.
+record pages, the comparison's « Copier ce tableau » (kb.newsletter.comparison), and the draft
+autolinker. Builds on kb.web for the served pages; never imports kb.api.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """Register the card, preview and oEmbed endpoints and the share block of record pages."""
+    """Register the card, preview and oEmbed endpoints, the share block of record pages and the comparison's copies."""
     # Imported here, not at the top: `kb digest` and `kb autolink` use this package without the web stack.
-    from kb.newsletter import web
+    from kb.newsletter import comparison, web
 
     app.register_blueprint(web.bp)
+    app.register_blueprint(comparison.bp)

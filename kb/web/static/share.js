@@ -1,4 +1,5 @@
-// « Copier pour la newsletter » / « Citer » (newsletter kit): copies a card variant or the citation.
+// « Copier pour la newsletter » / « Citer » (newsletter kit): copies a card variant or the citation; the comparison's
+// « Copier ce tableau » block works the same way (its data-copied attribute says what was copied).
 // Without this script the same controls are plain links and a form, and still work.
 (function () {
   "use strict";
@@ -24,7 +25,7 @@
       fetch(link.href, { credentials: "same-origin" })
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
         .then(function (text) { return link.dataset.copy === "html" ? copyHtml(text) : navigator.clipboard.writeText(text); })
-        .then(function () { say("Carte copiée : collez-la dans votre lettre d'information."); })
+        .then(function () { say(block.dataset.copied || "Carte copiée : collez-la dans votre lettre d'information."); })
         .catch(function () { window.location.href = link.href; });
     });
   });

@@ -1,0 +1,83 @@
+"""« Copier ce tableau »: the comparison as an email-safe HTML table and as Markdown, like the record cards.
+
+Same filters as /comparer (kb.web.compare reads them); absolute links (with campaign tags under ``?utm_campaign=``);
+rendered by the card templates' environment (kb.newsletter.cards). In an email the table is one block per axis, a
+line per document that proposes something on it, so that it holds in 600 pixels whatever the number of documents.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from kb.content import labels as fr
+from kb.content.markup import safe_url
+from kb.content.urls import PAGES, record_path, with_campaign
+from kb.newsletter.cards import CARD_WIDTH, render
+from kb.store import compare
+from kb.web import compare as page
+from kb.web.head import base_url
+
+bp = Blueprint("compare_copy", __name__)
+
+# Endpoint → (path, template, media type).
+VARIANTS: dict[str, tuple[str, str, str]] = {
+    "html": (PAGES["compare_card"], "comparaison.html", "text/html"),
+    "markdown": (PAGES["compare_card_md"], "comparaison.md", "text/markdown"),
+}
+
+
+def copy_data(c: compare.Comparison, choice: page.Choice, *, base: str, campaign: str | None = None) -> dict[str, Any]:
+    """What the copies show: per axis, the documents with records on it (absolute links) and those without."""
+
+    def link(path: str) -> str:
+        return safe_url(with_campaign(base + path, campaign)) or ""
+
+    def doc(d: Any) -> dict[str, str]:
+        return {"title": d.title, "url": link(record_path("document", d.id)), "date": fr.date_fr(d.published),
+                "kind": fr.DOCUMENT_KIND.get(d.kind, d.kind)}
+
+    rows = []
+    for a in c.axes:
+        filled, empty = [], []
+        for d in c.documents:
+            entries = c.cell(a.id, d.id)
+            if not entries:
+                empty.append(d.title)
+                continue
+            records = [{"title": e.proposal.title, "url": link(record_path("proposal", e.proposal.id)),
+                        "status": fr.STATUS.get(e.proposal.status, e.proposal.status), "editorial": e.editorial} for e in entries]
+            filled.append({**doc(d), "records": records})
+        rows.append({"title": a.title, "url": link(record_path("axis", a.id)), "documents": filled, "empty": empty})
+    return {
+        "livre": doc(c.livre) if c.livre else None,
+        "rows": rows,
+        "url": link(choice.url(PAGES["compare"])),
+        "source": page.source_line(c),
+        "empty_text": page.EMPTY,
+    }
+
+
+def copy_page(variant: str) -> Response:
+    """/comparer/carte (HTML for email) or /comparer/carte.md, for the filters of the address."""
+    c, choice = page.read()
+    _path, template, mime = VARIANTS[variant]
+    data = copy_data(c, choice, base=base_url(), campaign=request.args.get("utm_campaign"))
+    resp = Response(render(template, t=data, width=CARD_WIDTH), mimetype=mime)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp
+
+
+def share_links(choice: page.Choice) -> dict[str, str]:
+    """The « Copier ce tableau » links of the page: the same view as HTML for email and as Markdown."""
+    return {variant: choice.url(path) for variant, (path, _template, _mime) in VARIANTS.items()}
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {"kb_compare_share": share_links}
+
+
+for _variant, (_path, _template, _mime) in VARIANTS.items():
+    bp.add_url_rule(_path, _variant, copy_page, defaults={"variant": _variant})
