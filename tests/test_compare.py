@@ -24,7 +24,8 @@ from kb import create_app
 from kb.api.export import COMPARE_COLUMNS
 from kb.content.urls import PAGES
 from kb.store import make_engine
-from kb.store.compare import comparison
+from kb.store.compare import column_order, comparison
+from kb.store.tables import Document
 
 from . import apicheck
 from .apicheck import BASE
@@ -140,6 +141,16 @@ def test_columns_put_the_livre_blanc_first_then_the_most_recent(built: Built) ->
         assert [d.id for d in c.documents] == ["livre-essai", "rapport-essai"]
         assert [d.id for d in c.all_documents] == ["livre-essai", "rapport-essai"]
     engine.dispose()
+
+
+def test_column_order_is_the_livre_blanc_then_newest_first_partial_dates_after_their_year() -> None:
+    def doc(doc_id: str, published: str, kind: str = "rapport") -> Document:
+        return Document(id=doc_id, title=doc_id, publisher="x", kind=kind, published=published, summary="x")
+
+    livre = doc("livre", "2025-11-17", "livre-blanc")
+    others = [doc("a", "2024-09"), doc("b", "2026"), doc("c", "2026-01-28"), doc("d", "2025-06-18"), doc("e", "2025-06-18")]
+    assert [d.id for d in column_order([*others, livre], livre)] == ["livre", "c", "b", "d", "e", "a"]
+    assert [d.id for d in column_order(others, None)] == ["c", "b", "d", "e", "a"]
 
 
 # ---- the page ------------------------------------------------------------------------------------------

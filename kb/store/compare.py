@@ -8,7 +8,7 @@ No Flask here: the session is a keyword argument, as in kb.store.queries.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
@@ -41,13 +41,6 @@ class Comparison:
         """The records of a document on an axis (empty: none in the sources the base holds)."""
         return self.cells.get((axis_id, document_id), [])
 
-    def entries(self) -> Iterator[tuple[Axis, Document, Entry]]:
-        """Every record shown, in reading order: row by row, column by column."""
-        for axis in self.axes:
-            for doc in self.documents:
-                for entry in self.cell(axis.id, doc.id):
-                    yield axis, doc, entry
-
     def count(self) -> int:
         """How many records the shown cells hold (a record on two axes counts twice)."""
         return sum(len(self.cell(a.id, d.id)) for a in self.axes for d in self.documents)
@@ -62,7 +55,7 @@ class Comparison:
 
 def column_order(documents: Sequence[Document], livre: Document | None) -> list[Document]:
     """The livre blanc first, then the others by publication date, the most recent first (ties by id)."""
-    # Partial dates (« 2025-11 », « 2026 ») sort as text: a year sorts before its months, which is the right side.
+    # Partial dates (« 2025-11 », « 2026 ») sort as text: newest first, a bare year comes after that year's dated documents.
     others = sorted((d for d in documents if livre is None or d.id != livre.id), key=lambda d: d.id)
     others.sort(key=lambda d: d.published or "", reverse=True)
     return ([livre] if livre is not None else []) + others
@@ -78,10 +71,11 @@ def comparison(*, session: Session, documents: Sequence[str] = (), axes: Sequenc
     livre = livre_blanc(docs)
     ordered = column_order(docs, livre)
     all_axes = list(session.exec(select(Axis).where(Axis.document == livre.id).order_by(col(Axis.order), col(Axis.id)))) if livre else []
-    rows = [a for a in all_axes if a.id in set(axes)] if axes else all_axes
+    chosen_axes, chosen_docs = set(axes), set(documents)
+    rows = [a for a in all_axes if a.id in chosen_axes] if axes else all_axes
     cells = _cells(livre, [a.id for a in rows], session=session, drafts=drafts)
     if documents:
-        columns = [d for d in ordered if d.id in set(documents)]
+        columns = [d for d in ordered if d.id in chosen_docs]
     else:
         filled = {doc_id for (_axis, doc_id), entries in cells.items() if entries}
         columns = [d for d in ordered if d is livre or d.id in filled]

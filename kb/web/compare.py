@@ -91,10 +91,10 @@ def source_line(c: compare.Comparison) -> str:
 def page() -> str:
     """The table (rows: axes; columns: documents) on wide screens and in print, one section per axis on phones."""
     c, choice = read()
-    livre = f" « {c.livre.title} »" if c.livre else ""
+    livre = f" « {c.livre.title} » ({c.livre.publisher})" if c.livre else ""
     meta = {
         "title": "Qui propose quoi",
-        "description": f"Les axes du livre blanc{livre} et, pour chacun, ce que proposent la CPME et les autres documents de la base.",
+        "description": f"Les axes du livre blanc{livre} et, pour chacun, ce que proposent les autres documents de la base.",
         "canonical": choice.url(PAGES["compare"]),
         "type": "website",
     }
