@@ -313,22 +313,32 @@ def test_csv_has_one_row_per_record_with_axis_document_title_status_and_url(site
 
 
 @pytest.fixture(scope="module")
-def formula(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    """The valid corpus with a proposal title and an echo note that a spreadsheet would run as formulas."""
+def variant(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """The valid corpus where the report's proposal echoes both axes, its title and its first note written like
+    spreadsheet formulas."""
     src = tmp_path_factory.mktemp("src") / "content"
     shutil.copytree(VALID, src)
     path = src / "proposals" / "sanctuaire-foncier.yaml"
     text = path.read_text("utf-8").replace("title: Sanctuariser le foncier industriel", 'title: "=HYPERLINK(\\"https://exemple.test\\")"')
-    path.write_text(text.replace("note: Le rapport parle lui aussi du foncier des usines.", "note: '@SUM(1+1)'"), "utf-8")
-    return create_app(build_corpus(src, tmp_path_factory.mktemp("formula")).config()).test_client()
+    text = text.replace("note: Le rapport parle lui aussi du foncier des usines.", "note: '@SUM(1+1)'\n  - energie-essai")
+    path.write_text(text, "utf-8")
+    return create_app(build_corpus(src, tmp_path_factory.mktemp("variant")).config()).test_client()
 
 
-def test_csv_neutralises_formulas_like_the_other_exports(formula: FlaskClient) -> None:
-    rows = read_csv(formula.get(PAGES["compare_csv"]).data)
+def test_csv_neutralises_formulas_like_the_other_exports(variant: FlaskClient) -> None:
+    rows = read_csv(variant.get(PAGES["compare_csv"]).data)
     echo = next(r for r in rows if r["id"] == "sanctuaire-foncier")
     assert echo["title"] == "'=HYPERLINK(\"https://exemple.test\")" and echo["note"] == "'@SUM(1+1)"
-    exported = read_csv(formula.get(f"{BASE}/export/proposals.csv").data)
+    exported = read_csv(variant.get(f"{BASE}/export/proposals.csv").data)
     assert next(r for r in exported if r["id"] == "sanctuaire-foncier")["title"] == echo["title"]
+
+
+def test_a_proposal_on_two_axes_is_in_both_cells_and_counted_once(variant: FlaskClient) -> None:
+    rows = read_csv(variant.get(PAGES["compare_csv"]).data)
+    assert [r["axis"] for r in rows if r["id"] == "sanctuaire-foncier"] == ["foncier-essai", "energie-essai"]
+    body = variant.get(f"{BASE}/compare").get_json()
+    assert body["count"] == 3 and sum(len(c["records"]) for row in body["rows"] for c in row["cells"]) == 4
+    assert "3 propositions · 2 documents · 2 axes" in page(variant, PAGES["compare"])
 
 
 # ---- « Copier ce tableau » ----------------------------------------------------------------------------

@@ -69,7 +69,8 @@ class CompareRow(BaseModel):
 
 
 class CompareResponse(BaseModel):
-    """Qui propose quoi: the livre blanc's axes (rows) against the documents (columns)."""
+    """Qui propose quoi: the livre blanc's axes (rows) against the documents (columns); ``count``: different proposals
+    shown (one the base links to two axes is in two cells, counted once)."""
 
     livre_blanc: Ref | None
     documents: list[CompareDocument]

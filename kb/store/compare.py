@@ -42,8 +42,8 @@ class Comparison:
         return self.cells.get((axis_id, document_id), [])
 
     def count(self) -> int:
-        """How many records the shown cells hold (a record on two axes counts twice)."""
-        return sum(len(self.cell(a.id, d.id)) for a in self.axes for d in self.documents)
+        """How many different proposals the shown cells hold (one linked to two axes counts once)."""
+        return len({e.proposal.id for a in self.axes for d in self.documents for e in self.cell(a.id, d.id)})
 
     def unknown(self, documents: Sequence[str], axes: Sequence[str]) -> tuple[str, str] | None:
         """(filter name, value) of the first chosen column or row the comparison does not offer, else None."""
