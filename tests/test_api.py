@@ -365,7 +365,10 @@ def test_api_page_documents_every_endpoint_in_french(client: FlaskClient, doc: d
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and '<html lang="fr">' in html and "Promesse de stabilité" in html
     assert '<link rel="canonical" href="http://localhost/api">' in html
-    assert "curl &#39;http://127.0.0.1:5000/api/v1/" in html or "curl 'http://127.0.0.1:5000/api/v1/" in html
+    # The curl examples use the address the page was asked under (code blocks are never typeset).
+    assert "curl 'http://localhost/api/v1/proposals?" in html and "127.0.0.1:5000" not in html
+    other = client.get("/api", base_url="http://kb.exemple.test:8080").get_data(as_text=True)
+    assert "curl 'http://kb.exemple.test:8080/api/v1/proposals?" in other
     for path, item in doc["paths"].items():
         assert f"GET {BASE}{path}" in html
         for param in item["get"]["parameters"]:
@@ -403,7 +406,7 @@ def test_examples_of_the_api_page_work_on_the_shipped_content(tmp_path_factory: 
     shipped = build_corpus(ROOT / "proposals", tmp_path_factory.mktemp("shipped-api"))
     client = create_app(shipped.config()).test_client()
     page = htmllib.unescape(client.get("/api").get_data(as_text=True))
-    urls = re.findall(r"curl [^\n]*?'http://127\.0\.0\.1:5000(/api/v1/[^']+)'", page)
+    urls = re.findall(r"curl [^\n]*?'http://localhost(/api/v1/[^']+)'", page)
     assert len(urls) >= 5
     doc = apicheck.document()
     for url in urls:
@@ -440,3 +443,26 @@ def test_a_region_gives_its_filieres_with_their_source(client: FlaskClient) -> N
     region = client.get(f"{BASE}/regions/normandie").get_json()
     assert [s["id"] for s in region["sectors"]] == ["automobile", "chimie"]
     assert region["summary"].startswith("Région d'essai") and region["sources"][0]["url"] == "https://exemple.test/article"
+
+
+def test_documents_list_filters_by_kind_for_the_documents_page(client: FlaskClient) -> None:
+    body = client.get("/api/v1/documents?kind=rapport").get_json()
+    assert [d["id"] for d in body["data"]] == ["rapport-essai"] and body["count"] == 1
+    both = client.get("/api/v1/documents?kind=rapport&kind=livre-blanc").get_json()
+    assert {d["id"] for d in both["data"]} == {"livre-essai", "rapport-essai"}
+    bad = client.get("/api/v1/documents?kind=brochure")
+    assert bad.status_code == 400 and bad.get_json()["error"]["parameter"] == "kind"
+
+
+def test_documents_say_who_cites_them_and_sectors_which_regions_name_them(client: FlaskClient, doc: dict[str, Any]) -> None:
+    cited = client.get("/api/v1/documents/rapport-essai").get_json()["cited_by"]
+    assert [(c["type"], c["id"], c["title"]) for c in cited] == [
+        ("proposal", "sanctuaire-foncier", "Sanctuariser le foncier industriel"), ("axis", "rapport-axe", "Ensemble des propositions")
+    ]
+    assert cited[0]["url"] == "http://localhost/propositions/sanctuaire-foncier"
+    regions = client.get("/api/v1/sectors/chimie").get_json()["regions"]
+    assert regions == [{"id": "normandie", "name": "Normandie", "url": "http://localhost/regions/normandie"}]
+    # The OpenAPI document follows from the models: the new keys and the new parameter are described.
+    schemas = doc["components"]["schemas"]
+    assert "cited_by" in schemas["DocumentOut"]["properties"] and "regions" in schemas["SectorOut"]["properties"]
+    assert "kind" in {p["name"] for p in doc["paths"]["/documents"]["get"]["parameters"]}

@@ -71,7 +71,7 @@ class Out(SQLModel):
     """
 
     @model_serializer(mode="wrap")
-    def _lead(self, handler: Any) -> Any:  # no return annotation: the JSON schema stays the model's own
+    def _lead(self, handler: Any) -> Any:  # only reorders keys: kb.api.openapi describes the fields (validation mode)
         data = handler(self)
         return {key: data[key] for key in LEAD if key in data} | data
 
@@ -110,6 +110,12 @@ class ActionOut(ActionBase, Out):
     sources: list[Source]
 
 
+class CitingRef(Ref):
+    """A record one of whose sources names a document: its kind, id, title (a region's name) and page URL."""
+
+    type: Literal["document", "axis", "proposal", "action", "region"]
+
+
 class AxisSummary(Ref):
     """An axis of a document with the number of proposals on it."""
 
@@ -129,6 +135,7 @@ class DocumentOut(DocumentBase, Out):
     axes: list[AxisSummary]
     proposals: list[Ref]
     sources: list[Source]
+    cited_by: list[CitingRef]
 
 
 class AxisOut(AxisBase, Out):
@@ -144,12 +151,13 @@ class AxisOut(AxisBase, Out):
 
 
 class SectorOut(SectorBase, Out):
-    """A sector (filière) and the proposals and actions that name it."""
+    """A sector (filière), the proposals and actions that name it, and the regions a source names it for."""
 
     type: Literal["sector"]
     url: str
     proposals: list[Ref]
     actions: list[Ref]
+    regions: list[NamedRef]
 
 
 class RegionOut(RegionBase, Out):

@@ -128,7 +128,9 @@ def _responses(op: Operation) -> dict[str, Any]:
 def document(operations: list[Operation]) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document for these operations."""
     models = {op.response for op in operations if op.response is not None} | {ErrorBody}
-    _, defs = models_json_schema([(mdl, "serialization") for mdl in sorted(models, key=lambda c: c.__name__)], ref_template=REF)
+    # Validation mode: the record shapes' serializer only puts id, type and url first, but pydantic cannot see through
+    # it and, in serialization mode, described every record as « {} ». The fields read are the fields written.
+    _, defs = models_json_schema([(mdl, "validation") for mdl in sorted(models, key=lambda c: c.__name__)], ref_template=REF)
     paths: dict[str, Any] = {}
     for op in operations:
         params = ([ID_PARAM] if op.detail else []) + (query_parameters(op.query) if op.query else []) + CONDITIONAL_HEADERS

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model
 from werkzeug.datastructures import MultiDict
 
-from kb.content.fields import ID_PATTERN, ActionStatus, ProposalStatus
+from kb.content.fields import ID_PATTERN, ActionStatus, DocumentKind, ProposalStatus
 from kb.content.filters import BY_KIND, BY_NAME, FILTERS, NAMES
 
 MAX_LIMIT = 100
@@ -73,6 +73,10 @@ ActionQuery = create_model(
     **_filters(("status",), ActionStatus, "Statut de l'action."),
 )
 AxisQuery = create_model("AxisQuery", __base__=Page, __doc__="Filters of the axes list.", **_filters(("document",)))
+DocumentQuery = create_model(
+    "DocumentQuery", __base__=Page, __doc__="Filters of the documents list.",
+    kind=(list[DocumentKind], Field([], description="Genre du document (livre blanc, rapport, communiqué, article, autre).")),
+)
 SearchQuery = create_model(
     "SearchQuery", __base__=Query, __doc__="A French full-text query with the site's filters.",
     q=(str, Field("", max_length=500, description="Mots cherchés (syntaxe : « expression », -exclu, début*, OU).")),

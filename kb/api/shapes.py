@@ -13,7 +13,7 @@ from kb.api import models as m
 from kb.content.markup import render_markdown
 from kb.content.models import ActionBase, AxisBase, DocumentBase, ProposalBase, RegionBase, SectorBase
 from kb.content.urls import record_path
-from kb.store import linked, queries
+from kb.store import linked, overview, queries
 
 
 @dataclass
@@ -138,7 +138,20 @@ def document(ctx: Ctx, record_id: str) -> m.DocumentOut | None:
         axes=[m.AxisSummary(id=a.id, title=a.title, url=ctx.url("axis", a.id), order=a.order, proposal_count=n) for a, n in v.axes],
         proposals=[_ref(ctx, "proposal", p) for p in v.proposals],
         sources=_sources(ctx, d.sources),
+        cited_by=_cited_by(ctx, d.id),
     )
+
+
+def _cited_by(ctx: Ctx, document_id: str) -> list[m.CitingRef]:
+    """Every record with a source on a document, by kind (as the document's page lists them)."""
+    found = overview.citing(document_id, session=ctx.session, drafts=ctx.drafts)
+    groups = (("proposal", found.proposals), ("action", found.actions), ("axis", found.axes), ("document", found.documents),
+              ("region", found.regions))
+    return [
+        m.CitingRef(id=r.id, type=kind, title=getattr(r, "title", None) or r.name, url=ctx.url(kind, r.id))
+        for kind, rows in groups
+        for r in rows
+    ]
 
 
 def axis(ctx: Ctx, record_id: str) -> m.AxisOut | None:
@@ -175,7 +188,10 @@ def _linked(ctx: Ctx, rel: str, record_id: str) -> dict[str, list[m.Ref]]:
 def sector(ctx: Ctx, record_id: str) -> m.SectorOut | None:
     """A sector with the proposals and actions that name it."""
     s = queries.get("sector", record_id, session=ctx.session)
-    return None if s is None else m.SectorOut.model_construct(**_own(SectorBase, s, "sector", ctx), **_linked(ctx, "sector", s.id))
+    if s is None:
+        return None
+    regions = [_named(ctx, "region", r) for r in overview.regions_naming(s.id, session=ctx.session)]
+    return m.SectorOut.model_construct(**_own(SectorBase, s, "sector", ctx), **_linked(ctx, "sector", s.id), regions=regions)
 
 
 def region(ctx: Ctx, record_id: str) -> m.RegionOut | None:

@@ -14,7 +14,18 @@ from pydantic import BaseModel
 from kb import search
 from kb.api import compare, export, openapi, shapes
 from kb.api import models as m
-from kb.api.params import LIST_FILTERS, ActionQuery, ApiError, AxisQuery, Page, ProposalQuery, SearchQuery, check_known_ids, parse
+from kb.api.params import (
+    LIST_FILTERS,
+    ActionQuery,
+    ApiError,
+    AxisQuery,
+    DocumentQuery,
+    Page,
+    ProposalQuery,
+    SearchQuery,
+    check_known_ids,
+    parse,
+)
 from kb.content.filters import NAMES
 from kb.content.urls import API_PREFIX, API_ROOT
 from kb.store import queries
@@ -30,7 +41,7 @@ OPERATIONS: list[openapi.Operation] = []
 KINDS: dict[str, tuple[str, type[BaseModel], type[m.ListEnvelope], str]] = {
     "proposal": ("/proposals", ProposalQuery, m.ProposalList, "Propositions"),
     "action": ("/actions", ActionQuery, m.ActionList, "Actions régionales"),
-    "document": ("/documents", Page, m.DocumentList, "Documents"),
+    "document": ("/documents", DocumentQuery, m.DocumentList, "Documents"),
     "axis": ("/axes", AxisQuery, m.AxisList, "Axes"),
     "sector": ("/sectors", Page, m.SectorList, "Filières"),
     "region": ("/regions", Page, m.RegionList, "Régions"),
@@ -114,6 +125,8 @@ def _list(kind: str) -> Response:
         rows = queries.all_of(kind, session=ctx.session, drafts=ctx.drafts)
         if getattr(q, "document", None):
             rows = [r for r in rows if r.document in q.document]  # type: ignore[attr-defined]
+        if getattr(q, "kind", None):
+            rows = [r for r in rows if r.kind in q.kind]  # type: ignore[attr-defined]
         total, ids = len(rows), [r.id for r in rows[q.offset : q.offset + q.limit]]  # type: ignore[attr-defined]
     data = shapes.many(ctx, kind, ids)
     return _json(envelope.model_validate({"data": data, "count": total, "next": _next(total, q.limit, q.offset)}))  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from sqlmodel import SQLModel
 
 from kb.content import Corpus
 from kb.content.markup import plain_text
-from kb.content.models import LINK_FIELDS, ref_ids
+from kb.content.models import CITES, LINK_FIELDS, ref_ids
 from kb.content.permanence import load_retired
 from kb.content.urls import PREFIXES
 from kb.store.tables import TABLE_OF, Alias, Link, Retired
@@ -48,7 +48,10 @@ def rows_for(corpus: Corpus) -> list[SQLModel]:
 
 
 def _links(corpus: Corpus) -> dict[tuple[str, str, str], Link]:
-    """Every multi-valued reference as a Link row, keyed (source id, relation, target id); relations named as the filters."""
+    """Every multi-valued reference as a Link row, keyed (source id, relation, target id); relations named as the filters.
+
+    A record whose source names a document of the base also gets a « cites » row to it.
+    """
     links: dict[tuple[str, str, str], Link] = {}
 
     def add(src: str, rel: str, dst: str, basis: str = "source", note: str | None = None) -> None:
@@ -64,6 +67,11 @@ def _links(corpus: Corpus) -> dict[tuple[str, str, str], Link]:
             for field, rel in LINK_FIELDS.items():
                 for ref in getattr(m, field, []):
                     add(rec.id, rel, ref.id, ref.basis, ref.note)
+    for kind in ("document", "axis", "proposal", "action", "region"):
+        for rec in corpus.of(kind):
+            for source in rec.model.sources:
+                if source.document and source.document != rec.id:
+                    add(rec.id, CITES, source.document)
     return links
 
 

@@ -257,3 +257,5 @@ FOLDERS: dict[str, str] = {
 LIST_FILES: dict[str, str] = {"sector": "sectors.yaml", "region": "regions.yaml"}
 # Reference fields whose items are LinkRef (an id, or an id with its basis): their relation name in the link rows.
 LINK_FIELDS: dict[str, str] = {"related": "related", "proposals": "carries", "echoes": "echoes"}
+# The relation of a record to each document of the base that one of its sources names (« Fiches qui citent ce document »).
+CITES = "cites"
