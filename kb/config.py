@@ -17,7 +17,16 @@ DEFAULTS: dict[str, Any] = {
     "SITE_TAG_AUTHORITY": "cpme.fr,2025",  # Atom ids are tag:<this>:kb/<path> (kb.feeds): never change it
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "PAGE_CACHE": True,  # pages kept per worker and replayed (kb.web.pagecache); KB_PAGE_CACHE=false turns it off
+    # Who publishes the site (/a-propos, /mentions-legales, /accessibilite): empty until the publisher sets them.
+    "PUBLISHER_NAME": "",
+    "PUBLISHER_ADDRESS": "",
+    "PUBLISHER_CONTACT": "",  # an e-mail address or a contact page (https://…)
+    "PUBLICATION_DIRECTOR": "",
+    "HOST_NAME": "",
+    "HOST_ADDRESS": "",
 }
+# The publisher settings, in the order the legal notice shows them.
+PUBLISHER_KEYS = ("PUBLISHER_NAME", "PUBLISHER_ADDRESS", "PUBLISHER_CONTACT", "PUBLICATION_DIRECTOR", "HOST_NAME", "HOST_ADDRESS")
 
 
 def resolve_database_url(url: str) -> str:

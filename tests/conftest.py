@@ -86,3 +86,19 @@ def client(app: Flask) -> FlaskClient:
 def runner() -> CliRunner:
     """A click runner for the kb command."""
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def shipped_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The shipped content under proposals/, built once for the whole session (read-only for tests)."""
+    return build_corpus(ROOT / "proposals", tmp_path_factory.mktemp("shipped"))
+
+
+@pytest.fixture
+def shipped_client(shipped_built: Built) -> FlaskClient:
+    """A test client of the app over the shipped content (the page cache on)."""
+    return create_app(shipped_built.config()).test_client()
+
+
+# The browser fixtures (a served copy of the shipped content, Chromium) live with the browser helpers.
+pytest_plugins = ["tests.browsing"]

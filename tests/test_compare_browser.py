@@ -11,13 +11,11 @@ import pytest
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
-from tests import test_browser as shared
+from tests.browsing import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-# The same fixtures as the other browser tests: a server over the shipped content (one per module) and Chromium.
-server, browser = shared.server, shared.browser
-ARTIFACTS = shared.ARTIFACTS
+# The fixtures of the other browser tests (tests/browsing.py): a server over the shipped content and Chromium.
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}

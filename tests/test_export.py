@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from kb import create_app
 from kb.api.export import ACTION_COLUMNS, PROPOSAL_COLUMNS
 from kb.cli import main
+from kb.web.typography import french
 
 from . import apicheck
 from .apicheck import BASE
@@ -135,4 +136,4 @@ def test_donnees_page_describes_every_file_and_column(client: FlaskClient) -> No
         assert f"{BASE}/export/{name}" in html
     for columns in (PROPOSAL_COLUMNS, ACTION_COLUMNS):
         for column, (description, _get) in columns.items():
-            assert f"<code>{column}</code>" in html and description.replace("'", "&#39;") in html
+            assert f"<code>{column}</code>" in html and french(description.replace("'", "&#39;")) in html

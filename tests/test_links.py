@@ -14,6 +14,7 @@ from kb import create_app
 from kb.cli import main
 from kb.content import check, load_all
 from kb.content.permanence import PUBLISHED_FILE, load_retired, public_paths
+from kb.web.typography import french
 from tests.conftest import ROOT, VALID
 from tests.kit_corpus import build_kit
 
@@ -147,7 +148,7 @@ def test_retired_record_page_answers_410_in_french(kit_client: FlaskClient) -> N
     assert resp.status_code == 410
     html = resp.get_data(as_text=True)
     assert "Fiche retirée" in html and "Proposition fusionnée dans un autre chantier." in html
-    assert "15 décembre 2025" in html
+    assert french("15 décembre 2025") in html  # typeset: no-break spaces in the date
     for path in ("/propositions/energie-locale/carte", "/actions/energie-locale", "/documents/energie-locale/flux.atom"):
         assert kit_client.get(path).status_code == 410, path
 

@@ -6,6 +6,7 @@ import io
 import json
 import re
 from html.parser import HTMLParser
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,7 +15,10 @@ from markdown_it import MarkdownIt
 from PIL import Image, ImageChops, ImageDraw
 
 from kb import create_app
+from kb.content.labels import of_publisher
+from kb.newsletter.cards import action_attribution, attribution
 from kb.newsletter.preview import font
+from kb.web.typography import french
 from tests.conftest import ROOT
 from tests.emailsafe import email_safe_problems
 from tests.kit_corpus import HOSTILE_TITLE, build_kit
@@ -75,10 +79,12 @@ def test_the_checker_catches_what_email_clients_reject() -> None:
     assert any("width=700" in p for p in problems) and any("<script>" in p for p in problems) and any("alt" in p for p in problems)
 
 
-def test_card_shows_reference_title_axis_status_summary_and_permanent_link(kit: FlaskClient) -> None:
+def test_card_shows_attribution_title_axis_status_summary_and_permanent_link(kit: FlaskClient) -> None:
     page = kit.get("/propositions/pass-foncier/carte").get_data(as_text=True)
+    assert page.startswith("<table lang=\"fr\" ") and "réf." not in page  # French, and no internal id
     for text in (
-        "réf. pass-foncier",
+        # The document never names its publisher with an article: the publisher comes in brackets.
+        "Proposition du livre blanc « Livre blanc d&#39;essai sur l&#39;industrie » (Fédération d&#39;essai), novembre 2025",
         "Créer un pass foncier pour les PMI",
         "Accès au foncier",
         "Proposée",
@@ -89,6 +95,25 @@ def test_card_shows_reference_title_axis_status_summary_and_permanent_link(kit: 
     assert 'href="https://kb.example.org/propositions/pass-foncier"' in page
     action = kit.get("/actions/implantation-normandie/carte").get_data(as_text=True)
     assert "Lire l&#39;action" in action and "Normandie" in action and "En cours" in action
+    text = kit.get("/propositions/pass-foncier/carte.txt").get_data(as_text=True)
+    assert text.splitlines()[0] == "Proposition du livre blanc « Livre blanc d'essai sur l'industrie » (Fédération d'essai), novembre 2025"
+
+
+def test_attribution_uses_the_article_the_document_itself_uses() -> None:
+    doc = SimpleNamespace(kind="livre-blanc", publisher="CPME", title="Redynamiser l'industrie", published="2025-11-17",
+                          summary="Livre blanc de la CPME présenté pendant la Semaine de l'industrie.", body=None)
+    assert attribution("Proposition", doc) == "Proposition du livre blanc de la CPME « Redynamiser l'industrie », novembre 2025"
+    report = SimpleNamespace(kind="rapport", publisher="Sénat, délégation aux entreprises", title="Le fabriqué en France",
+                             published="2025-06-18", summary="Rapport du Sénat.", body=None)
+    assert attribution("Proposition", report) == "Proposition du rapport du Sénat « Le fabriqué en France », juin 2025"
+    assert of_publisher("Assemblée nationale, commission", "Le rapport de l'Assemblée nationale") == "de l’Assemblée nationale"
+    assert of_publisher("lagazettefrance.fr", "Un article paru en ligne") is None
+    region = SimpleNamespace(name="Normandie")
+    article = SimpleNamespace(kind="article", publisher="lagazettefrance.fr", title="La CPME Normandie", published="2025-11")
+    assert action_attribution(region, article) == (
+        "Action régionale — Normandie, d’après l’article « La CPME Normandie » (lagazettefrance.fr), novembre 2025"
+    )
+    assert action_attribution(region, None) == "Action régionale — Normandie"
 
 
 def test_html_in_a_title_is_inert_in_every_variant(kit: FlaskClient) -> None:
@@ -246,7 +271,13 @@ def test_share_block_offers_card_variants_and_a_french_citation(kit: FlaskClient
         "Proposition &#34;Créer un pass foncier pour les PMI&#34; — Fédération d&#39;essai, livre blanc "
         "« Livre blanc d&#39;essai sur l&#39;industrie », novembre 2025, https://kb.example.org/propositions/pass-foncier"
     )
-    assert citation == expected
+    assert citation == french(expected)  # typeset on the page; the address is kept as it is
+    # « Copier le lien »: the canonical address in a field (selectable without JavaScript), and the button.
+    assert '<input id="share-url" type="url" value="https://kb.example.org/propositions/pass-foncier" readonly>' in page
+    assert '<button type="button" data-copy-text="share-url" hidden>Copier le lien</button>' in page
+    # The preview of the card, and the plain-text clipboard slot of « Copier en HTML » takes carte.txt.
+    assert '<iframe src="/propositions/pass-foncier/carte" title="Aperçu de la carte pour la newsletter"' in page
+    assert 'data-copy="html" data-label="Copier la carte en HTML" data-text="/propositions/pass-foncier/carte.txt"' in page
     assert '<script src="/static/share.js"' in page and (ROOT / "kb" / "web" / "static" / "share.js").exists()
 
 
@@ -254,5 +285,8 @@ def test_share_block_adds_campaign_tags_when_asked(kit: FlaskClient) -> None:
     page = kit.get("/actions/implantation-normandie?utm_campaign=lettre-decembre").get_data(as_text=True)
     assert 'href="/actions/implantation-normandie/carte.md?utm_campaign=lettre-decembre"' in page
     citation = re.search(r'<p class="citation" id="citation">(.*?)</p>', page, re.S).group(1).replace("&amp;", "&")
-    assert citation.startswith("Action régionale &#34;Soutenir l&#39;implantation de sites de production&#34; — Normandie, novembre 2025, ")
+    start = "Action régionale &#34;Soutenir l&#39;implantation de sites de production&#34; — Normandie, novembre 2025, "
+    assert citation.startswith(french(start))
+    tagged = "https://kb.example.org/actions/implantation-normandie?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign=lettre-decembre"
+    assert f'<input id="share-url" type="url" value="{tagged}" readonly>' in page
     assert citation.endswith("/actions/implantation-normandie?utm_source=newsletter&utm_medium=email&utm_campaign=lettre-decembre")

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from kb import create_app
 from kb.web import display, facets
+from kb.web.typography import french
 from tests.conftest import ROOT, VALID, Built, build_corpus
 
 
@@ -58,10 +59,10 @@ def test_home_shows_counts_axes_documents_and_latest(client: FlaskClient) -> Non
     # The livre blanc's axes, in order, as entry points with their counts.
     axes = re.search(r'id="axes-titre".*?</section>', page, re.S).group(0)
     assert axes.index("/axes/foncier-essai") < axes.index("/axes/energie-essai") and "1 proposition<" in axes
-    assert '/documents/livre-essai">Livre blanc d&#39;essai' in page and "2 propositions" in page
+    assert french('/documents/livre-essai">Livre blanc d&#39;essai') in page and french("2 propositions") in page
     latest = re.search(r'id="maj-titre".*?</section>', page, re.S).group(0)
     assert latest.index("/propositions/energie-locale") < latest.index("/propositions/pass-foncier")
-    assert 'mis à jour le <time datetime="2025-12-01">1er décembre 2025</time>' in latest
+    assert french('mis à jour le <time datetime="2025-12-01">1er décembre 2025</time>') in latest
     assert 'name="q"' in page and 'action="/recherche"' in page
 
 
@@ -93,14 +94,14 @@ def test_meta_title_description_canonical_and_feed_contract(app: Flask) -> None:
 def test_proposal_page_shows_everything(client: FlaskClient) -> None:
     page = html(client, "/propositions/pass-foncier")
     assert "<h1" in page and "Créer un pass foncier pour les PMI</h1>" in page
-    assert '/documents/livre-essai">Livre blanc d&#39;essai' in page and '/axes/foncier-essai">Accès au foncier' in page
+    assert french('/documents/livre-essai">Livre blanc d&#39;essai') in page and french('/axes/foncier-essai">Accès au foncier') in page
     assert "Mesure phare" in page and "Proposée" in page
-    assert '<time datetime="2025-11-17">17 novembre 2025</time> — <strong>Proposée</strong>. Présentée dans le livre blanc.' in page
+    assert french('<time datetime="2025-11-17">17 novembre 2025</time> — <strong>Proposée</strong>. Présentée dans le livre blanc.') in page
     assert "<strong>collectivités</strong>" in page  # Markdown body rendered
-    assert "<blockquote>« Créer un pass foncier »</blockquote>" in page
+    assert french("<blockquote>« Créer un pass foncier »</blockquote>") in page
     assert "Portée nationale" in page and '/filieres/automobile">Automobile' in page
     assert '/recherche?q=foncier">foncier' in page
-    assert '<time datetime="2025-11-20">20 novembre 2025</time>' in page
+    assert french('<time datetime="2025-11-20">20 novembre 2025</time>') in page
     assert '<div class="share">' in page  # the newsletter kit's {% block share %} area
 
 
@@ -130,10 +131,10 @@ def test_close_proposals_come_from_the_index(client: FlaskClient) -> None:
 
 def test_action_page(client: FlaskClient) -> None:
     page = html(client, "/actions/implantation-normandie")
-    assert "Soutenir l&#39;implantation de sites de production</h1>" in page
+    assert french("Soutenir l&#39;implantation de sites de production</h1>") in page
     carried = re.search(r'id="portees-titre".*?</section>', page, re.S).group(0)
     assert '/propositions/pass-foncier">Créer un pass foncier pour les PMI' in carried
-    assert '/regions/normandie">Normandie' in page and "Partenaire d&#39;essai" in page and "En cours" in page
+    assert french('/regions/normandie">Normandie') in page and french("Partenaire d&#39;essai") in page and french("En cours") in page
     assert '<a class="url" href="https://exemple.test/article" rel="noopener nofollow">' in page
     assert '/filieres/chimie">Chimie des matériaux' in page and '<div class="share">' in page
 
@@ -276,12 +277,12 @@ def test_pagination(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result_ids(second) == ["sanctuaire-foncier"] and '<a rel="prev" href="/recherche">' in second
     # A facet link always goes back to page 1.
     assert "page=" not in facet_links(second, "type")["proposition"]
-    assert "Cette page de résultats n&#39;existe pas." in html(client, "/recherche?page=3", 404)
+    assert french("Cette page de résultats n&#39;existe pas.") in html(client, "/recherche?page=3", 404)
 
 
 def test_suggestion_link(client: FlaskClient) -> None:
     page = html(client, "/recherche?q=fonceir&type=proposition")
-    assert 'Vouliez-vous dire <a href="/recherche?q=foncier&amp;type=proposition">foncier</a> ?' in page
+    assert french('Vouliez-vous dire <a href="/recherche?q=foncier&amp;type=proposition">foncier</a> ?') in page
 
 
 @pytest.mark.parametrize("q", ["pass-foncier", "  PASS-FONCIER ", "ancien-pass-foncier"])
@@ -328,7 +329,7 @@ def test_unknown_ids_get_a_french_404_with_a_search_box(client: FlaskClient, url
 )
 def test_bad_parameters_get_a_french_400(client: FlaskClient, query: str, message: str) -> None:
     page = html(client, f"/recherche?{query}", 400)
-    assert "Demande incorrecte" in page and message in page
+    assert "Demande incorrecte" in page and french(message) in page
     html(client, f"/documents/livre-essai?{query}", 400)
 
 
@@ -418,7 +419,7 @@ def test_robots(client: FlaskClient) -> None:
 def test_print_stylesheet_for_the_proposal_page(client: FlaskClient) -> None:
     page = html(client, "/propositions/pass-foncier")
     assert '<link rel="stylesheet" href="/static/kb.css">' in page
-    assert '<p class="print-only">Adresse : http://localhost/propositions/pass-foncier</p>' in page
+    assert french('<p class="print-only">Adresse : http://localhost/propositions/pass-foncier</p>') in page
     with client.get("/static/kb.css") as response:
         css = response.get_data(as_text=True)
     printed = css[css.index("@media print") :]
@@ -430,7 +431,7 @@ def test_print_stylesheet_for_the_proposal_page(client: FlaskClient) -> None:
 
 def test_french_dates_on_results(client: FlaskClient) -> None:
     page = html(client, "/recherche?type=action")
-    assert 'mis à jour le <time datetime="2025-11-21">21 novembre 2025</time>' in page and "1 résultat<" in page
+    assert french('mis à jour le <time datetime="2025-11-21">21 novembre 2025</time>') in page and french("1 résultat<") in page
 
 
 # --- Hostile content and drafts (a variant corpus) --------------------------------------------

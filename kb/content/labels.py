@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from babel.dates import format_date
 
@@ -25,6 +26,21 @@ DOCUMENT_KIND = {
     "communique": "Communiqué",
     "article": "Article",
     "autre": "Autre document",
+}
+DOCUMENT_KIND_PLURAL = {
+    "livre-blanc": "livres blancs",
+    "rapport": "rapports",
+    "communique": "communiqués",
+    "article": "articles",
+    "autre": "autres documents",
+}
+# « Proposition du livre blanc … », « … de l’article … »: a document kind after « de ».
+OF_DOCUMENT_KIND = {
+    "livre-blanc": "du livre blanc",
+    "rapport": "du rapport",
+    "communique": "du communiqué",
+    "article": "de l’article",
+    "autre": "du document",
 }
 TYPE = {"proposal": "Proposition", "action": "Action régionale"}
 # A record kind as a French noun inside a sentence (« id « x » déjà utilisé par proposition … »).
@@ -51,3 +67,19 @@ def date_fr(value: dt.date | str | None, fmt: str = "long") -> str:
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """French plural rule: 0 and 1 take the singular (« 0 résultat », « 2 résultats »)."""
     return f"{n} {singular if n < 2 else (plural_form or singular + 's')}"
+
+
+def of_publisher(publisher: str, *texts: str | None) -> str | None:
+    """« de la CPME », « du Sénat », « de l’Assemblée nationale »: the publisher after « de », with the article its own
+    document uses for it (read from ``texts``, the document's title, summary and body); None when they never say."""
+    head = re.split(r"\s*[,(]", publisher, maxsplit=1)[0].strip()
+    first = head.split(" ")[0]
+    if not first:
+        return None
+    pattern = re.compile(rf"\b(de la|du|des|de l['’])\s*{re.escape(first)}\b")
+    for text in texts:
+        m = pattern.search(text or "")
+        if m:
+            article = m.group(1).replace("'", "’")
+            return f"{article}{head}" if article.endswith("’") else f"{article} {head}"
+    return None

@@ -52,10 +52,24 @@ PAGES: dict[str, str] = {
     "compare_csv": "/comparer.csv",
     "compare_card": "/comparer/" + CARD_VARIANTS[0],
     "compare_card_md": "/comparer/" + CARD_VARIANTS[2],
+    # Index pages of each kind that has a page per record (the prefix without its slash), and who we are.
+    "axes": "/axes",
+    "documents": "/documents",
+    "sectors": "/filieres",
+    "regions": "/regions",
+    "about": "/a-propos",
+    "legal": "/mentions-legales",
+    "accessibility": "/accessibilite",
 }
+# The index page of each browsable kind.
+INDEX_OF: dict[str, str] = {"axis": "axes", "document": "documents", "sector": "sectors", "region": "regions"}
 # Pages that answer whatever the content holds, and so may be published in a newsletter.
 SITE_PATHS = tuple(
-    PAGES[name] for name in ("home", "search", "search_feed", "feed", "compare", "compare_csv", "compare_card", "compare_card_md")
+    PAGES[name]
+    for name in (
+        "home", "search", "search_feed", "feed", "compare", "compare_csv", "compare_card", "compare_card_md",
+        *INDEX_OF.values(), "about", "legal", "accessibility",
+    )
 )
 # Everything under API_ROOT answers JSON, errors included; the current version lives under API_PREFIX.
 API_ROOT = "/api/"

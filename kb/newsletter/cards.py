@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlmodel import Session
 
-from kb.content.labels import DOCUMENT_KIND, STATUS, TYPE, date_fr
+from kb.content.labels import DOCUMENT_KIND, OF_DOCUMENT_KIND, STATUS, TYPE, date_fr, of_publisher
 from kb.content.markup import safe_url
 from kb.content.urls import record_path, with_campaign
 from kb.store import linked, queries
@@ -62,10 +62,13 @@ def card(
         axis_ids = list(dict.fromkeys(p.axis for p in aview.proposals))
         axes = queries.by_ids("axis", axis_ids, session=session)
         source = f"Action régionale — {place.name}" if place else "Action régionale"
+        cited = next((s["document"] for s in rec.sources if s.get("document")), None)
+        source_doc = queries.get("document", cited, session=session) if cited else None
     else:
         return None
     url = base.rstrip("/") + record_path(kind, rec.id)
     return {
+        "attribution": attribution(TYPE[kind], doc) if kind == "proposal" else action_attribution(place, source_doc),
         "kind": kind,
         "id": rec.id,
         "type": TYPE[kind],
@@ -98,3 +101,24 @@ def citation(data: dict[str, Any]) -> str:
         return f'{data["type"]} "{data["title"]}" — {doc.publisher}, {kind} « {doc.title} », {when}, {data["link"]}'
     where = f"{data['region']}, " if data["region"] else ""
     return f'{data["type"]} "{data["title"]}" — {where}{date_fr(data["published"], "MMMM y")}, {data["link"]}'
+
+
+def attribution(kind_label: str, doc: Any) -> str:
+    """« Proposition du livre blanc de la CPME « … », novembre 2025 »: where a proposal comes from, in words."""
+    if doc is None:
+        return kind_label
+    of_kind = OF_DOCUMENT_KIND.get(doc.kind, "du document")
+    when = date_fr(doc.published, "MMMM y")
+    who = of_publisher(doc.publisher, doc.title, doc.summary, doc.body)
+    if who:
+        return f"{kind_label} {of_kind} {who} « {doc.title} », {when}"
+    return f"{kind_label} {of_kind} « {doc.title} » ({doc.publisher}), {when}"
+
+
+def action_attribution(region: Any, doc: Any) -> str:
+    """« Action régionale — Normandie, d’après l’article « … » (lagazettefrance.fr), novembre 2025 »."""
+    where = f"Action régionale — {region.name}" if region else "Action régionale"
+    if doc is None:
+        return where
+    of_kind = OF_DOCUMENT_KIND.get(doc.kind, "du document").replace("du ", "le ", 1).replace("de l’", "l’", 1)
+    return f"{where}, d’après {of_kind} « {doc.title} » ({doc.publisher}), {date_fr(doc.published, 'MMMM y')}"

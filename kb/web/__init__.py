@@ -15,9 +15,25 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """Wire the site into the app: state, errors, security, caching, tombstones, templates, and its blueprints."""
+    """Wire the site into the app: state, errors, security, caching, tombstones, templates, typography, blueprints."""
     # Imported here, not at the top: kb.web.stats and kb.web.facets serve `kb stats` too, which needs no Flask.
-    from kb.web import compare, dashboard, errors, feeds, health, httpcache, records, security, state, templating, views
+    from kb.web import (
+        about,
+        browse,
+        compare,
+        dashboard,
+        errors,
+        feeds,
+        health,
+        httpcache,
+        indexes,
+        records,
+        security,
+        state,
+        templating,
+        typography,
+        views,
+    )
 
     state.init_app(app)
     errors.init_app(app)
@@ -25,7 +41,8 @@ def init_app(app: Flask) -> None:
     httpcache.init_app(app)
     records.init_app(app)
     templating.init_app(app)
-    for bp in (views.bp, dashboard.bp, health.bp, feeds.bp, compare.bp):
+    typography.init_app(app)
+    for bp in (views.bp, browse.bp, indexes.bp, about.bp, dashboard.bp, health.bp, feeds.bp, compare.bp):
         app.register_blueprint(bp)
 
 

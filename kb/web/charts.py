@@ -1,9 +1,11 @@
 """Server-rendered SVG bar charts: no JavaScript, no inline style (the CSP forbids it), text equivalents included.
 
-Each chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` listing every figure, so a
-screen reader gets the whole chart as one image described in words. The bars are links to the
-matching search for mouse and touch; they are kept out of the tab order because the page's table
-carries the same links for keyboard and screen-reader users (links inside role="img" are not exposed).
+Each chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` listing every figure, so a screen reader
+gets the whole chart as one image described in words. Nothing inside it is interactive (an image holds no links):
+the table under each chart carries the same figures with a link per row to the matching search.
+
+The drawing is as wide as a phone's screen (360 units) and each label sits on its own line above its bar, so the
+text stays at 14 px whatever the width: readable at 390 px, where a wider drawing shrinks its type below 12 px.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from typing import Protocol
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
-LABEL_WIDTH = 230
+WIDTH = 360
+FONT = 14
+LABEL = 18  # height of a label line
+BAR = 14
+ROW = LABEL + BAR + 10
 VALUE_WIDTH = 40
-ROW = 26
-BAR = 16
 FILL = "#1f4e8c"  # dark enough to print in grey and to hold 4.5:1 against white
-MAX_LABEL = 34
+MAX_LABEL = 44  # characters of a label on one line of the drawing (the whole label is in <desc> and in the table)
 
 
 class BarLike(Protocol):
@@ -43,33 +46,25 @@ def describe(bars: Sequence[BarLike], unit: tuple[str, str]) -> str:
 
 
 def bar_chart(chart_id: str, title: str, bars: Sequence[BarLike], unit: tuple[str, str] = ("fiche", "fiches")) -> Markup:
-    """A horizontal bar chart as inline SVG markup; each bar links to ``href`` when it has one."""
+    """A horizontal bar chart as inline SVG markup: each label on a line, its bar and count below."""
     top = max((b.count for b in bars), default=0)
-    span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    height = max(1, len(bars)) * ROW + 8
+    span = WIDTH - VALUE_WIDTH
+    height = max(1, len(bars)) * ROW + 4
     tid, did = f"{chart_id}-titre", f"{chart_id}-desc"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
         f'aria-labelledby="{escape(tid)} {escape(did)}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'preserveAspectRatio="xMinYMin meet" font-family="sans-serif" font-size="13">',
+        f'preserveAspectRatio="xMinYMin meet" font-family="sans-serif" font-size="{FONT}">',
         f'<title id="{escape(tid)}">{escape(title)}</title>',
         f'<desc id="{escape(did)}">{escape(describe(bars, unit))}</desc>',
     ]
     for i, b in enumerate(bars):
-        y = 4 + i * ROW
+        y = i * ROW
         width = round(span * b.count / top) if top else 0
         width = max(width, 2) if b.count else 0
-        baseline = y + BAR - 3
-        label = (
-            f'<text class="bar-label" x="{LABEL_WIDTH - 8}" y="{baseline}" text-anchor="end" fill="#1a1a1a">'
-            f"{escape(_short(b.label))}</text>"
-        )
-        rect = f'<rect class="bar" x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR}" fill="{FILL}"/>'
-        value = f'<text class="bar-value" x="{LABEL_WIDTH + width + 6}" y="{baseline}" fill="#1a1a1a">{b.count}</text>'
-        tip = f"<title>{escape(b.label)} : {b.count} {unit[0] if b.count < 2 else unit[1]}</title>"
-        row = f'<g class="bar-row">{tip}{label}{rect}{value}</g>'
-        if b.href:
-            row = f'<a href="{escape(b.href)}" tabindex="-1">{row}</a>'
-        out.append(row)
+        label = f'<text class="bar-label" x="0" y="{y + FONT}" fill="#1a1a1a">{escape(_short(b.label))}</text>'
+        rect = f'<rect class="bar" x="0" y="{y + LABEL}" width="{width}" height="{BAR}" fill="{FILL}"/>'
+        value = f'<text class="bar-value" x="{width + 6}" y="{y + LABEL + BAR - 2}" fill="#1a1a1a">{b.count}</text>'
+        out.append(f'<g class="bar-row">{label}{rect}{value}</g>')
     out.append("</svg>")
     return Markup("\n".join(out))

@@ -4,21 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from markupsafe import Markup
 
 from kb.config import SITE_NAME
 from kb.content import labels as fr
 from kb.content.markup import render_markdown
-from kb.content.urls import record_path
+from kb.content.urls import PAGES, record_path
 from kb.web.display import kind_of
 from kb.web.head import absolute, page_meta
 from kb.web.records import drafts
 
+# The main menu: (path, label), in order.
+MAIN_MENU: tuple[tuple[str, str], ...] = (
+    (PAGES["home"], "Accueil"),
+    (PAGES["search"] + "?type=proposition", "Propositions"),
+    (PAGES["search"] + "?type=action", "Actions régionales"),
+    (PAGES["axes"], "Axes"),
+    (PAGES["documents"], "Documents"),
+    (PAGES["sectors"], "Filières"),
+    (PAGES["regions"], "Régions"),
+    (PAGES["search"], "Toutes les fiches"),
+)
+
 
 def _helpers() -> dict[str, Any]:
     return {"fr": fr, "absolute": absolute, "record_path": record_path, "site_name": SITE_NAME, "show_drafts": drafts(),
-            "kind_of": kind_of, "kb_page_meta": page_meta}
+            "kind_of": kind_of, "kb_page_meta": page_meta, "main_menu": MAIN_MENU,
+            "publisher_name": str(current_app.config.get("PUBLISHER_NAME") or "").strip()}
 
 
 def _date_fr(value: Any) -> str:

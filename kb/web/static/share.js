@@ -1,39 +1,60 @@
-// « Copier pour la newsletter » / « Citer » (newsletter kit): copies a card variant or the citation; the comparison's
-// « Copier ce tableau » block works the same way (its data-copied attribute says what was copied).
-// Without this script the same controls are plain links and a form, and still work.
+// « Copier pour la newsletter » / « Citer » (newsletter kit): copies the link, a card variant or the citation; the
+// comparison's « Copier ce tableau » block works the same way (its data-copied attribute says what was copied).
+// Without this script the same controls are a field to select, plain links and a form, and still work.
 (function () {
   "use strict";
   var block = document.querySelector("[data-share]");
   if (!block || !navigator.clipboard) { return; }
   var status = block.querySelector(".share-status");
   function say(text) { if (status) { status.textContent = text; } }
-  function copyHtml(html) {
+  function fetchText(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.text();
+    });
+  }
+  // The HTML card goes to the clipboard's HTML slot and the text card (carte.txt) to its plain-text slot, so that
+  // pasting into a plain-text field gives readable text, never markup.
+  function copyHtml(html, text) {
     if (window.ClipboardItem) {
       var item = new ClipboardItem({
         "text/html": new Blob([html], { type: "text/html" }),
-        "text/plain": new Blob([html], { type: "text/plain" })
+        "text/plain": new Blob([text], { type: "text/plain" })
       });
       return navigator.clipboard.write([item]);
     }
-    return navigator.clipboard.writeText(html);
+    return navigator.clipboard.writeText(text);
   }
   block.querySelectorAll("a[data-copy]").forEach(function (link) {
     link.setAttribute("role", "button");
-    link.textContent = "Copier en " + link.textContent;
+    link.textContent = link.dataset.label || "Copier en " + link.textContent;
     link.addEventListener("click", function (event) {
       event.preventDefault();
-      fetch(link.href, { credentials: "same-origin" })
-        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
-        .then(function (text) { return link.dataset.copy === "html" ? copyHtml(text) : navigator.clipboard.writeText(text); })
+      var copied;
+      if (link.dataset.copy === "html" && link.dataset.text) {
+        copied = Promise.all([fetchText(link.href), fetchText(link.dataset.text)]).then(function (both) {
+          return copyHtml(both[0], both[1]);
+        });
+      } else if (link.dataset.copy === "html") {
+        // A block without a text version (the comparison's table) puts the HTML in both slots.
+        copied = fetchText(link.href).then(function (html) { return copyHtml(html, html); });
+      } else {
+        copied = fetchText(link.href).then(function (text) { return navigator.clipboard.writeText(text); });
+      }
+      copied
         .then(function () { say(block.dataset.copied || "Carte copiée : collez-la dans votre lettre d'information."); })
         .catch(function () { window.location.href = link.href; });
     });
   });
   block.querySelectorAll("button[data-copy-text]").forEach(function (button) {
     var source = document.getElementById(button.dataset.copyText);
+    if (!source) { return; }
     button.hidden = false;
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(source.textContent.trim()).then(function () { say("Citation copiée."); });
+      var text = source.value !== undefined ? source.value : source.textContent.trim();
+      navigator.clipboard.writeText(text).then(function () {
+        say(source.tagName === "INPUT" ? "Lien copié." : "Citation copiée.");
+      });
     });
   });
 })();
