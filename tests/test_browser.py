@@ -1,84 +1,23 @@
 """The site in a real browser (Debian's Chromium driven by Playwright) over the shipped content.
 
-Chromium comes from ``make system-deps``; without it these tests fail under CI and are skipped,
-with the reason, elsewhere.
+The server and browser fixtures are in tests/browsing.py; the pages, their empty states, the phone layout, the
+newsletter block and the accessibility checks of every page type are in tests/test_browser_pages.py.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.conftest import ROOT, build_corpus
+from tests.browsing import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "tests" / "artifacts"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run"]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 PROPOSAL = "/propositions/pass-foncier-pmi"
 ACTION = "/actions/normandie-implantation-sites-production"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real server on a loopback port over a built copy of the shipped content; yields its base URL."""
-    built = build_corpus(ROOT / "proposals", tmp_path_factory.mktemp("browser"))
-    port = _free_port()
-    env = {**os.environ, "KB_DATA_DIR": str(built.data_dir), "KB_DATABASE_URL": built.database_url, "KB_INDEX_DIR": str(built.index_dir)}
-    kb = Path(sys.executable).parent / "kb"
-    log = (tmp_path_factory.mktemp("server-log") / "server.log").open("w")
-    proc = subprocess.Popen([str(kb), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30  # a loaded two-core machine can be slow to import everything
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/robots.txt", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the server did not start: {Path(log.name).read_text()}")
-                time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Chromium, launched from the system package (never downloaded)."""
-    if not CHROMIUM.exists():
-        message = "Chromium is missing: run `make system-deps` (as root it installs the Debian package `chromium`)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -193,31 +132,6 @@ def test_keyboard_navigation(page: Page, server: str) -> None:
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "contenu"
-
-
-@pytest.mark.parametrize("path", ["/", "/recherche?q=foncier", PROPOSAL, ACTION, "/documents/livre-blanc-redynamiser-l-industrie"])
-def test_axe_finds_no_serious_or_critical_violation(page: Page, server: str, path: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.goto(server + path)
-    violations = Axe().run(page).response["violations"]
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
-    assert bad == []
-
-
-@pytest.mark.parametrize(("name", "path"), [("home", "/"), ("search", "/recherche?q=foncier"), ("proposal", PROPOSAL)])
-def test_screenshots_at_phone_and_desktop_widths(browser: Browser, server: str, name: str, path: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        context = browser.new_context(viewport=viewport)
-        page = context.new_page()
-        page.goto(server + path)
-        # Nothing wider than the screen: no sideways scrolling on a phone.
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
-        target = ARTIFACTS / f"{name}-{label}.png"
-        page.screenshot(path=str(target), full_page=True)
-        context.close()
-        assert target.stat().st_size > 1000
 
 
 def test_no_request_leaves_the_site(browser: Browser, server: str) -> None:
