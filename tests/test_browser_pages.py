@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -54,7 +55,8 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def _slug(label: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", label.lower().encode("ascii", "ignore").decode()).strip("-")
+    ascii_label = unicodedata.normalize("NFKD", label.lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_label).strip("-")
 
 
 @pytest.fixture

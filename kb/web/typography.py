@@ -53,9 +53,13 @@ _RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
 )
 
 
+# A text no rule can change is returned at once: most text nodes of a page are words and spaces only.
+_TRIGGER = re.compile(r"['«»:;!?%\d]|&#")
+
+
 def french(text: str) -> str:
     """French typography for a piece of running text (plain or HTML-escaped); addresses inside it are kept."""
-    if not text.strip():
+    if not _TRIGGER.search(text):
         return text
     out: list[str] = []
     pos = 0
