@@ -127,6 +127,14 @@ def test_a_document_without_proposal_shows_its_citing_records_and_no_search(ship
     }
 
 
+def test_the_source_of_a_status_step_cites_its_document_too(shipped_client: FlaskClient) -> None:
+    # The livre blanc's proposals quote the press release; the livre blanc is the source of their status history.
+    page = html(shipped_client, "/documents/livre-blanc-redynamiser-l-industrie")
+    assert set(links(section(page, "citent-titre"), "/propositions/")) == {
+        "/propositions/pass-foncier-pmi", "/propositions/coupe-file-pmi", "/propositions/fabrique-en-france-renforce",
+    }
+
+
 def test_a_region_page_introduces_it_lists_its_actions_filieres_and_national_proposals(client: FlaskClient) -> None:
     page = html(client, "/regions/normandie")
     assert french("Région d'essai où les sources citent deux filières.") in page  # summary from regions.yaml

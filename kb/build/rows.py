@@ -8,6 +8,7 @@ from pydantic_core import to_jsonable_python
 from sqlmodel import SQLModel
 
 from kb.content import Corpus
+from kb.content.fields import ID_RE
 from kb.content.markup import plain_text
 from kb.content.models import CITES, LINK_FIELDS, ref_ids
 from kb.content.permanence import load_retired
@@ -50,7 +51,8 @@ def rows_for(corpus: Corpus) -> list[SQLModel]:
 def _links(corpus: Corpus) -> dict[tuple[str, str, str], Link]:
     """Every multi-valued reference as a Link row, keyed (source id, relation, target id); relations named as the filters.
 
-    A record whose source names a document of the base also gets a « cites » row to it.
+    A record whose source (or the source of a step of its status history) names a document of the base also gets a
+    « cites » row to it.
     """
     links: dict[tuple[str, str, str], Link] = {}
 
@@ -69,9 +71,11 @@ def _links(corpus: Corpus) -> dict[tuple[str, str, str], Link]:
                     add(rec.id, rel, ref.id, ref.basis, ref.note)
     for kind in ("document", "axis", "proposal", "action", "region"):
         for rec in corpus.of(kind):
-            for source in rec.model.sources:
-                if source.document and source.document != rec.id:
-                    add(rec.id, CITES, source.document)
+            # A step's source is a document id or an address; an id is the id of a document (kb check says so).
+            steps = [h.source for h in getattr(rec.model, "status_history", []) if h.source and ID_RE.match(h.source)]
+            for doc in [s.document for s in rec.model.sources] + steps:
+                if doc and doc != rec.id:
+                    add(rec.id, CITES, doc)
     return links
 
 
