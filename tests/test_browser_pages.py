@@ -43,6 +43,7 @@ PAGE_TYPES: dict[str, str] = {
     "Page d'une région sans action": "/regions/bretagne",
     "Page d'une proposition": PROPOSAL,
     "Page d'une action régionale": "/actions/normandie-nouvelles-filieres",
+    "Qui propose quoi (comparaison)": "/comparer",
     "Tableau de bord": "/tableau-de-bord",
     "API": "/api",
     "Données ouvertes": "/donnees",

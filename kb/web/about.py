@@ -45,6 +45,7 @@ CHECKED_PAGE_TYPES: tuple[str, ...] = (
     "Page d'une région sans action",
     "Page d'une proposition",
     "Page d'une action régionale",
+    "Qui propose quoi (comparaison)",
     "Tableau de bord",
     "API",
     "Données ouvertes",
