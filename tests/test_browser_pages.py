@@ -217,29 +217,6 @@ def test_a_document_lists_every_record_that_cites_it(desktop: Page, server: str)
 # --- 5. Phone first ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("label", "path"), list(PAGE_TYPES.items()))
-def test_every_page_type_fits_the_phone_and_the_desktop(browser: Browser, server: str, label: str, path: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for width, viewport in WIDTHS:
-        context = browser.new_context(viewport=viewport)
-        page = context.new_page()
-        page.goto(server + path)
-        overflow = page.evaluate("() => document.documentElement.scrollWidth")
-        wide = page.evaluate(
-            """w => [...document.querySelectorAll('body *')].filter(e => {
-                   const r = e.getBoundingClientRect();
-                   return r.width && r.right > w + 1 && e.checkVisibility()
-                       && !e.closest('pre, .table-scroll, .api-doc table, .open-data table, input');
-               }).map(e => e.tagName + '.' + e.className).slice(0, 5)""",
-            viewport["width"],
-        )
-        target = ARTIFACTS / f"{_slug(label)}-{width}.png"
-        page.screenshot(path=str(target), full_page=True)
-        context.close()
-        assert overflow <= viewport["width"] and wide == [], (width, wide)
-        assert target.stat().st_size > 1000
-
-
 def test_the_phone_header_is_compact_and_its_menu_works_without_javascript(browser: Browser, server: str) -> None:
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
@@ -353,19 +330,33 @@ def test_the_card_preview_shows_its_attribution_in_french(phone: Page, server: s
     assert box and box["x"] + box["width"] <= PHONE["width"]
 
 
-# --- 8. axe-core, every page type, both widths -------------------------------------------------------------------
+# --- 5 and 8. Every page type at both widths: no sideways scrolling, axe-core clean, a screenshot kept ----------------
 
 
 @pytest.mark.parametrize(("label", "path"), list(PAGE_TYPES.items()))
-def test_axe_finds_no_wcag_21_aa_violation(browser: Browser, server: str, label: str, path: str) -> None:
+def test_every_page_type_fits_both_widths_and_passes_axe(browser: Browser, server: str, label: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe  # imported where used: it loads the whole axe-core script
 
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for width, viewport in WIDTHS:
         context = browser.new_context(viewport=viewport, bypass_csp=True)  # CSP bypassed only so that axe-core can be injected
         page = context.new_page()
         page.goto(server + path)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+        wide = page.evaluate(
+            """w => [...document.querySelectorAll('body *')].filter(e => {
+                   const r = e.getBoundingClientRect();
+                   return r.width && r.right > w + 1 && e.checkVisibility()
+                       && !e.closest('pre, .table-scroll, .api-doc table, .open-data table, input');
+               }).map(e => e.tagName + '.' + e.className).slice(0, 5)""",
+            viewport["width"],
+        )
+        target = ARTIFACTS / f"{_slug(label)}-{width}.png"
+        page.screenshot(path=str(target), full_page=True)
         if path == PROPOSAL:
             page.click(".card-preview summary")  # the card preview's frame is checked too
         violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}}).response["violations"]
         context.close()
+        assert overflow <= viewport["width"] and wide == [], (width, wide)
+        assert target.stat().st_size > 1000
         assert [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == [], width

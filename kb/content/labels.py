@@ -70,8 +70,8 @@ def plural(n: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def of_publisher(publisher: str, *texts: str | None) -> str | None:
-    """« de la CPME », « du Sénat », « de l’Assemblée nationale »: the publisher after « de », with the article its own
-    document uses for it (read from ``texts``, the document's title, summary and body); None when they never say."""
+    """« de la CPME », « du Sénat »: the publisher after « de », with the article ``texts`` use for it; else None."""
+    # The article (la CPME, le Medef, l'Assemblée) is not in the data: the document's own wording says it.
     head = re.split(r"\s*[,(]", publisher, maxsplit=1)[0].strip()
     first = head.split(" ")[0]
     if not first:

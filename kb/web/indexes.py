@@ -54,5 +54,5 @@ def regions_index() -> str:
     st = built()
     entries = overview.regions_overview(session=st.session, drafts=drafts())
     tiles = [Tile(e.region.insee, e.region.name, e.actions, record_path("region", e.region.id)) for e in entries]
-    meta = _meta("regions", "Les régions", "Les 18 régions et les actions régionales que la base recense dans chacune.")
+    meta = _meta("regions", "Les régions", f"Les {len(entries)} régions et les actions régionales que la base recense dans chacune.")
     return render_template("regions.html", meta=meta, entries=entries, tilemap=tile_map(tiles, "carte-titre"))

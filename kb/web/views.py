@@ -100,7 +100,7 @@ def action_page(record_id: str) -> str:
     close = _close(a.id, " ".join(filter(None, [a.title, a.summary, a.body])))
     # A record the page already lists under « Propositions qu'elle porte » is not offered again as a close one.
     return render_template("action.html", meta=meta, view=view, a=a, names=names, sources=display.sources(a.sources, names["document"]),
-                           close=[r for r in close if r not in view.proposals])
+                           close=[r for r in close if r.id not in {p.id for p in view.proposals}])
 
 
 @bp.get(PAGES["sitemap"])
