@@ -13,14 +13,15 @@ KB = Path(__file__).resolve().parents[1] / "kb"
 # search beside store, the web on top of both, the API and newsletters on top of the web, the CLI over everything.
 ALLOWED: dict[str, set[str]] = {
     "config": set(),
+    "procs": set(),  # kb/procs.py: helper processes that die with their parent (builds' pool and index writers)
     "content": {"config"},
     "store": {"config", "content"},
-    "search": {"config", "content"},
-    "build": {"config", "content", "store", "search"},
+    "search": {"config", "content", "procs"},
+    "build": {"config", "content", "store", "search", "procs"},
     "web": {"config", "content", "store", "search"},
     "api": {"config", "content", "store", "search", "web"},
     "newsletter": {"config", "content", "store", "search", "web"},
-    "cli": {"config", "content", "store", "search", "build", "web", "api", "newsletter", "app"},
+    "cli": {"config", "procs", "content", "store", "search", "build", "web", "api", "newsletter", "app"},
     "app": {"config", "web", "api", "newsletter"},  # kb/__init__.py: create_app
 }
 

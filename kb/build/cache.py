@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.content.loader import Loaded, load_record
+from kb.procs import die_with_parent
 from kb.store import Layout
 
 # Bumped with the pickled layout; the Python version too, since records keep their key lines in marshal's format.
@@ -47,7 +48,9 @@ def load_parallel(files: list[tuple[str, Path]]) -> list[Loaded]:
     procs = min(2, os.cpu_count() or 1)
     if len(files) < POOL_FROM or procs < 2:
         return [_load_one(item) for item in files]
-    with ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork")) as pool:
+    # Each worker dies with the build: one killed while validating leaves no orphan waiting on the pool's queue.
+    pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),))
+    with pool:
         return list(pool.map(_load_one, files, chunksize=64))
 
 

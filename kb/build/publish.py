@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
+import json
 import os
 import secrets
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from kb.search import remove_index
@@ -19,8 +23,26 @@ from kb.store import Layout
 KEEP_BUILDS = 3
 
 
+@dataclass(frozen=True)
+class Holder:
+    """Who holds the build lock: a process id and when it took the lock."""
+
+    pid: int
+    since: dt.datetime
+
+    def describe(self) -> str:
+        """« processus 1234, depuis le 2025-11-20 à 14:02:05 UTC (il y a 42 s) »."""
+        age = max(0, int((dt.datetime.now(dt.UTC) - self.since).total_seconds()))
+        return f"processus {self.pid}, depuis le {self.since:%Y-%m-%d à %H:%M:%S} UTC (il y a {_duration(age)})"
+
+
 class BuildLocked(RuntimeError):
-    """Another build holds the lock."""
+    """Another build holds the lock (``holder``: who, when known)."""
+
+    def __init__(self, holder: Holder | None = None) -> None:
+        self.holder = holder
+        detail = f" ({holder.describe()})" if holder else ""
+        super().__init__(f"une autre construction est en cours{detail}")
 
 
 def new_build_id() -> str:
@@ -28,19 +50,73 @@ def new_build_id() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
 
 
+# POSIX record locks (lockf) belong to a process: the kernel drops them when it dies, and forked children (the
+# validation pool, Whoosh's writers) never inherit them. They do not exclude the process that holds them, and
+# closing any descriptor of the file releases them, so this process also keeps a lock of its own per file and
+# never opens the lock file twice.
+_local_locks: dict[Path, threading.Lock] = {}
+_local_holders: dict[Path, Holder] = {}
+_guard = threading.Lock()
+
+
 @contextlib.contextmanager
 def build_lock(layout: Layout, wait: bool = True) -> Iterator[None]:
-    """Serialise builds: a second build waits (or raises BuildLocked when ``wait`` is False)."""
+    """Serialise builds: a second build waits (or raises BuildLocked, naming the holder, when ``wait`` is False).
+
+    The lock dies with its owner: a build killed with SIGKILL never blocks the next one.
+    """
     Path(layout.root).mkdir(parents=True, exist_ok=True)
-    with open(layout.lock_file, "w") as fh:
+    path = Path(layout.lock_file).resolve()
+    with _guard:
+        local = _local_locks.setdefault(path, threading.Lock())
+    if not local.acquire(blocking=wait):
+        raise BuildLocked(_local_holders.get(path))
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            raise BuildLocked("une autre construction est en cours") from None
-        try:
-            yield
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                    raise
+                raise BuildLocked(_read_holder(fd)) from None
+            holder = Holder(os.getpid(), dt.datetime.now(dt.UTC).replace(microsecond=0))
+            _write_holder(fd, holder)
+            _local_holders[path] = holder
+            try:
+                yield
+            finally:
+                _local_holders.pop(path, None)
+                os.ftruncate(fd, 0)  # the lock is free: nobody to name
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            os.close(fd)  # releases the record lock
+    finally:
+        local.release()
+
+
+def _write_holder(fd: int, holder: Holder) -> None:
+    data = json.dumps({"pid": holder.pid, "since": holder.since.isoformat()}).encode()
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, data, 0)
+
+
+def _read_holder(fd: int) -> Holder | None:
+    """The holder the lock file names, or None (the holder has not written it yet, or it is not a live process)."""
+    try:
+        data = json.loads(os.pread(fd, 4096, 0) or b"null")
+        holder = Holder(int(data["pid"]), dt.datetime.fromisoformat(data["since"]))
+        os.kill(holder.pid, 0)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return holder
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 from collections import Counter
+from multiprocessing import util
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from whoosh.analysis import Analyzer, Token
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
 from kb.content.filters import FILTERS
+from kb.procs import die_with_parent
 from kb.search.analysis import fold, folding_analyzer, french_analyzer
 from kb.search.snippets import TOKEN
 
@@ -159,16 +161,29 @@ def build_index(docs: list[dict[str, Any]], synonyms: list[list[str]], target: P
     procs = min(2, os.cpu_count() or 1) if len(docs) >= PARALLEL_FROM else 1
     # A large pool keeps postings in memory: spilling sorted runs to disk and merging them doubled the time at 10,000.
     writer = ix.writer(procs=procs, multisegment=True, limitmb=LIMIT_MB) if procs > 1 else ix.writer(limitmb=LIMIT_MB)
+    if procs > 1:
+        # Whoosh forks its writers as documents arrive: each one dies with this build, never lingers as an orphan.
+        parent = os.getpid()
+        util.register_after_fork(writer, lambda _writer: die_with_parent(parent))
     try:
         for doc in docs:
             writer.add_document(**_fields(doc))
         writer.commit()
     except BaseException:
         writer.cancel()
+        _stop_writers(writer)
         raise
     forms: dict[str, Counter[str]] = {}
     _count_forms(forms, docs)
     _write_meta(target, synonyms, forms)
+
+
+def _stop_writers(writer: Any) -> None:
+    # MpWriter.cancel() only flags the parent's copies of its tasks: the forked writers would wait on their job queue
+    # for ever, and the interpreter waits for them at exit.
+    for task in getattr(writer, "tasks", ()):
+        task.terminate()
+        task.join()
 
 
 def update_index(source: Path, target: Path, changed: list[dict[str, Any]], deleted: list[str], old: list[dict[str, Any]]) -> None:
