@@ -9,14 +9,13 @@ until then their ``/sante`` answers 503 and the load balancer sends them no traf
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from kb.build.publish import build_lock, mark_current
+from kb.build.publish import build_lock, mark_current, swap_in
 from kb.build.rows import index_docs, rows_for
 from kb.content import Problem, check, errors
 from kb.search import build_index, remove_index
@@ -86,7 +85,7 @@ def build_local_index(data_dir: Path, engine: Engine, index_root: Path, *, wait:
         remove_index(tmp)
         try:
             build_index(index_docs(corpus), corpus.synonyms, tmp)
-            os.replace(tmp, final)
+            swap_in(layout, build_id)
         except BaseException:
             remove_index(tmp)
             raise

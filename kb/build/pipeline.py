@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from kb.build.rows import index_docs, rows_for
 from kb.content import Problem, check, errors
 from kb.content.fields import RECORD_KINDS
 from kb.search import build_index, remove_index
-from kb.store import Layout
+from kb.store import Layout, verify_index
 from kb.store.engine import replace_all
 from kb.store.tables import BuildInfo
 
@@ -58,17 +57,16 @@ def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True
         tmp, final = layout.temporary(build_id), layout.index(build_id)
         try:
             work = incremental.plan(cache, Path(data_dir), layout.current(), engine)
+            if work is not None and verify_index(layout.index(work.previous)):
+                work = None  # never copy a damaged index into the next build: build it afresh
             if work is None:
                 build_index(index_docs(corpus), corpus.synonyms, tmp)
             else:
                 incremental.write_index(work, corpus, layout.index(work.previous), tmp)
             swap_in(layout, build_id)
             counts = {kind: len(corpus.of(kind)) for kind in RECORD_KINDS}
-            info = {
-                "build_id": build_id,
-                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "counts": json.dumps(counts),
-            }
+            # Record counts are not stored: /sante counts the public records in the tables it probes.
+            info = {"build_id": build_id, "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
             info_rows: list[SQLModel] = [BuildInfo(key=k, value=v) for k, v in info.items()]
             if work is None:
                 replace_all(engine, rows_for(corpus) + info_rows)

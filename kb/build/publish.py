@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kb.search import remove_index
 from kb.store import Layout
+from kb.store.builds import MANIFEST, index_files
 
 KEEP_BUILDS = 3
 
@@ -127,9 +128,13 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def swap_in(layout: Layout, build_id: str) -> Path:
-    """Move a finished index from its temporary folder to its build's folder; its path."""
-    final = layout.index(build_id)
-    os.replace(layout.temporary(build_id), final)
+    """Move a finished index from its temporary folder to its build's folder, with the list of its files; its path.
+
+    The list (size and hash of each file) lets a server tell a damaged index from a good one (kb.store.verify_index).
+    """
+    tmp, final = layout.temporary(build_id), layout.index(build_id)
+    write_atomic(tmp / MANIFEST, json.dumps(index_files(tmp)))
+    os.replace(tmp, final)
     return final
 
 

@@ -6,7 +6,7 @@ kb.store.builds, the layout of the index folders and the one reader of "which bu
 kb.content and kb.config; nothing here writes except the engine helpers that kb.build calls.
 """
 
-from kb.store.builds import BuildWatch, Layout, build_info
+from kb.store.builds import BuildWatch, Layout, build_info, verify_index
 from kb.store.engine import make_engine
 
-__all__ = ["BuildWatch", "Layout", "build_info", "make_engine"]
+__all__ = ["BuildWatch", "Layout", "build_info", "make_engine", "verify_index"]

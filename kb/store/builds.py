@@ -2,10 +2,12 @@
 
 A build id names both a database state and an index folder. On disk, under the index root::
 
-    builds/<build id>/     the Whoosh index of one build (kept: the last few)
+    builds/<build id>/     the Whoosh index of one build (kept: the last few), with kb-files.json: the size and
+                           hash of each of its files, written when it was swapped in (verify_index checks them)
     builds/.tmp-<id>/      an index being written (removed by the next build if the writer died)
     CURRENT                the id of the last finished build on this server (written last)
-    .build.lock            held by the build that is writing
+    .build.lock            locked by the build that is writing (a POSIX record lock: it dies with its process);
+                           names that build's pid and start time
     records.cache, records.delta   validated records of the last build (kb.build.cache)
 
 The database names the build it serves in its ``buildinfo`` table. Everything that asks "which build?" asks
@@ -15,6 +17,8 @@ cache asks ``BuildWatch`` (one ``PRAGMA`` on SQLite). kb.build writes what this 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sqlite3
 import threading
@@ -31,6 +35,7 @@ from sqlmodel import Session
 _INFO = 'SELECT "key", "value" FROM buildinfo'
 _BUILD_ID = "SELECT \"value\" FROM buildinfo WHERE \"key\" = 'build_id'"
 TMP_PREFIX = ".tmp-"
+MANIFEST = "kb-files.json"
 
 
 @dataclass(frozen=True)
@@ -164,3 +169,55 @@ class BuildWatch:
             conn.close()
         self._local.conn = None
         self._local.ident = None
+
+
+def file_digest(path: Path) -> str:
+    """The hash of a file's content (blake2b, read in chunks)."""
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def index_files(folder: Path) -> dict[str, list[int | str]]:
+    """Each file of an index folder: name → [size, hash] (what the manifest records)."""
+    return {p.name: [p.stat().st_size, file_digest(p)] for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST}
+
+
+# Files already hashed and found right, by path: (device, inode, size, mtime, ctime) when they were. Any write to a
+# file changes its ctime, so it is hashed again; an unchanged file costs one stat.
+_verified: dict[str, tuple[int, ...]] = {}
+
+
+def verify_index(folder: Path) -> str | None:
+    """What is wrong with an index folder, in French, or None: missing, or a file missing, resized or altered since its build.
+
+    A folder written before manifests existed has nothing to compare with: only its presence is checked.
+    """
+    if not folder.is_dir():
+        return "dossier de l'index absent"
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        return f"liste des fichiers de l'index illisible ({type(exc).__name__})"
+    if not isinstance(manifest, dict):
+        return "liste des fichiers de l'index illisible"
+    for name, (size, digest) in sorted(manifest.items()):
+        path = folder / name
+        try:
+            st = os.stat(path)
+            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            if st.st_size != size:
+                return f"fichier « {name} » modifié depuis la construction ({st.st_size} octets au lieu de {size})"
+            if _verified.get(str(path)) == key:
+                continue
+            if file_digest(path) != digest:
+                _verified.pop(str(path), None)
+                return f"fichier « {name} » modifié depuis la construction (contenu différent)"
+        except OSError:
+            return f"fichier « {name} » absent ou illisible"
+        _verified[str(path)] = key
+    return None

@@ -32,10 +32,12 @@ def get(kind: str, record_id: str, *, session: Session, drafts: bool = False) ->
     return row
 
 
-def resolve_alias(record_id: str, *, session: Session) -> tuple[str, str] | None:
-    """(kind, current id) for a former id, or None."""
+def resolve_alias(record_id: str, *, session: Session, drafts: bool = False) -> tuple[str, str] | None:
+    """(kind, current id) for a former id, or None: also None for a draft's former id outside preview (it would name the draft)."""
     alias = session.get(Alias, record_id)
-    return (alias.kind, alias.target) if alias else None
+    if alias is None or get(alias.kind, alias.target, session=session, drafts=drafts) is None:
+        return None
+    return alias.kind, alias.target
 
 
 def get_retired(record_id: str, *, session: Session) -> Retired | None:
@@ -53,6 +55,12 @@ def find_kind(record_id: str, *, session: Session, drafts: bool = False) -> str 
         if get(kind, record_id, session=session, drafts=drafts) is not None:
             return kind
     return None
+
+
+def counts(*, session: Session, drafts: bool = False) -> dict[str, int]:
+    """How many records of each kind there are (drafts counted only in preview)."""
+    count = select(func.count())
+    return {kind: int(session.exec(count.select_from(model).where(visible(model, drafts))).one()) for kind, model in KINDS.items()}
 
 
 def all_of(kind: str, *, session: Session, drafts: bool = False) -> list[Any]:

@@ -15,6 +15,7 @@ from jinja2 import TemplateError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kb.content.urls import API_ROOT
+from kb.web.state import unavailable
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,12 @@ ERRORS: dict[int, Error] = {
     414: Error("Adresse trop longue", "Adresse trop longue : raccourcissez la recherche (4 096 caractères au plus).", "uri_too_long"),
     500: Error("Erreur du serveur", "Une erreur s'est produite de notre côté. Réessayez dans un instant.", "server_error",
                "Erreur interne du serveur."),
+    503: Error("Service momentanément indisponible",
+               "Le site est en cours de mise à jour ou de réparation sur ce serveur. Réessayez dans quelques instants.",
+               "unavailable", "Service momentanément indisponible : réessayez dans quelques instants."),
 }
+# How long a client should wait before trying again after a 503 (the next build or the next server).
+RETRY_AFTER_SECONDS = 30
 
 _MINIMAL = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>{{ code }} — {{ title }}</title></head>
@@ -61,13 +67,17 @@ def error_response(status: int, message: str | None = None) -> Response:
     """The answer for an HTTP error status: JSON under /api/, else the French page (``message`` replaces the default)."""
     error = ERRORS.get(status) or ERRORS[500 if status >= 500 else 400]
     if is_api():
-        return json_error(status, error.code, message or error.api_message or error.message)
-    meta = {"title": error.title, "description": error.message, "canonical": request.path, "type": "website"}
-    try:
-        body = render_template("error.html", meta=meta, code=status, heading=error.title, message=message or error.message)
-    except TemplateError:
-        body = render_template_string(_MINIMAL, code=status, title=error.title, message=message or error.message)
-    return Response(body, status=status, mimetype="text/html")
+        response = json_error(status, error.code, message or error.api_message or error.message)
+    else:
+        meta = {"title": error.title, "description": error.message, "canonical": request.path, "type": "website"}
+        try:
+            body = render_template("error.html", meta=meta, code=status, heading=error.title, message=message or error.message)
+        except TemplateError:
+            body = render_template_string(_MINIMAL, code=status, title=error.title, message=message or error.message)
+        response = Response(body, status=status, mimetype="text/html")
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def answer(exc: Exception) -> Response:
@@ -77,6 +87,15 @@ def answer(exc: Exception) -> Response:
     if not isinstance(exc, HTTPException):  # Flask logs what reaches it as an InternalServerError
         current_app.logger.exception("Erreur sur %s", request.path, exc_info=exc)
     return error_response(500)
+
+
+def _unexpected(exc: Exception) -> Response:
+    """An error no view expected: a 503 when the build this server serves turns out unreadable; else Flask's 500 path."""
+    problem = unavailable(exc)
+    if problem is None:
+        raise exc
+    current_app.logger.error("Service indisponible sur %s : %s", request.path, problem, exc_info=exc)
+    return error_response(503)
 
 
 def _http_error(exc: HTTPException) -> Response:
@@ -89,6 +108,7 @@ def _http_error(exc: HTTPException) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Answer every HTTP error (and an unhandled exception, as a 500) in French, HTML or JSON by address."""
+    """Answer every HTTP error (an unhandled exception as a 500, or a 503 when the build is unreadable) in French, HTML or JSON."""
     app.register_error_handler(HTTPException, answer)
+    app.register_error_handler(Exception, _unexpected)
 

@@ -1,41 +1,72 @@
-"""``/sante``: the load balancer's health check (build served, record counts, index age)."""
+"""``/sante``: the load balancer's health check, which checks what a visitor's request needs, part by part.
+
+database (it answers, and its record tables read), build (the database serves one), index (this server has that
+build's index, its files are the ones the build wrote, and it opens), search (a probe search runs and finds as many
+public records as the database). 200 when every part is ok; else 503, with ``failing`` naming the first part that
+fails and ``message`` saying why, in French.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
+from kb.content.fields import RESULT_KINDS
 from kb.content.urls import PAGES
-from kb.web.state import state
+from kb.store import queries, verify_index
+from kb.web.state import DATABASE_DOWN, probe, served
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get(PAGES["health"])
 def health() -> tuple[Response, int]:
-    """200 with the build this node serves; 503 when the database is unreachable, holds no build, or this node lacks its index."""
+    """200 with the build this server serves and its public record counts; 503 naming the part that fails."""
+    body: dict[str, Any] = {"status": "ok", "build_id": None, "built_at": None, "counts": {}, "index_age_seconds": None, "checks": {}}
+    failure = _check(body)
+    if failure is not None:
+        part, message = failure
+        body.update(status="indisponible", failing=part, message=message)
+        body["checks"][part] = message
+        current_app.logger.warning("/sante : %s en échec : %s", part, message)
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if failure is None else 503
+
+
+def _check(body: dict[str, Any]) -> tuple[str, str] | None:
+    """Fill body part by part; the first failing (part, message), or None."""
+    checks = body["checks"]
     try:
         with current_app.extensions["kb.engine"].connect() as conn:
             conn.exec_driver_sql("SELECT 1")
+        st = served()
+        if st.problem and st.problem[0] == "database":
+            return st.problem
+        # The database probe reads the record tables themselves; drafts are never counted in public.
+        body["counts"] = queries.counts(session=st.session) if st.build_id else {}
     except SQLAlchemyError:
-        response = jsonify({"status": "indisponible", "message": "base de données injoignable", "build_id": None})
-        response.headers["Cache-Control"] = "no-store"
-        return response, 503
-    st = state()
-    body: dict[str, object] = {"status": "ok", "build_id": st.build_id}
+        return "database", DATABASE_DOWN
+    checks["database"] = "ok"
     if st.build_id is None:
-        body.update(status="indisponible", message="Aucune construction : lancez « kb build ».")
-    elif st.index is None:
-        body.update(status="indisponible", message=f"Index de la construction {st.build_id} absent sur ce serveur : lancez « kb build ».")
-    body["built_at"] = st.info.get("built_at")
-    body["counts"] = json.loads(st.info.get("counts", "{}"))
-    body["index_age_seconds"] = _age_seconds(st.info.get("built_at"))
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-store"
-    return response, 200 if body["status"] == "ok" else 503
+        return "build", "Aucune construction : lancez « kb build »."
+    body.update(build_id=st.build_id, built_at=st.info.get("built_at"), index_age_seconds=_age_seconds(st.info.get("built_at")))
+    checks["build"] = "ok"
+    if st.problem or st.index is None:
+        return st.problem or ("index", f"Index de la construction {st.build_id} absent sur ce serveur : lancez « kb build ».")
+    # Opening checked the files once; a worker holding them open checks again here (a stat each, a hash if changed).
+    damage = verify_index(st.index.path)
+    if damage:
+        return "index", f"Index de la construction {st.build_id} endommagé sur ce serveur ({damage}) : lancez « kb build »."
+    checks["index"] = "ok"
+    failed = probe(st.index, sum(body["counts"].get(kind, 0) for kind in RESULT_KINDS))
+    if failed:
+        return "search", f"Recherche en échec sur l'index de la construction {st.build_id} ({failed}) : lancez « kb build »."
+    checks["search"] = "ok"
+    return None
 
 
 def _age_seconds(built_at: str | None) -> int | None:
