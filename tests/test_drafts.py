@@ -23,6 +23,7 @@ from kb.store.tables import Action, Proposal
 from tests.conftest import VALID, Built, build_corpus
 
 DRAFT = "brouillon-zorglub"
+DRAFT_ALIAS = "ancien-zorglub"  # a former id of the draft: answering it would name the draft
 DRAFT_ACTION = "action-brouillon-zorglub"
 WORD = "zorglub"  # in nothing but the drafts
 
@@ -42,6 +43,7 @@ status_history:
 sources:
   - document: livre-essai
     page: 4
+aliases: [{DRAFT_ALIAS}]
 draft: true
 """
 
@@ -182,6 +184,11 @@ DRAFT_URLS = [
     f"/api/v1/proposals/{DRAFT}",
     f"/api/v1/actions/{DRAFT_ACTION}",
     f"/oembed?url=http://localhost/propositions/{DRAFT}",
+    f"/propositions/{DRAFT_ALIAS}",
+    f"/propositions/{DRAFT_ALIAS}/carte",
+    f"/propositions/{DRAFT_ALIAS}/apercu.png",
+    f"/api/v1/proposals/{DRAFT_ALIAS}",
+    f"/oembed?url=http://localhost/propositions/{DRAFT_ALIAS}",
 ]
 MARKERS = [f"mesure {WORD}", f"action {WORD}", f"texte {WORD}", f"/propositions/{DRAFT}", f"/actions/{DRAFT_ACTION}"]
 # The surfaces this test must reach (others are checked when their route exists).
@@ -291,6 +298,9 @@ def test_preview_mode_shows_and_marks_drafts(preview: Flask) -> None:
     assert f'Mesure {WORD} pour le foncier</a> <span class="badge draft">Brouillon</span>' in dashboard
     if _routed(preview, f"/api/v1/proposals/{DRAFT}"):
         assert client.get(f"/api/v1/proposals/{DRAFT}").get_json()["draft"] is True
+    # Its former id leads to it, in preview only.
+    assert client.get(f"/propositions/{DRAFT_ALIAS}").headers["Location"] == f"/propositions/{DRAFT}"
+    assert client.get(f"/api/v1/proposals/{DRAFT_ALIAS}").headers["Location"].endswith(f"/api/v1/proposals/{DRAFT}")
 
 
 @pytest.mark.parametrize(

@@ -137,8 +137,8 @@ def _detail(kind: str, record_id: str) -> Response:
     record = shapes.DETAIL[kind](ctx, record_id)
     if record is not None:
         return _json(record)
-    alias = queries.resolve_alias(record_id, session=ctx.session)
-    if alias and shapes.DETAIL[alias[0]](ctx, alias[1]) is not None:
+    alias = queries.resolve_alias(record_id, session=ctx.session, drafts=ctx.drafts)
+    if alias:
         resp = Response(status=301)
         resp.headers["Location"] = base_url() + API_PREFIX + KINDS[alias[0]][0] + "/" + alias[1]
         return resp

@@ -93,7 +93,7 @@ def oembed() -> Any:
         abort(404)
     kind, record_id, _ = parsed
     st = state()
-    alias = queries.resolve_alias(record_id, session=st.session)
+    alias = queries.resolve_alias(record_id, session=st.session, drafts=drafts())
     if alias and alias[0] == kind and queries.get(kind, record_id, session=st.session) is None:
         record_id = alias[1]
     data = card(kind, record_id, session=st.session, base=base_url(), drafts=drafts())

@@ -35,7 +35,7 @@ def find(kind: str, record_id: str, suffix: str = "") -> Any:
     record = queries.get(kind, record_id, session=st.session, drafts=drafts())
     if record is not None:
         return record
-    alias = queries.resolve_alias(record_id, session=st.session)
+    alias = queries.resolve_alias(record_id, session=st.session, drafts=drafts())
     if alias is not None and (not suffix or suffix in suffixes(alias[0])):
         abort(redirect(record_path(*alias) + suffix + _query_suffix(), 301))
     abort(404)

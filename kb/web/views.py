@@ -55,7 +55,7 @@ def _is_exact(q: str, record_id: str) -> bool:
     key = q.strip().lower()
     if key == record_id:
         return True
-    alias = queries.resolve_alias(key, session=state().session)
+    alias = queries.resolve_alias(key, session=state().session, drafts=drafts())
     return alias is not None and alias[1] == record_id
 
 
