@@ -148,8 +148,9 @@ def test_a_file_changed_since_the_build_is_named(fresh: Built) -> None:
     body = create_app(fresh.config()).test_client().get("/sante").json
     assert body["failing"] == "index"
     assert f"fichier « {segment.name} » modifié depuis la construction (contenu différent)" in body["message"]
-    (folder / MANIFEST).write_text("[", "utf-8")
-    assert "liste des fichiers de l'index illisible" in create_app(fresh.config()).test_client().get("/sante").json["message"]
+    for broken in ("[", "{}", '{"a": 5}', '{"a": [1]}'):
+        (folder / MANIFEST).write_text(broken, "utf-8")
+        assert "liste des fichiers de l'index illisible" in create_app(fresh.config()).test_client().get("/sante").json["message"]
 
 
 def test_an_index_that_disagrees_with_the_database_fails_the_search_probe(fresh: Built) -> None:

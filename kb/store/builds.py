@@ -203,9 +203,10 @@ def verify_index(folder: Path) -> str | None:
         return None
     except (OSError, ValueError) as exc:
         return f"liste des fichiers de l'index illisible ({type(exc).__name__})"
-    if not isinstance(manifest, dict):
+    entries = manifest.items() if isinstance(manifest, dict) else ()
+    if not entries or not all(isinstance(e, list) and len(e) == 2 for _, e in entries):
         return "liste des fichiers de l'index illisible"
-    for name, (size, digest) in sorted(manifest.items()):
+    for name, (size, digest) in sorted(entries):
         path = folder / name
         try:
             st = os.stat(path)
