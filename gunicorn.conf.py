@@ -9,6 +9,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 
+from kb.config import ConfigError, trusted_hosts
+
+# The site must know the names it answers (KB_SITE_URL or KB_TRUSTED_HOSTS): refuse to start, with what to set.
+try:
+    trusted_hosts({"SITE_URL": os.environ.get("KB_SITE_URL"), "TRUSTED_HOSTS": os.environ.get("KB_TRUSTED_HOSTS")}, under_gunicorn=True)
+except ConfigError as exc:
+    raise SystemExit(str(exc)) from None
+
 # Loopback by default: the load balancer or reverse proxy on the same machine forwards to it.
 bind = os.environ.get("KB_BIND", "127.0.0.1:8000")
 
@@ -41,5 +49,8 @@ errorlog = "-"
 loglevel = os.environ.get("KB_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
 
-# Behind a load balancer on the same private network: trust its X-Forwarded-* headers.
+# Behind the front proxy (deploy/nginx.conf) on the same machine: trust its X-Forwarded-Proto (https or not).
 forwarded_allow_ips = os.environ.get("KB_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# But never let a request move the site's root: the site is served at « / », and a SCRIPT_NAME header (which gunicorn
+# would otherwise take from a trusted peer) changes what a URL routes to.
+forwarder_headers = ""

@@ -64,7 +64,8 @@ def gunicorn(app: str, port: int, conf: Path) -> tuple[list[str], dict[str, str]
 
     Workers are not recycled during a run (KB_MAX_REQUESTS=0), so warm caches and peak memory are measured.
     """
-    env = {"KB_BIND": f"{HOST}:{port}", "KB_WORKERS": str(os.cpu_count() or 1), "KB_MAX_REQUESTS": "0", "KB_LOG_LEVEL": "warning"}
+    env = {"KB_BIND": f"{HOST}:{port}", "KB_WORKERS": str(os.cpu_count() or 1), "KB_MAX_REQUESTS": "0", "KB_LOG_LEVEL": "warning",
+           "KB_TRUSTED_HOSTS": HOST}
     return [str(VENV_BIN / "gunicorn"), "-c", str(conf), app], env
 
 

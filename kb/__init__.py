@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config["SHOW_DRAFTS"] = config.truthy(app.config.get("SHOW_DRAFTS"))  # KB_SHOW_DRAFTS=1 arrives as int 1, « oui » as text
+    app.config["TRUSTED_HOSTS"] = config.trusted_hosts(app.config, config.under_gunicorn(os.environ))
     web.init_app(app)
     api.init_app(app)
     newsletter.init_app(app)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 SITE_NAME = "Base des livres blancs"
 TRUE_WORDS = {"1", "true", "yes", "on", "oui", "vrai"}
@@ -14,6 +16,8 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": "sqlite:///search_index/kb.sqlite",
     "SHOW_DRAFTS": False,
     "SITE_URL": "",
+    # Host names the site answers (Flask's TRUSTED_HOSTS): KB_TRUSTED_HOSTS, else KB_SITE_URL's host; see trusted_hosts().
+    "TRUSTED_HOSTS": None,
     "SITE_TAG_AUTHORITY": "cpme.fr,2025",  # Atom ids are tag:<this>:kb/<path> (kb.feeds): never change it
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "PAGE_CACHE": True,  # pages kept per worker and replayed (kb.web.pagecache); KB_PAGE_CACHE=false turns it off
@@ -44,3 +48,41 @@ def truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in TRUE_WORDS
     return bool(value)
+
+
+# Always trusted once a site address is set: the machine itself, for health checks and staff on the server. Pages
+# never take their links from the Host when KB_SITE_URL is set, so these names cannot leak into them.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+NO_SITE_ADDRESS = (
+    "kb : réglez KB_SITE_URL=https://… (l'adresse publique du site) ou KB_TRUSTED_HOSTS=nom1,nom2 (les noms d'hôte "
+    "auxquels le site répond) : sous gunicorn, le site refuse de démarrer sans savoir à quels noms répondre "
+    "(un en-tête Host quelconque finirait dans les liens des pages gardées en cache)."
+)
+
+
+class ConfigError(RuntimeError):
+    """A setting the site cannot start without (the message says what to set, in French)."""
+
+
+def trusted_hosts(config: Mapping[str, Any], under_gunicorn: bool = False) -> list[str] | None:
+    """The Host names the site answers, for Flask's TRUSTED_HOSTS; None: any (development).
+
+    KB_TRUSTED_HOSTS (a JSON list, or names separated by commas or spaces), else KB_SITE_URL's host name plus the
+    loopback names. Under gunicorn (production) one of the two is required: ConfigError otherwise.
+    """
+    configured = config.get("TRUSTED_HOSTS")
+    if isinstance(configured, str):
+        configured = configured.replace(",", " ").split()
+    if configured:
+        return [str(name).strip().lower() for name in configured]
+    host = urlsplit(str(config.get("SITE_URL") or "")).hostname
+    if host:
+        return [host, *LOOPBACK_HOSTS]
+    if under_gunicorn:
+        raise ConfigError(NO_SITE_ADDRESS)
+    return None
+
+
+def under_gunicorn(environ: Mapping[str, str]) -> bool:
+    """True in a process started by gunicorn (its arbiter names itself in SERVER_SOFTWARE before loading the app)."""
+    return environ.get("SERVER_SOFTWARE", "").startswith("gunicorn/")

@@ -77,7 +77,10 @@ def gunicorn(env: dict[str, str], workdir: Path, workers: int = 2) -> Iterator[s
     log = (workdir / f"gunicorn-{port}.log").open("w")
     cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers), "-b", f"127.0.0.1:{port}"]
     cmd.append("kb:create_app()")
-    proc = subprocess.Popen(cmd, cwd=workdir, env={**os.environ, "KB_ACCESS_LOG": "-", **env}, stdout=log, stderr=subprocess.STDOUT)
+    # Production refuses to start without the names it answers: the tests' servers answer their loopback address.
+    named = {} if {"KB_SITE_URL", "KB_TRUSTED_HOSTS"} & env.keys() else {"KB_TRUSTED_HOSTS": "127.0.0.1"}
+    full_env = {**os.environ, "KB_ACCESS_LOG": "-", **named, **env}
+    proc = subprocess.Popen(cmd, cwd=workdir, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -87,8 +87,10 @@ def oembed() -> Any:
     if request.args.get("format", "json") != "json":
         abort(501)
     target = urlsplit(request.args.get("url", ""))
-    ours = {urlsplit(base_url()).netloc.lower(), request.host.lower()}
-    parsed = parse_record_path(target.path) if target.scheme in ("http", "https") and target.netloc.lower() in ours else None
+    # Ours: the site's address (KB_SITE_URL, else this request's host); never the Host once KB_SITE_URL is set, so the
+    # answer does not depend on it.
+    ours = urlsplit(base_url()).netloc.lower()
+    parsed = parse_record_path(target.path) if target.scheme in ("http", "https") and target.netloc.lower() == ours else None
     if parsed is None or parsed[0] not in CARD_KINDS or parsed[2]:
         abort(404)
     kind, record_id, _ = parsed

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, render_template, render_template_string, request
+from flask.globals import request_ctx
 from jinja2 import TemplateError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -71,6 +72,9 @@ def error_response(status: int, message: str | None = None) -> Response:
     else:
         meta = {"title": error.title, "description": error.message, "canonical": request.path, "type": "website"}
         try:
+            # A Host outside TRUSTED_HOSTS leaves the request without URL building: the plain page, without links.
+            if request_ctx.url_adapter is None:
+                raise TemplateError("no URL adapter")
             body = render_template("error.html", meta=meta, code=status, heading=error.title, message=message or error.message)
         except TemplateError:
             body = render_template_string(_MINIMAL, code=status, title=error.title, message=message or error.message)

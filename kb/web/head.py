@@ -6,13 +6,21 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, request
+from werkzeug.exceptions import SecurityError
 
 from kb.content.urls import CARD_KINDS, FEED, FEED_KINDS, PAGES, PREVIEW, parse_record_path, without_campaign
 
 
 def base_url() -> str:
-    """The site's absolute root: SITE_URL when configured, else the request's own."""
-    return str(current_app.config.get("SITE_URL") or request.url_root).rstrip("/")
+    """The site's absolute root: SITE_URL when configured, else the request's own ("" for a Host not to be trusted)."""
+    site = current_app.config.get("SITE_URL")
+    if site:
+        return str(site).rstrip("/")
+    try:
+        host = request.host
+    except SecurityError:  # an untrusted Host: its 400 page has relative links only
+        return ""
+    return request.url_root.rstrip("/") if host else ""
 
 
 def absolute(path: str) -> str:

@@ -33,13 +33,16 @@ def code_fingerprint(package_dir: Path | None = None) -> str:
 
 
 def request_key(environ: Mapping[str, Any], show_drafts: bool) -> str:
-    """What makes two requests the same page: draft mode, scheme, host, path and query string, as the WSGI server gave them.
+    """What makes two requests the same page: what the app routes on and builds its links from, each part kept apart.
 
-    The host is part of it: without KB_SITE_URL, absolute links in a page follow the address it was asked under.
+    Draft mode, scheme, host (without KB_SITE_URL, absolute links follow the address a page was asked under), the
+    site's root (SCRIPT_NAME), the path it routes (PATH_INFO) and the query string. Never joined into one address:
+    SCRIPT_NAME « /regions/normandie » with PATH_INFO « /flux.atom » is the site-wide feed, not the region's.
     """
     host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
-    where = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
-    return "\0".join((str(show_drafts), environ.get("wsgi.url_scheme", "http"), host, where))
+    parts = (show_drafts, environ.get("wsgi.url_scheme", "http"), host, environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+             environ.get("QUERY_STRING", ""))
+    return repr(parts)  # unambiguous whatever the parts contain (a decoded path may hold any character)
 
 
 def etag(build_id: str) -> str:
@@ -58,6 +61,15 @@ def init_app(app: Flask) -> None:
     app.extensions["kb.code"] = code_fingerprint()
     app.before_request(_not_modified)
     app.after_request(_cache_headers)
+    app.after_request(_vary)
+
+
+def _vary(response: Response) -> Response:
+    # Without KB_SITE_URL, absolute links (canonical, feeds, cards, the API's urls and redirects) follow the Host:
+    # a shared cache must keep one copy per host. With it, every answer is built from the configured address only.
+    if not current_app.config.get("SITE_URL"):
+        response.vary.add("Host")
+    return response
 
 
 def _page() -> bool:

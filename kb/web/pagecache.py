@@ -177,5 +177,10 @@ class Replayer:
 
 
 def _keepable(status: str, headers: list[tuple[str, str]]) -> bool:
-    # Checked on the final headers, after every hook: a cookie or a Vary means the page is not the same for all.
-    return status.startswith("200 ") and not any(name.lower() in ("set-cookie", "vary") for name, _ in headers)
+    # Checked on the final headers, after every hook: a cookie, or a Vary on anything but the host (which the key
+    # holds), means the page is not the same for all.
+    for name, value in headers:
+        lower = name.lower()
+        if lower == "set-cookie" or (lower == "vary" and {v.strip().lower() for v in value.split(",")} - {"host"}):
+            return False
+    return status.startswith("200 ")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from werkzeug.exceptions import SecurityError
 
 from kb.content.urls import CARD_VARIANTS
 from kb.web.errors import error_response
@@ -18,6 +19,7 @@ CARD_CSP = (
     "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; frame-ancestors *; base-uri 'none'; form-action 'none'"
 )
 MAX_URL_BYTES = 4096
+BAD_HOST = "Nom de site inconnu ou mal formé (en-tête Host) : ce serveur ne répond pas à cette adresse."
 
 
 def is_card(path: str) -> bool:
@@ -26,9 +28,22 @@ def is_card(path: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Register the URL limit and the headers set on every response."""
+    """Register the Host check, the URL limit and the headers set on every response."""
+    app.before_request(_check_host)
     app.before_request(_limit_url)
     app.after_request(_headers)
+
+
+def _check_host() -> Response | None:
+    # First of all hooks: a Host outside TRUSTED_HOSTS (SecurityError, a 400) or malformed (werkzeug then reads it as
+    # empty, and links would start « http:/ ») is refused before anything is looked up or rendered for it.
+    try:
+        valid = request.environ.get("HTTP_HOST") is None or bool(request.host)
+    except SecurityError:
+        valid = False
+    if not valid:
+        abort(400, description=BAD_HOST)
+    return None
 
 
 def _limit_url() -> Response | None:
