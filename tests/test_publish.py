@@ -188,6 +188,23 @@ def test_no_wait_names_the_holder_and_the_lock_dies_with_it(fresh: Built, starte
         os.kill(orphan, signal.SIGKILL)
 
 
+def test_a_waiting_build_says_whom_it_waits_for_and_goes_on_when_the_holder_dies(fresh: Built, started: Started) -> None:
+    holder = started.start([sys.executable, "-c", HOLDER, str(fresh.index_dir)])
+    orphan = int(started.line(holder))
+    try:
+        waiting = kb_build(started, fresh)
+        err = started.folder / f"{started.procs.index(waiting)}.err"
+        wait_until(lambda: "attente de sa fin" in err.read_text("utf-8") or waiting.poll() is not None, "the build says it waits")
+        assert f"une autre construction est en cours (processus {holder.pid}, depuis le " in err.read_text("utf-8")
+        assert waiting.poll() is None
+        holder.send_signal(signal.SIGKILL)
+        code, out, err_text = started.finish(waiting)
+        assert code == 0, err_text
+        assert "terminée" in out
+    finally:
+        os.kill(orphan, signal.SIGKILL)
+
+
 def test_a_failing_multiprocess_index_build_stops_its_writers(tmp_path: Path) -> None:
     import multiprocessing  # only here: the other tests look at processes through /proc
 
@@ -203,10 +220,14 @@ PARENT = textwrap.dedent(
     import multiprocessing, os, sys, time
     from kb.procs import die_with_parent
 
+    PARENT = os.getpid()  # taken before the fork, as the build does
+
     def child():
         if sys.argv[1] == "watch":
             sys.platform = "other"  # the portable path: a thread watches the parent
-        die_with_parent(os.getppid())
+        if sys.argv[1] == "late":
+            time.sleep(2)  # the parent is killed before the child asks to die with it
+        die_with_parent(PARENT)
         time.sleep(600)
 
     proc = multiprocessing.get_context("fork").Process(target=child)
@@ -217,7 +238,7 @@ PARENT = textwrap.dedent(
 )
 
 
-@pytest.mark.parametrize("how", ["prctl", "watch"])
+@pytest.mark.parametrize("how", ["prctl", "watch", "late"])
 def test_helpers_die_with_their_parent(how: str, started: Started) -> None:
     proc = started.start([sys.executable, "-c", PARENT, how])
     child = int(started.line(proc))

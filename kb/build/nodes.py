@@ -9,13 +9,14 @@ until then their ``/sante`` answers 503 and the load balancer sends them no traf
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from kb.build.publish import build_lock, mark_current, swap_in
+from kb.build.publish import BuildLocked, build_lock, mark_current, swap_in
 from kb.build.rows import index_docs, rows_for
 from kb.content import Problem, check, errors
 from kb.search import build_index, remove_index
@@ -56,7 +57,8 @@ def _differences(served: dict[str, set[str]], local: dict[str, set[str]]) -> lis
     return sorted(found)
 
 
-def build_local_index(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True) -> NodeReport:
+def build_local_index(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True,
+                      on_wait: Callable[[BuildLocked], None] | None = None) -> NodeReport:
     """Build this server's index for the build the database serves, after checking the local content is the same."""
     layout = Layout(Path(index_root))
     with Session(engine) as session:
@@ -80,7 +82,7 @@ def build_local_index(data_dir: Path, engine: Engine, index_root: Path, *, wait:
             "mettez ce serveur sur le même commit du contenu que celui qui a construit"
         )
         return report
-    with build_lock(layout, wait=wait):
+    with build_lock(layout, wait=wait, on_wait=on_wait):
         tmp = layout.temporary(build_id)
         remove_index(tmp)
         try:

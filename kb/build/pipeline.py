@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from sqlmodel import SQLModel
 
 from kb.build import incremental
 from kb.build.cache import FileCache
-from kb.build.publish import build_lock, mark_current, new_build_id, swap_in
+from kb.build.publish import BuildLocked, build_lock, mark_current, new_build_id, swap_in
 from kb.build.rows import index_docs, rows_for
 from kb.content import Problem, check, errors
 from kb.content.fields import RECORD_KINDS
@@ -39,7 +40,8 @@ class BuildReport:
         return self.build_id is not None
 
 
-def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True) -> BuildReport:
+def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True,
+          on_wait: Callable[[BuildLocked], None] | None = None) -> BuildReport:
     """Check, then write the index for a new build id, commit the database with that id, and mark it current.
 
     The index folder exists before the database names it, so a reader that takes the build id from the
@@ -52,7 +54,7 @@ def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True
     report = BuildReport(problems, corpus.files, retained=(corpus, cache))
     if errors(problems):
         return report
-    with build_lock(layout, wait=wait):
+    with build_lock(layout, wait=wait, on_wait=on_wait):
         build_id = new_build_id()
         tmp, final = layout.temporary(build_id), layout.index(build_id)
         try:

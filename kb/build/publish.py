@@ -13,7 +13,7 @@ import json
 import os
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,26 +61,29 @@ _guard = threading.Lock()
 
 
 @contextlib.contextmanager
-def build_lock(layout: Layout, wait: bool = True) -> Iterator[None]:
+def build_lock(layout: Layout, wait: bool = True, on_wait: Callable[[BuildLocked], None] | None = None) -> Iterator[None]:
     """Serialise builds: a second build waits (or raises BuildLocked, naming the holder, when ``wait`` is False).
 
-    The lock dies with its owner: a build killed with SIGKILL never blocks the next one.
+    ``on_wait`` is told who holds the lock before waiting starts. The lock dies with its owner: a build killed with
+    SIGKILL never blocks the next one.
     """
     Path(layout.root).mkdir(parents=True, exist_ok=True)
     path = Path(layout.lock_file).resolve()
     with _guard:
         local = _local_locks.setdefault(path, threading.Lock())
-    if not local.acquire(blocking=wait):
-        raise BuildLocked(_local_holders.get(path))
+    if not local.acquire(blocking=False):
+        _waiting(BuildLocked(_local_holders.get(path)), wait, on_wait)
+        local.acquire()
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             try:
-                fcntl.lockf(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
                 if exc.errno not in (errno.EACCES, errno.EAGAIN):
                     raise
-                raise BuildLocked(_read_holder(fd)) from None
+                _waiting(BuildLocked(_read_holder(fd)), wait, on_wait)
+                fcntl.lockf(fd, fcntl.LOCK_EX)
             holder = Holder(os.getpid(), dt.datetime.now(dt.UTC).replace(microsecond=0))
             _write_holder(fd, holder)
             _local_holders[path] = holder
@@ -93,6 +96,14 @@ def build_lock(layout: Layout, wait: bool = True) -> Iterator[None]:
             os.close(fd)  # releases the record lock
     finally:
         local.release()
+
+
+def _waiting(locked: BuildLocked, wait: bool, on_wait: Callable[[BuildLocked], None] | None) -> None:
+    """The lock is taken: raise when not waiting, else say so before waiting."""
+    if not wait:
+        raise locked
+    if on_wait is not None:
+        on_wait(locked)
 
 
 def _write_holder(fd: int, holder: Holder) -> None:

@@ -33,7 +33,7 @@ def build(data_dir: Path, index_dir: Path, database_url: str, no_wait: bool, ind
         if index_only:
             _index_only(data_dir, engine, index_dir, wait=not no_wait)
             return
-        report = without_gc(run_build, data_dir, engine, index_dir, wait=not no_wait)
+        report = without_gc(run_build, data_dir, engine, index_dir, wait=not no_wait, on_wait=_say_waiting)
     except BuildLocked as exc:
         click.echo(f"kb build : {exc} ; réessayez plus tard.", err=True)
         sys.exit(2)
@@ -48,8 +48,12 @@ def build(data_dir: Path, index_dir: Path, database_url: str, no_wait: bool, ind
     click.echo(f"Construction {report.build_id} terminée : {counts}.")
 
 
+def _say_waiting(locked: BuildLocked) -> None:
+    click.echo(f"kb build : {locked} ; attente de sa fin (--no-wait pour ne pas attendre)…", err=True)
+
+
 def _index_only(data_dir: Path, engine: Engine, index_dir: Path, wait: bool) -> None:
-    report = build_local_index(data_dir, engine, index_dir, wait=wait)
+    report = build_local_index(data_dir, engine, index_dir, wait=wait, on_wait=_say_waiting)
     if report.problems:
         print_problems(report.problems, report.files)
     if not report.ok:
