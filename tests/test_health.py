@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
@@ -173,6 +173,27 @@ def test_an_unreachable_database_is_a_503_page_not_a_404(tmp_path: Path) -> None
         assert client.get("/sante").json["failing"] == "database"
     finally:
         app.extensions["kb.engine"].dispose()
+
+
+def test_a_database_lost_during_a_request_is_a_503(built: Built, tmp_path: Path) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    app: Flask = create_app(built.config(PROPAGATE_EXCEPTIONS=False))
+    dead = make_engine(f"postgresql+psycopg://kb@127.0.0.1:{free_port()}/kb")
+
+    @app.get("/essai-base")
+    def lost() -> str:
+        if request.args.get("perdue"):
+            app.extensions["kb.engine"] = dead  # the database stops answering while this request runs
+        raise OperationalError("SELECT 1", {}, Exception("connexion perdue"))
+
+    try:
+        client = app.test_client()
+        assert client.get("/essai-base").status_code == 500  # the database still answers: a real error
+        lost_answer = client.get("/essai-base?perdue=1")
+        assert lost_answer.status_code == 503 and "Service momentanément indisponible" in lost_answer.get_data(as_text=True)
+    finally:
+        dead.dispose()
 
 
 def test_other_errors_stay_500(built: Built) -> None:

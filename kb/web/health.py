@@ -16,8 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kb.content.fields import RESULT_KINDS
 from kb.content.urls import PAGES
-from kb.store import queries, verify_index
-from kb.web.state import DATABASE_DOWN, probe, served
+from kb.store import queries
+from kb.web.state import DATABASE_DOWN, index_damage, probe, served
 
 bp = Blueprint("health", __name__)
 
@@ -55,12 +55,12 @@ def _check(body: dict[str, Any]) -> tuple[str, str] | None:
         return "build", "Aucune construction : lancez « kb build »."
     body.update(build_id=st.build_id, built_at=st.info.get("built_at"), index_age_seconds=_age_seconds(st.info.get("built_at")))
     checks["build"] = "ok"
-    if st.problem or st.index is None:
-        return st.problem or ("index", f"Index de la construction {st.build_id} absent sur ce serveur : lancez « kb build ».")
+    if st.index is None:  # served() says why
+        return st.problem or ("index", "index non ouvert")
     # Opening checked the files once; a worker holding them open checks again here (a stat each, a hash if changed).
-    damage = verify_index(st.index.path)
+    damage = index_damage(st.build_id, st.index.path)
     if damage:
-        return "index", f"Index de la construction {st.build_id} endommagé sur ce serveur ({damage}) : lancez « kb build »."
+        return "index", damage
     checks["index"] = "ok"
     failed = probe(st.index, sum(body["counts"].get(kind, 0) for kind in RESULT_KINDS))
     if failed:

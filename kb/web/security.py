@@ -38,7 +38,7 @@ def _check_host() -> Response | None:
     # First of all hooks: a Host outside TRUSTED_HOSTS (SecurityError, a 400) or malformed (werkzeug then reads it as
     # empty, and links would start « http:/ ») is refused before anything is looked up or rendered for it.
     try:
-        valid = request.environ.get("HTTP_HOST") is None or bool(request.host)
+        valid = bool(request.host)
     except SecurityError:
         valid = False
     if not valid:

@@ -68,12 +68,10 @@ def _index_for(layout: Layout, build_id: str) -> search.SearchIndex:
     if cached is not None and cached.path == path:
         return cached
     forget_index()
-    if not path.is_dir():
-        raise Unreadable(f"Index de la construction {build_id} absent sur ce serveur : lancez « kb build ».")
     # Checked before opening: Whoosh would leave the files of a half-opened index open.
-    damage = verify_index(path)
+    damage = index_damage(build_id, path)
     if damage:
-        raise Unreadable(f"Index de la construction {build_id} endommagé sur ce serveur ({damage}) : lancez « kb build ».")
+        raise Unreadable(damage)
     global _shared
     with _shared_lock:
         if _shared is None or _shared[0] != path:
@@ -85,6 +83,14 @@ def _index_for(layout: Layout, build_id: str) -> search.SearchIndex:
         reason = f"{type(exc).__name__}: {exc}"[:300]
         raise Unreadable(f"Index de la construction {build_id} illisible sur ce serveur ({reason}) : lancez « kb build ».") from exc
     return _local.index
+
+
+def index_damage(build_id: str, folder: Path) -> str | None:
+    """Why this server cannot serve a build's index folder (missing, or its files not those the build wrote), or None."""
+    if not folder.is_dir():
+        return f"Index de la construction {build_id} absent sur ce serveur : lancez « kb build »."
+    damage = verify_index(folder)
+    return f"Index de la construction {build_id} endommagé sur ce serveur ({damage}) : lancez « kb build »." if damage else None
 
 
 def forget_index() -> None:
@@ -144,15 +150,13 @@ def unavailable(exc: BaseException) -> str | None:
     A database error while the database does not answer, or any error while the served index fails its check (its
     files, then a probe search): this thread's searcher is then dropped, so the next request opens the index again.
     """
-    st: State | None = g.get("kb_state")
-    if st is None:
-        return None
     if isinstance(exc, SQLAlchemyError):
         with Session(current_app.extensions["kb.engine"]) as fresh:
             return None if _reachable(fresh) else DATABASE_DOWN
-    if st.index is None:
+    st: State | None = g.get("kb_state")
+    if st is None or st.index is None:
         return None
-    problem = verify_index(st.index.path) or probe(st.index)
+    problem = index_damage(st.build_id or "", st.index.path) or probe(st.index)
     if problem is not None:
         forget_index()
     return problem
