@@ -137,7 +137,8 @@ def test_broken_yaml_gives_problems_with_file_and_line(corpus_copy: Path, change
         assert problem.path and Path(problem.path).is_relative_to(corpus_copy), problem
         lines = data.count(b"\n") + 1 if Path(problem.path) == target else _line_count(problem.path)
         assert isinstance(problem.line, int) and 1 <= problem.line <= lines + 1, problem
-        assert problem.level in ("error", "warning") and problem.message.strip()
+        assert problem.level in ("error", "warning", "note") and problem.message.strip()
+        assert "message de l'analyseur" not in problem.message, f"a parser message without its French translation: {problem}"
 
 
 def test_control_character_in_yaml_is_a_problem_at_its_line(tmp_path: Path) -> None:

@@ -14,7 +14,13 @@ from .conftest import DATA, VALID
 
 # failure folder → the exact problems (path relative to the content folder, line, message)
 EXPECTED: dict[str, list[tuple[str, int, str]]] = {
-    "yaml-syntax": [("proposals/yaml-syntax.yaml", 6, "syntaxe YAML invalide : crochet « [ » non fermé")],
+    "yaml-syntax": [
+        (
+            "proposals/yaml-syntax.yaml",
+            6,
+            "syntaxe YAML invalide : crochet « [ » ouvert ligne 6 jamais fermé (l'analyse s'est arrêtée ligne 7)",
+        )
+    ],
     "bad-indentation": [
         (
             "proposals/bad-indentation.yaml",
@@ -83,6 +89,48 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
     "region-filieres-without-source": [
         ("regions.yaml", 1, "une région qui a un résumé ou des filières doit citer ses « sources »"),
         ("regions.yaml", 4, "filière « metallurgie » introuvable"),
+    ],
+    # Left from `kb new`: each marker once, where it is written (the placeholder document is not « introuvable » too).
+    "template-placeholder": [
+        (
+            "proposals/nouvelle-mesure.yaml",
+            2,
+            "« title » est encore le texte du modèle (« À COMPLÉTER : intitulé de la proposition ») : remplacez-le",
+        ),
+        ("proposals/nouvelle-mesure.yaml", 4, "« document » est encore le texte du modèle (« a-completer-id-du-document ») : remplacez-le"),
+        (
+            "proposals/nouvelle-mesure.yaml",
+            9,
+            "« sources[0].url » est encore le texte du modèle (« https://a-completer.example/page ») : remplacez-le",
+        ),
+        (
+            "proposals/nouvelle-mesure.yaml",
+            10,
+            "« sources[0].quote » est encore le texte du modèle (« À COMPLÉTER : citation exacte ») : remplacez-le",
+        ),
+    ],
+    # The quote left open on line 1 runs to the next quote, on line 8, where the parser gives up: line 1 is reported.
+    "unclosed-quote": [
+        (
+            "proposals/unclosed-quote.yaml",
+            1,
+            "syntaxe YAML invalide : guillemet ouvert ligne 1 jamais fermé : le texte continue jusqu'au guillemet de la ligne 8 "
+            "(l'analyse s'est arrêtée ligne 8)",
+        )
+    ],
+    "yaml-alias": [
+        ("proposals/yaml-alias.yaml", 2, "ancre « &resume » interdite : une fiche écrit chaque valeur en entier"),
+        ("proposals/yaml-alias.yaml", 3, "alias « *resume » interdit : recopiez la valeur (ancres et alias ne sont pas permis)"),
+    ],
+    "yaml-tag": [
+        (
+            "proposals/yaml-tag.yaml",
+            1,
+            "étiquette « !!python/object/apply:os.system » interdite : écrivez la valeur simplement, entre guillemets si besoin",
+        )
+    ],
+    "huge-integer": [
+        ("proposals/huge-integer.yaml", 6, "nombre de 5000 chiffres : 18 au plus (mettez-le entre guillemets si c'est un texte)")
     ],
 }
 

@@ -17,10 +17,12 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kb.content.loader import Loaded, load_record
+from kb.content.files import MAX_FILE_BYTES
+from kb.content.loader import Files, Loaded, load_record
 from kb.procs import die_with_parent
 from kb.store import Layout
 
@@ -39,19 +41,19 @@ def _digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def _load_one(item: tuple[str, Path]) -> Loaded:
-    return load_record(*item)
+def _load_one(item: tuple[str, str | Path], max_bytes: int = MAX_FILE_BYTES) -> Loaded:
+    return load_record(*item, max_bytes)
 
 
-def load_parallel(files: list[tuple[str, Path]]) -> list[Loaded]:
+def load_parallel(files: Files, max_bytes: int = MAX_FILE_BYTES) -> list[Loaded]:
     """Validate record files, on every core when there are many."""
     procs = min(2, os.cpu_count() or 1)
     if len(files) < POOL_FROM or procs < 2:
-        return [_load_one(item) for item in files]
+        return [_load_one(item, max_bytes) for item in files]
     # Each worker dies with the build: one killed while validating leaves no orphan waiting on the pool's queue.
     pool = ProcessPoolExecutor(procs, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),))
     with pool:
-        return list(pool.map(_load_one, files, chunksize=64))
+        return list(pool.map(partial(_load_one, max_bytes=max_bytes), files, chunksize=64))
 
 
 @dataclass
@@ -101,7 +103,7 @@ class FileCache:
                 cache.old.pop(gone, None)
         return cache
 
-    def load_many(self, files: list[tuple[str, str | Path]]) -> list[Loaded]:
+    def load_many(self, files: Files, max_bytes: int = MAX_FILE_BYTES) -> list[Loaded]:
         """Like loader.load_each, but unchanged files come from the cache and the rest is validated in parallel."""
         self.now_ns = time.time_ns()
         results: list[Loaded | None] = [None] * len(files)
@@ -115,6 +117,9 @@ class FileCache:
             try:
                 st = os.stat(key)
                 stat = stats[i] = (st.st_size, st.st_mtime_ns)
+                if st.st_size > max_bytes:  # never read here: load_record refuses it, before reading, with its message
+                    todo.append(i)
+                    continue
                 # Same size and modification time: unchanged, as git's index assumes, unless the file was written within
                 # RACY_NS of the last scan (a coarse clock could give a later edit the same time); otherwise hash it.
                 if entry is not None and entry.kind == kind and entry.stat == stat and stat[1] < trust_before:
@@ -131,7 +136,7 @@ class FileCache:
                 entries[key] = entry if entry.stat == stat else Entry(entry.digest, kind, entry.loaded, stat)
             else:
                 todo.append(i)
-        for i, loaded in zip(todo, load_parallel([files[i] for i in todo]), strict=True):
+        for i, loaded in zip(todo, load_parallel([files[i] for i in todo], max_bytes), strict=True):
             kind, path = files[i]
             results[i] = loaded
             self.entries[str(path)] = Entry(digests.get(i, ""), kind, loaded, stats.get(i, (-1, -1)))

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from kb.build.publish import BuildLocked, build_lock, mark_current, swap_in
 from kb.build.rows import index_docs, rows_for
 from kb.content import Problem, check, errors
+from kb.content.files import MAX_FILE_BYTES
 from kb.search import build_index, remove_index
 from kb.store import Layout, build_info
 from kb.store.tables import TABLES, BuildInfo
@@ -57,8 +58,15 @@ def _differences(served: dict[str, set[str]], local: dict[str, set[str]]) -> lis
     return sorted(found)
 
 
-def build_local_index(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True,
-                      on_wait: Callable[[BuildLocked], None] | None = None) -> NodeReport:
+def build_local_index(
+    data_dir: Path,
+    engine: Engine,
+    index_root: Path,
+    *,
+    wait: bool = True,
+    on_wait: Callable[[BuildLocked], None] | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
+) -> NodeReport:
     """Build this server's index for the build the database serves, after checking the local content is the same."""
     layout = Layout(Path(index_root))
     with Session(engine) as session:
@@ -69,7 +77,7 @@ def build_local_index(data_dir: Path, engine: Engine, index_root: Path, *, wait:
     final = layout.index(build_id)
     if final.is_dir():
         return NodeReport(build_id=build_id, ok=True, message=f"l'index de la construction {build_id} est déjà sur ce serveur")
-    corpus, problems = check(Path(data_dir))
+    corpus, problems = check(Path(data_dir), max_bytes=max_file_bytes)
     report = NodeReport(problems, corpus.files, build_id)
     if errors(problems):
         report.message = "le contenu local a des erreurs"

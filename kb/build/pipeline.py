@@ -17,6 +17,7 @@ from kb.build.publish import BuildLocked, build_lock, mark_current, new_build_id
 from kb.build.rows import index_docs, rows_for
 from kb.content import Problem, check, errors
 from kb.content.fields import RECORD_KINDS
+from kb.content.files import MAX_FILE_BYTES
 from kb.search import build_index, remove_index
 from kb.store import Layout, verify_index
 from kb.store.engine import replace_all
@@ -40,8 +41,15 @@ class BuildReport:
         return self.build_id is not None
 
 
-def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True,
-          on_wait: Callable[[BuildLocked], None] | None = None) -> BuildReport:
+def build(
+    data_dir: Path,
+    engine: Engine,
+    index_root: Path,
+    *,
+    wait: bool = True,
+    on_wait: Callable[[BuildLocked], None] | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
+) -> BuildReport:
     """Check, then write the index for a new build id, commit the database with that id, and mark it current.
 
     The index folder exists before the database names it, so a reader that takes the build id from the
@@ -50,7 +58,7 @@ def build(data_dir: Path, engine: Engine, index_root: Path, *, wait: bool = True
     layout = Layout(Path(index_root))
     # Unchanged files come validated from the last build's cache; the rest is validated on every core.
     cache = FileCache.open(layout)
-    corpus, problems = check(Path(data_dir), cache.load_many)
+    corpus, problems = check(Path(data_dir), cache.load_many, max_file_bytes)
     report = BuildReport(problems, corpus.files, retained=(corpus, cache))
     if errors(problems):
         return report

@@ -4,33 +4,47 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from kb.content.addresses import Address, address_warnings, addresses, host_of, is_url, source_warnings
 from kb.content.fields import RECORD_KINDS
+from kb.content.files import MAX_FILE_BYTES
 from kb.content.labels import KIND as KIND_LABELS
-from kb.content.loader import Corpus, Loaded, Record, load_all, load_each
+from kb.content.loader import Corpus, Files, Loaded, Record, load_all, load_each
 from kb.content.permanence import check_permanence, load_retired, public_paths
 from kb.content.problems import Problem, errors
+from kb.content.scaffold import is_placeholder
 
-LoadMany = Callable[[list[tuple[str, str | Path]]], list[Loaded]]
+LoadMany = Callable[[Files, int], list[Loaded]]
+BROKEN_TARGET = "renvoie à « {} », qui a des erreurs"
 
 
-def check(data_dir: Path, load_many: LoadMany = load_each) -> tuple[Corpus, list[Problem]]:
+def check(data_dir: Path, load_many: LoadMany = load_each, max_bytes: int = MAX_FILE_BYTES) -> tuple[Corpus, list[Problem]]:
     """Load a content folder and run every rule; return the corpus and all problems, sorted."""
-    corpus = load_all(Path(data_dir), load_many)
+    corpus = load_all(Path(data_dir), load_many, max_bytes)
     problems = corpus.problems + (check_links(corpus) if not errors(corpus.problems) or corpus.records else [])
     problems += check_permanence(corpus)  # tombstones and published URLs
     return corpus, sorted(set(problems))
 
 
-def freeze(data_dir: Path) -> tuple[list[str], list[Problem]]:
+def freeze(data_dir: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[str], list[Problem]]:
     """The URL list to write into published-links.txt; problems (nothing to write) if the content has errors."""
-    corpus, problems = check(Path(data_dir))
+    corpus, problems = check(Path(data_dir), max_bytes=max_bytes)
     errs = errors(problems)
     if errs:
         return [], errs
-    retired, _ = load_retired(corpus.data_dir)
+    retired, _ = load_retired(corpus.data_dir, max_bytes)
     return public_paths(corpus, retired), []
+
+
+def dangling(corpus: Corpus, record: Record, loc: tuple, ref: str, kind: str, message: str) -> Problem | None:
+    """The problem of a reference to no loaded record of ``kind``: one fault, one message. A record that exists with
+    errors is reported in its own file, so a reference to it is only a note; a kind whose file or folder was not read
+    at all, and a template marker (reported where it is written), give nothing more; else ``message``, an error."""
+    if ref in corpus.failed.get(kind, ()):
+        return _err(record, loc, BROKEN_TARGET.format(ref), "note")
+    if kind in corpus.unread or is_placeholder(ref):
+        return None
+    return _err(record, loc, message)
 
 
 def _err(record: Record, loc: tuple, message: str, level: str = "error") -> Problem:
@@ -61,34 +75,37 @@ def check_links(corpus: Corpus) -> list[Problem]:
             else:
                 owner[record.id] = record
 
-    def of_kind(kind: str) -> dict[str, Record]:
-        return {r.id: r for r in corpus.of(kind)}
+    pools = {kind: {r.id: r for r in corpus.of(kind)} for kind in RECORD_KINDS}
+    documents, axes = pools["document"], pools["axis"]
 
-    documents, axes, proposals = of_kind("document"), of_kind("axis"), of_kind("proposal")
-    sectors, regions = of_kind("sector"), of_kind("region")
-
-    def expect(record: Record, field: str, pool: dict[str, Record], label: str) -> None:
+    def expect(record: Record, field: str, kind: str, label: str) -> None:
         # Same as looping over _refs, without a generator per field: this runs ~50,000 times at 10,000 records.
-        value = getattr(record.model, field)
+        value, pool = getattr(record.model, field), pools[kind]
         if isinstance(value, list):
             for i, ref in enumerate(value):
                 if not isinstance(ref, str):  # a LinkRef (id with its basis)
                     ref = ref.id
                 if ref not in pool:
-                    problems.append(_err(record, (field, i, "id"), f"{label} « {ref} » introuvable"))
+                    missing(record, (field, i, "id"), ref, kind, label)
         elif value and value not in pool:
-            problems.append(_err(record, (field,), f"{label} « {value} » introuvable"))
+            missing(record, (field,), value, kind, label)
+
+    def missing(record: Record, loc: tuple, ref: str, kind: str, label: str) -> None:
+        problem = dangling(corpus, record, loc, ref, kind, f"{label} « {ref} » introuvable")
+        if problem is not None:
+            problems.append(problem)
 
     for axis in corpus.of("axis"):
-        expect(axis, "document", documents, "document")
+        expect(axis, "document", "document", "document")
     for prop in corpus.of("proposal"):
-        expect(prop, "document", documents, "document")
-        expect(prop, "axis", axes, "axe")
-        expect(prop, "sectors", sectors, "filière")
-        expect(prop, "regions", regions, "région")
-        expect(prop, "related", proposals, "proposition liée")
+        expect(prop, "document", "document", "document")
+        expect(prop, "axis", "axis", "axe")
+        expect(prop, "sectors", "sector", "filière")
+        expect(prop, "regions", "region", "région")
+        expect(prop, "related", "proposal", "proposition liée")
         axis = axes.get(prop.model.axis)
-        if axis and axis.model.document != prop.model.document:
+        # Only between two known documents: a missing or placeholder document is already its own message.
+        if axis and axis.model.document != prop.model.document and prop.model.document in documents:
             problems.append(
                 _err(
                     prop,
@@ -99,74 +116,52 @@ def check_links(corpus: Corpus) -> list[Problem]:
         for loc, ref in _refs(prop, "related"):
             if ref == prop.id:
                 problems.append(_err(prop, loc, "une proposition ne peut pas être liée à elle-même"))
-        expect(prop, "echoes", axes, "axe")
+        expect(prop, "echoes", "axis", "axe")
         for loc, ref in _refs(prop, "echoes"):
             if ref in axes and axes[ref].model.document == prop.model.document:
                 message = f"« echoes » nomme l'axe « {ref} » de son propre document : un écho rapproche l'axe d'un autre document"
                 problems.append(_err(prop, loc, message))
         for i, change in enumerate(prop.model.status_history):
             src = change.source
-            if src and not _is_url(src) and src not in documents:
-                problems.append(
-                    _err(
-                        prop,
-                        ("status_history", i, "source"),
-                        f"source « {src} » : ni un document de la base, ni une adresse http(s)",
-                    )
-                )
+            if src and not is_url(src.strip()) and src not in documents:  # addresses are checked with the other addresses
+                loc, message = ("status_history", i, "source"), f"source « {src} » : ni un document de la base, ni une adresse http(s)"
+                problem = dangling(corpus, prop, loc, src, "document", message)
+                if problem is not None:
+                    problems.append(problem)
     for region in corpus.of("region"):
-        expect(region, "sectors", sectors, "filière")
+        expect(region, "sectors", "sector", "filière")
         if (region.model.summary or region.model.sectors) and not region.model.sources:
             problems.append(_err(region, ("id",), "une région qui a un résumé ou des filières doit citer ses « sources »"))
     for action in corpus.of("action"):
-        expect(action, "region", regions, "région")
-        expect(action, "sectors", sectors, "filière")
-        expect(action, "proposals", proposals, "proposition")
-    for kind in ("document", "axis", "proposal", "action", "region"):
-        for record in corpus.of(kind):
-            problems += _check_sources(record, documents)
+        expect(action, "region", "region", "région")
+        expect(action, "sectors", "sector", "filière")
+        expect(action, "proposals", "proposal", "proposition")
+    problems += _check_sources(corpus, documents)
     problems += _check_aliases(corpus, owner)
     problems += _check_duplicates(corpus)
     return problems
 
 
-def _is_url(value: str) -> bool:
-    # Fast path for the plain ASCII address almost every source has; anything unusual goes through urlsplit.
-    start = 8 if value.startswith("https://") else 7 if value.startswith("http://") else 0
-    if start and value.isascii() and not any(c in value for c in "\t\r\n[]"):
-        return len(value) > start and value[start] not in "/?#"
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
-def _check_sources(record: Record, documents: dict[str, Record]) -> list[Problem]:
+def _check_sources(corpus: Corpus, documents: dict[str, Record]) -> list[Problem]:
     problems: list[Problem] = []
-    model = record.model
-    for i, src in enumerate(getattr(model, "sources", [])):
-        if src.document and src.document not in documents:
-            problems.append(_err(record, ("sources", i, "document"), f"document « {src.document} » introuvable"))
-        if src.url and not _is_url(src.url):
-            # Accepted (rendered inert), but an editor should know the link will not be shown.
-            problems.append(
-                _err(
-                    record,
-                    ("sources", i, "url"),
-                    f"adresse « {src.url[:60]} » ignorée : seules les adresses http(s) sont affichées",
-                    "warning",
-                )
-            )
-    url = vars(model).get("url")  # only documents have one; getattr's miss on a pydantic model is slow
-    if url and not _is_url(url):
-        problems.append(
-            _err(
-                record,
-                ("url",),
-                f"adresse « {url[:60]} » ignorée : seules les adresses http(s) sont affichées",
-                "warning",
-            )
-        )
-    if record.kind == "document" and not url and not model.sources:
-        problems.append(_err(record, (), "document sans adresse ni source : ajoutez « url » ou « sources »", "warning"))
+    kinds = ("document", "axis", "proposal", "action", "region")
+    found = {id(r): list(addresses(r.model)) for kind in kinds for r in corpus.of(kind)}
+    # http:// is suspect where the same site is cited in https:// elsewhere (kb check never asks the network).
+    https_hosts = {host_of(a.url) for urls in found.values() for a in urls if a.url.lstrip().startswith("https://")}
+    for kind in kinds:
+        for record in corpus.of(kind):
+            model = record.model
+            for i, src in enumerate(getattr(model, "sources", [])):
+                if src.document and src.document not in documents:
+                    loc, message = ("sources", i, "document"), f"document « {src.document} » introuvable"
+                    problem = dangling(corpus, record, loc, src.document, "document", message)
+                    if problem is not None:
+                        problems.append(problem)
+            urls: list[Address] = [a for a in found[id(record)] if not is_placeholder(a.url)]
+            for loc, message in address_warnings(urls, https_hosts) + source_warnings(model):
+                problems.append(_err(record, loc, message, "warning"))
+            if kind == "document" and not vars(model).get("url") and not model.sources:
+                problems.append(_err(record, (), "document sans adresse ni source : ajoutez « url » ou « sources »", "warning"))
     return problems
 
 

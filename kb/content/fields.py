@@ -11,7 +11,14 @@ from pydantic import Field as PydField
 
 ID_PATTERN = r"^[a-z0-9-]{1,80}$"
 ID_RE = re.compile(ID_PATTERN)
+INSEE_PATTERN = r"^\d{2}$"
+# Each pattern as an editor reads it, for the message of a value that does not match it (kb.content.validation).
+PATTERNS = {
+    ID_PATTERN: ("un identifiant valide", "minuscules, chiffres et tirets, 80 caractères au plus"),
+    INSEE_PATTERN: ("un code INSEE de région valide", "deux chiffres, entre guillemets : \"28\""),
+}
 SUMMARY_MAX = 400
+QUOTE_MAX = 500  # a longer quote is a warning (kb.content.addresses): cite the words that matter, not the page
 
 DocumentKind = Literal["livre-blanc", "rapport", "communique", "article", "autre"]
 Horizon = Literal["court-terme", "long-terme"]

@@ -83,3 +83,8 @@ def of_publisher(publisher: str, *texts: str | None) -> str | None:
             article = m.group(1).replace("'", "’")
             return f"{article}{head}" if article.endswith("’") else f"{article} {head}"
     return None
+
+
+def count_kinds(counts: dict[str, int]) -> str:
+    """Counts by record kind in French: « 13 documents, 9 axes, 12 propositions, 4 actions, 6 filières, 18 régions »."""
+    return ", ".join(plural(n, KIND[kind]) for kind, n in counts.items())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import marshal
 import os
 from collections.abc import Callable
@@ -10,12 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from kb.content.drafts import draft_warnings, is_draft, relaxed
 from kb.content.fields import ID_RE
-from kb.content.models import FILE_MODELS, FOLDERS, LIST_FILES, LIST_MODELS, SourceRef, StatusChange, Strict
-from kb.content.problems import Problem
+from kb.content.files import MAX_FILE_BYTES, inside, refusal
+from kb.content.models import FILE_MODELS, FOLDERS, LIST_FILES, LIST_MODELS
+from kb.content.problems import Problem, errors
+from kb.content.scaffold import placeholders
+from kb.content.validation import field_name, validate
 from kb.content.yamlfile import Loc, locate, read_yaml
 
 
@@ -63,83 +63,26 @@ class Corpus:
     synonyms: list[list[str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    # Records that exist but have errors, by kind: id -> path. A reference to one is not « introuvable » (kb.content.checks).
+    failed: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Kinds whose folder or list file could not be read at all: no reference to them can be judged.
+    unread: set[str] = field(default_factory=set)
+    max_bytes: int = MAX_FILE_BYTES  # the size limit the folder was read with (the side files are read with it too)
 
     def of(self, kind: str) -> list[Record]:
         """Records of one kind."""
         return self.records.get(kind, [])
 
-
-def _field_name(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "l'enregistrement"
+    def fail(self, kind: str, record_id: str, path: str) -> None:
+        """Remember that a record of this id exists but could not be validated."""
+        self.failed.setdefault(kind, {}).setdefault(record_id, path)
 
 
-def _message(err: dict[str, Any], model: type[Strict], loc: Loc) -> str:
-    kind, name, ctx = err["type"], _field_name(loc), err.get("ctx") or {}
-    value = err.get("input")
-    if kind == "missing":
-        return f"champ obligatoire « {name} » manquant"
-    if kind == "extra_forbidden":
-        fields = list(model.model_fields) if len(loc) == 1 else []
-        close = difflib.get_close_matches(str(loc[-1]), fields, n=1)
-        hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
-        return f"clé inconnue « {name} »{hint}"
-    if kind == "literal_error":
-        allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
-        return f"valeur « {value} » invalide pour « {name} » : valeurs permises : {allowed}"
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return f"date impossible ou mal écrite « {value} » pour « {name} » (attendu AAAA-MM-JJ)"
-    if kind == "string_pattern_mismatch":
-        return f"« {value} » n'est pas un identifiant valide pour « {name} » (minuscules, chiffres et tirets, 80 caractères au plus)"
-    if kind == "string_too_long":
-        return f"« {name} » dépasse {ctx.get('max_length')} caractères ({len(str(value))})"
-    if kind == "string_too_short":
-        return f"« {name} » ne doit pas être vide"
-    if kind == "too_short":
-        return f"« {name} » doit contenir au moins {ctx.get('min_length')} élément"
-    if kind == "string_type":
-        return f"« {name} » doit être un texte (mettez la valeur entre guillemets)"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"« {name} » doit être un nombre entier"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"« {name} » doit valoir true ou false"
-    if kind == "list_type":
-        return f"« {name} » doit être une liste"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"« {name} » doit être un objet (clé: valeur)"
-    if kind == "greater_than_equal":
-        return f"« {name} » doit être supérieur ou égal à {ctx.get('ge')}"
-    if kind == "value_error":
-        return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
-    return f"« {name} » : {err['msg']}"
-
-
-def validate(model: type[Strict], data: Any, path: str, lines: dict[Loc, int], prefix: Loc = ()) -> tuple[Any, list[Problem]]:
-    """Validate data against a file model; every error becomes a Problem at its line."""
-    try:
-        return model.model_validate(data), []
-    except ValidationError as exc:
-        found: dict[tuple[int, str], Problem] = {}
-        # Union branches add type names ("int", "str") to locations: keep only real keys and indices.
-        known = {part for key in lines for part in key} | _FIELD_NAMES
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if isinstance(p, int) or p in known)
-            line = locate(lines, prefix + loc)
-            message = _message(err, model, loc)
-            found.setdefault((line, message), Problem(path, line, "error", message))
-        return None, list(found.values())
-
-
-_FIELD_NAMES = {name for model in (*FILE_MODELS.values(), *LIST_MODELS.values(), SourceRef, StatusChange) for name in model.model_fields}
-
-
-def load_record(kind: str, path: str | Path) -> tuple[Record | None, list[Problem]]:
+def load_record(kind: str, path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[Record | None, list[Problem]]:
     """Read and validate one record file; the file stem is its id."""
     path = Path(path)
     spath = str(path)
-    data, lines, problems = read_yaml(path)
+    data, lines, problems = read_yaml(path, max_bytes)
     if data is None and problems:
         return None, problems
     if not isinstance(data, dict):
@@ -169,6 +112,11 @@ def load_record(kind: str, path: str | Path) -> tuple[Record | None, list[Proble
             )
         )
     draft = is_draft(kind, data)
+    # Text left from `kb new`: an error, except in a draft, where it is still being written (a warning, like a missing field).
+    for loc, text in placeholders(data):
+        level, where = ("warning", "brouillon : ") if draft else ("error", "")
+        message = f"{where}« {field_name(loc)} » est encore le texte du modèle (« {text} ») : remplacez-le"
+        problems.append(Problem(spath, locate(lines, loc), level, message))
     # A draft may leave required fields out: each is a warning, not an error (kb.drafts).
     model, errs = validate(relaxed(FILE_MODELS[kind]) if draft else FILE_MODELS[kind], data, spath, lines)
     problems += errs
@@ -179,32 +127,35 @@ def load_record(kind: str, path: str | Path) -> tuple[Record | None, list[Proble
     return Record(kind, path.stem, spath, model, lines), problems
 
 
-def load_list(kind: str, path: Path) -> tuple[list[Record], list[Problem]]:
-    """Read sectors.yaml or regions.yaml: a list of small records."""
+def load_list(kind: str, path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Record], list[Problem], dict[str, str]]:
+    """Read sectors.yaml or regions.yaml: a list of small records; also the ids of entries that have errors."""
     model = LIST_MODELS[kind]
     spath = str(path)
-    if not path.exists():
-        return [], [Problem(spath, 1, "error", "fichier manquant")]
-    data, lines, problems = read_yaml(path)
+    if not path.exists() and not path.is_symlink():
+        return [], [Problem(spath, 0, "error", "fichier manquant")], {}
+    data, lines, problems = read_yaml(path, max_bytes)
     if data is None:
-        return [], problems
+        return [], problems, {}
     if not isinstance(data, list):
-        return [], [*problems, Problem(spath, 1, "error", "le fichier doit contenir une liste d'éléments « - id: … »")]
+        return [], [*problems, Problem(spath, 1, "error", "le fichier doit contenir une liste d'éléments « - id: … »")], {}
     records: list[Record] = []
+    failed: dict[str, str] = {}
     for i, item in enumerate(data):
         obj, errs = validate(model, item, spath, lines, (i,))
         problems += errs
         if obj is not None:
             records.append(Record(kind, obj.id, spath, obj, lines, (i,)))
-    return records, problems
+        elif isinstance(item, dict) and isinstance(item.get("id"), str) and ID_RE.match(item["id"]):
+            failed[item["id"]] = spath
+    return records, problems, failed
 
 
-def load_synonyms(path: Path) -> tuple[list[list[str]], list[Problem]]:
+def load_synonyms(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[list[str]], list[Problem]]:
     """Read synonyms.yaml: a list of groups of equivalent terms."""
     spath = str(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return [], []
-    data, lines, problems = read_yaml(path)
+    data, lines, problems = read_yaml(path, max_bytes)
     if data is None:
         return [], problems
     if not isinstance(data, list):
@@ -226,42 +177,97 @@ def load_synonyms(path: Path) -> tuple[list[list[str]], list[Problem]]:
 
 
 Loaded = tuple[Record | None, list[Problem]]
+Files = list[tuple[str, str | Path]]
 
 
-def load_each(files: list[tuple[str, str | Path]]) -> list[Loaded]:
-    """Load record files one after the other (kb.incremental adds a cache and a process pool)."""
-    return [load_record(kind, path) for kind, path in files]
+def load_each(files: Files, max_bytes: int = MAX_FILE_BYTES) -> list[Loaded]:
+    """Load record files one after the other (kb.build.cache adds a cache and a process pool)."""
+    return [load_record(kind, path, max_bytes) for kind, path in files]
 
 
-def load_all(data_dir: Path, load_many: Callable[[list[tuple[str, str | Path]]], list[Loaded]] = load_each) -> Corpus:
-    """Load every record of a content folder, collecting all problems."""
-    corpus = Corpus(Path(data_dir))
-    if not Path(data_dir).is_dir():
-        corpus.problems.append(Problem(str(data_dir), 1, "error", "dossier de contenu introuvable"))
-        return corpus
-    files: list[tuple[str, str | Path]] = []
+def record_files(data_dir: Path, unread: set[str] | None = None) -> tuple[Files, list[Problem]]:
+    """Every record file of a content folder, as (kind, path), and the entries that are not read: stray files, and
+    whatever is not a regular file inside the folder (a FIFO, a device, a link leading out), each at its own path; the
+    kinds whose whole folder is refused are added to ``unread``."""
+    files: Files = []
+    problems: list[Problem] = []
+    unread = set() if unread is None else unread
+    root = os.path.realpath(data_dir)
     for kind in FILE_MODELS:
-        folder = Path(data_dir) / FOLDERS[kind]
-        names = sorted(os.listdir(folder)) if folder.is_dir() else []
-        for stray in (folder / n for n in names if not n.startswith(".") and not n.endswith(".yaml")):
-            if stray.is_file():
-                corpus.problems.append(Problem(str(stray), 1, "warning", "fichier ignoré : seuls les fichiers .yaml sont lus"))
+        folder = os.path.join(str(data_dir), FOLDERS[kind])
+        if not os.path.isdir(folder):
+            continue
+        if not inside(root, os.path.realpath(folder)):
+            target = os.path.realpath(folder)
+            problems.append(Problem(folder, 0, "error", f"lien symbolique vers « {target} », hors du dossier de contenu : non lu"))
+            unread.add(kind)
+            continue
         # Paths as text (load_record makes the Path): 10,000 Path objects cost more than checking the unchanged files.
-        base = os.path.join(str(folder), "")
-        files += [(kind, base + name) for name in names if name.endswith(".yaml")]
-    for (kind, _path), (record, problems) in zip(files, load_many(files), strict=True):
+        base = os.path.join(folder, "")
+        with os.scandir(folder) as entries:
+            # The entry's type comes with the listing: a plain file costs no extra system call here.
+            listed = sorted((e.name, e.is_file(follow_symlinks=False)) for e in entries if not e.name.startswith("."))
+        for name, plain in listed:
+            path = base + name
+            if not plain:
+                why = refusal(path, root)
+                if why is not None:
+                    if name.endswith(".yaml"):
+                        problems.append(Problem(path, 1, "error", why))
+                    continue
+            if name.endswith(".yaml"):
+                files.append((kind, path))
+            else:
+                problems.append(Problem(path, 1, "warning", "fichier ignoré : seuls les fichiers .yaml sont lus"))
+    return files, problems
+
+
+def side_file(data_dir: Path, name: str) -> tuple[Path, Problem | None]:
+    """A file at the root of the content folder (sectors.yaml, retired.yaml…), refused like a record if it is special."""
+    path = Path(data_dir) / name
+    if not path.is_symlink() and (path.is_file() or not path.exists()):
+        return path, None
+    why = refusal(path, os.path.realpath(data_dir))
+    return path, None if why is None else Problem(str(path), 1, "error", why)
+
+
+def load_all(data_dir: Path, load_many: Callable[..., list[Loaded]] = load_each, max_bytes: int = MAX_FILE_BYTES) -> Corpus:
+    """Load every record of a content folder, collecting all problems."""
+    corpus = Corpus(Path(data_dir), max_bytes=max_bytes)
+    if not Path(data_dir).is_dir():
+        message = "dossier de contenu introuvable (indiquez-le avec --data ou KB_DATA_DIR)"
+        corpus.problems.append(Problem(str(data_dir), 0, "error", message))
+        return corpus
+    files, corpus.problems = record_files(data_dir, corpus.unread)
+    for (kind, path), (record, problems) in zip(files, load_many(files, max_bytes), strict=True):
         corpus.files += 1
         corpus.problems += problems
         if record is not None:
             corpus.records.setdefault(kind, []).append(record)
+        else:
+            stem = os.path.basename(str(path))[: -len(".yaml")]
+            if ID_RE.match(stem):
+                corpus.fail(kind, stem, str(path))
     for kind, name in LIST_FILES.items():
         corpus.files += 1
-        records, problems = load_list(kind, Path(data_dir) / name)
+        path, refused = side_file(data_dir, name)
+        if refused is not None:
+            corpus.problems.append(refused)
+            corpus.unread.add(kind)
+            continue
+        records, problems, failed = load_list(kind, path, max_bytes)
         corpus.records[kind] = records
         corpus.problems += problems
-    synonyms_path = Path(data_dir) / "synonyms.yaml"
-    if synonyms_path.exists():
+        if not records and not failed and errors(problems):  # unreadable as a whole (syntax, not a list…)
+            corpus.unread.add(kind)
+        for record_id in failed:
+            corpus.fail(kind, record_id, str(path))
+    synonyms_path, refused = side_file(data_dir, "synonyms.yaml")
+    if synonyms_path.exists() or refused is not None:
         corpus.files += 1
-    corpus.synonyms, problems = load_synonyms(synonyms_path)
-    corpus.problems += problems
+    if refused is not None:
+        corpus.problems.append(refused)
+    else:
+        corpus.synonyms, problems = load_synonyms(synonyms_path, max_bytes)
+        corpus.problems += problems
     return corpus

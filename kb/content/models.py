@@ -16,7 +16,18 @@ from pydantic import Field as PydField
 from sqlalchemy import JSON
 from sqlmodel import AutoString, Field, SQLModel
 
-from kb.content.fields import ActionStatus, Basis, DocumentKind, Horizon, Id, PartialDate, ProposalStatus, Summary, Text
+from kb.content.fields import (
+    INSEE_PATTERN,
+    ActionStatus,
+    Basis,
+    DocumentKind,
+    Horizon,
+    Id,
+    PartialDate,
+    ProposalStatus,
+    Summary,
+    Text,
+)
 
 
 class Strict(SQLModel):
@@ -192,7 +203,7 @@ class RegionBase(SQLModel):
 
     id: Id = Field(primary_key=True)
     name: Text
-    insee: Annotated[str, PydField(pattern=r"^\d{2}$")]
+    insee: Annotated[str, PydField(pattern=INSEE_PATTERN)]
     summary: Summary | None = None
     sectors: list[Id] = _ids()
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.content.fields import Id, Text
-from kb.content.loader import Corpus, Record, validate
+from kb.content.files import MAX_FILE_BYTES, read_bounded
+from kb.content.loader import Corpus, Record, side_file
 from kb.content.models import Strict
 from kb.content.problems import Problem
 from kb.content.urls import PREFIXES, SITE_PATHS, parse_record_path, record_path, suffixes
+from kb.content.validation import validate
 from kb.content.yamlfile import read_yaml
 
 RETIRED_FILE = "retired.yaml"
@@ -26,13 +28,15 @@ class RetiredFile(Strict):
     replacement: Id | None = None
 
 
-def load_retired(data_dir: Path) -> tuple[list[Record], list[Problem]]:
+def load_retired(data_dir: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Record], list[Problem]]:
     """Read retired.yaml (absent or empty means no tombstone), every problem at its line."""
-    path = Path(data_dir) / RETIRED_FILE
+    path, refused = side_file(data_dir, RETIRED_FILE)
+    if refused is not None:
+        return [], [refused]
     if not path.exists():
         return [], []
     spath = str(path)
-    data, lines, problems = read_yaml(path)
+    data, lines, problems = read_yaml(path, max_bytes)
     if data is None:
         # A file holding only its header comment is an empty list, not an error.
         only_empty = problems and all(p.message == "fichier vide" for p in problems)
@@ -96,25 +100,36 @@ def public_paths(corpus: Corpus, retired: list[Record]) -> list[str]:
     return sorted(paths)
 
 
-def read_published(data_dir: Path) -> list[tuple[int, str]]:
-    """(line number, path) of each URL in published-links.txt; blank lines and # comments skipped."""
-    path = Path(data_dir) / PUBLISHED_FILE
+def read_published(data_dir: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[tuple[int, str]], list[Problem]]:
+    """(line number, path) of each URL in published-links.txt, blank lines and # comments skipped; or why it is unread."""
+    path, refused = side_file(data_dir, PUBLISHED_FILE)
+    if refused is not None:
+        return [], [refused]
     if not path.exists():
-        return []
+        return [], []
+    # The list grows with the site (a dozen addresses per record): it may be larger than a record, within reason.
+    raw, why = read_bounded(path, max(max_bytes, 64 * 1024 * 1024))
+    if raw is None:
+        return [], [Problem(str(path), 1, "error", why or "lecture impossible")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return [], [Problem(str(path), line, "error", "le fichier n'est pas en UTF-8 (réenregistrez-le en UTF-8)")]
     out = []
-    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+    for n, line in enumerate(text.splitlines(), 1):
         url = line.strip()
         if url and not url.startswith("#"):
             out.append((n, url))
-    return out
+    return out, []
 
 
 def check_published(corpus: Corpus, retired: list[Record]) -> list[Problem]:
     """An error for each published URL that would no longer resolve, at its line of published-links.txt."""
     res = resolver(corpus, retired)
     spath = str(Path(corpus.data_dir) / PUBLISHED_FILE)
-    problems = []
-    for line, url in read_published(corpus.data_dir):
+    published, problems = read_published(corpus.data_dir, corpus.max_bytes)
+    for line, url in published:
         why = res.why_not(url)
         if why:
             message = (
@@ -163,7 +178,7 @@ def check_retired(corpus: Corpus, retired: list[Record]) -> list[Problem]:
 
 def check_permanence(corpus: Corpus) -> list[Problem]:
     """Every permanent-link rule (part of kb.content.checks.check): tombstones, then published URLs."""
-    retired, problems = load_retired(corpus.data_dir)
+    retired, problems = load_retired(corpus.data_dir, corpus.max_bytes)
     problems += check_retired(corpus, retired)
     if not any(p.level == "error" for p in corpus.problems):
         # With a record that failed to load, its URLs would be reported too: noise, not news.

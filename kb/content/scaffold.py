@@ -1,12 +1,19 @@
-"""`kb new`: commented template files that pass `kb check` once filled in."""
+"""`kb new`: commented template files that pass `kb check` once filled in, and the markers they leave until then."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from kb.content.fields import ID_RE
 from kb.content.models import FOLDERS
+
+# What the templates below leave in place of a value: their text marker, and the ids and address they start with.
+# Lowercase « à compléter » is ordinary French (« un décret à compléter ») and is no marker.
+PLACEHOLDER_RE = re.compile(r"[ÀA] COMPL[ÉE]TER|(?:^|//)a-completer\b")
 
 _PROPOSAL = """\
 # yaml-language-server: $schema=../../schemas/proposal.schema.json
@@ -72,3 +79,21 @@ def write_template(data_dir: Path, kind: str, record_id: str) -> Path:
     text = (_PROPOSAL if kind == "proposal" else _ACTION).format(id=record_id, today=dt.date.today().isoformat())
     path.write_text(text, "utf-8")
     return path
+
+
+def placeholders(data: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(location, text) of every value still holding a template marker, in file order."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from placeholders(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from placeholders(value, (*loc, i))
+    elif isinstance(data, str) and PLACEHOLDER_RE.search(data):
+        text = " ".join(data.split())
+        yield loc, text if len(text) <= 60 else text[:59] + "…"
+
+
+def is_placeholder(value: Any) -> bool:
+    """True for a value that still holds a template marker (a reference to it is reported once, as a placeholder)."""
+    return isinstance(value, str) and PLACEHOLDER_RE.search(value) is not None
