@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from kb.content.files import MAX_FILE_BYTES
 from kb.content.importer.read import ImportReadError, Source, read_source, unwrap
 from kb.content.loader import load_all
 from kb.content.markup import fold
@@ -218,14 +219,20 @@ class ImportReport:
     unmapped: list[tuple[Path, Found]] = field(default_factory=list)
 
 
-def import_file(path: Path, document: str, data_dir: Path, axis_level: int | None = None) -> ImportReport:
+def import_file(
+    path: Path, document: str, data_dir: Path, axis_level: int | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> ImportReport:
     """Write one draft per proposal of ``path`` into ``data_dir``/proposals; never overwrite a file."""
-    corpus = load_all(Path(data_dir))
+    corpus = load_all(Path(data_dir), max_bytes=max_bytes)
     documents = {r.id for r in corpus.of("document")}
+    if document in corpus.failed.get("document", {}):
+        where = display_path(corpus.failed["document"][document])
+        raise ImportRefused(f"le document « {document} » a des erreurs : corrigez-les d'abord (kb check {where})")
     if document not in documents:
         raise ImportRefused(f"document « {document} » introuvable dans {data_dir} (ids : {', '.join(sorted(documents)) or 'aucun'})")
     axes = {fold(r.model.title): r.id for r in corpus.of("axis") if r.model.document == document}
     owners = {r.id: r.path for kind in corpus.records for r in corpus.of(kind)}
+    owners.update({rid: path for failed in corpus.failed.values() for rid, path in failed.items() if rid not in owners})
     source = read_source(path)
     report = ImportReport()
     folder = Path(data_dir) / FOLDERS["proposal"]

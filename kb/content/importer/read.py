@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+from kb.content.importer.bounds import PDF_LIMITS, Unreadable, check_docx, check_file
 
 SUFFIXES = (".md", ".markdown", ".txt", ".docx", ".pdf")
 
@@ -25,7 +29,7 @@ EDGE_LINES = 3  # headers and footers sit among the first and last lines of a pa
 
 
 class ImportReadError(ValueError):
-    """The file cannot be read as the format its name says."""
+    """The file cannot be read as the format its name says: « n'est pas un fichier Word lisible (raison) »."""
 
 
 @dataclass
@@ -53,16 +57,23 @@ def clean_text(text: str) -> str:
     return _SPACES_RE.sub(" ", text).strip()
 
 
+FORMATS = {".docx": "Word", ".pdf": "PDF"}
+
+
 def read_source(path: Path) -> Source:
-    """Read a .md/.txt, .docx or .pdf file (by its suffix)."""
+    """Read a .md/.txt, .docx or .pdf file (by its suffix), within the bounds of kb.content.importer.bounds."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise ImportReadError(f"format « {suffix or path.name} » non pris en charge : {', '.join(SUFFIXES)}")
-    if suffix == ".docx":
-        return read_docx(path)
-    if suffix == ".pdf":
-        return read_pdf(path)
-    return read_markdown(path)
+    try:
+        check_file(path)
+        if suffix == ".docx":
+            return read_docx(path)
+        if suffix == ".pdf":
+            return read_pdf(path)
+        return read_markdown(path)
+    except Unreadable as exc:
+        raise ImportReadError(f"n'est pas un fichier {FORMATS.get(suffix, 'texte')} lisible ({exc})") from None
 
 
 _ATX_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -73,7 +84,7 @@ def read_markdown(path: Path) -> Source:
     try:
         raw = path.read_text("utf-8").removeprefix("\ufeff").splitlines()
     except UnicodeDecodeError:
-        raise ImportReadError(f"{path.name} n'est pas un texte UTF-8") from None
+        raise Unreadable("pas en UTF-8 : réenregistrez-le en UTF-8") from None
     lines: list[Line] = []
     for row in raw:
         stripped = row.strip()
@@ -99,11 +110,13 @@ def read_docx(path: Path) -> Source:
     """Word: heading styles give levels; « List Number » paragraphs get their visible number back."""
     import docx  # python-docx and lxml: only when a Word file is imported
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
+    check_docx(path)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise ImportReadError(f"{path.name} n'est pas un fichier Word (.docx) lisible : {exc}") from None
+    except (PackageNotFoundError, KeyError, ValueError, AttributeError, etree.LxmlError, zipfile.BadZipFile, zlib.error) as exc:
+        raise Unreadable(f"structure Word invalide : {exc}"[:300]) from None
     lines: list[Line] = []
     counter = 0
     for para in document.paragraphs:
@@ -143,17 +156,30 @@ def drop_repeated(pages: list[list[str]]) -> list[list[str]]:
 
 
 def read_pdf(path: Path) -> Source:
-    """PDF: text of each page (pypdf), cleaned; repeated headers and footers dropped."""
-    from pypdf import PdfReader  # only when a PDF is imported
-    from pypdf.errors import PdfReadError
+    """PDF: text of each page (pypdf, within tighter limits than its own), cleaned; repeated headers and footers dropped."""
+    import logging  # pypdf and its logger: only when a PDF is imported
 
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PyPdfError
+
+    quiet = logging.getLogger("pypdf")
+    was = quiet.level
+    quiet.setLevel(logging.CRITICAL + 1)  # its English log lines (all its modules) would only repeat the French reason below
     try:
-        reader = PdfReader(str(path))
-        pages = [[clean_text(r) for r in (page.extract_text() or "").splitlines()] for page in reader.pages]
-    except (PdfReadError, OSError, ValueError) as exc:
-        raise ImportReadError(f"{path.name} n'est pas un PDF lisible : {exc}") from None
-    pages = drop_repeated([[r for r in rows if r] for rows in pages])
-    return Source([Line(text, None, number) for number, rows in enumerate(pages, 1) for text in rows], wrapped=True, paged=True)
+        with apply_configuration(**PDF_LIMITS):
+            reader = PdfReader(str(path))
+            rows = []
+            for page in reader.pages:
+                page.get_contents()  # extract_text() swallows a decompression limit and returns "": let it be seen here
+                rows.append([clean_text(r) for r in (page.extract_text() or "").splitlines()])
+    except LimitReachedError as exc:
+        raise Unreadable(f"limite dépassée : {exc}"[:300]) from None
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, zlib.error) as exc:
+        raise Unreadable(f"structure PDF invalide : {exc}"[:300]) from None
+    finally:
+        quiet.setLevel(was)
+    pages = drop_repeated([[r for r in page if r] for page in rows])
+    return Source([Line(text, None, number) for number, page in enumerate(pages, 1) for text in page], wrapped=True, paged=True)
 
 
 def unwrap(rows: list[str]) -> str:
