@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def test_build_then_search_json(runner: CliRunner, tmp_path: Path) -> None:
     args = ["--index", str(tmp_path / "idx")]
     result = runner.invoke(main, ["build", "--data", str(VALID), *args, "--database", f"sqlite:///{tmp_path / 'kb.sqlite'}"])
     assert result.exit_code == 0, result.output
-    assert "3 proposal" in result.output
+    assert "3 propositions" in result.output
     result = runner.invoke(main, ["search", "terrain", "--json", *args])
     data = json.loads(result.output)
     assert data["query"] == "terrain" and data["total"] == 2 and data["suggestion"] is None
@@ -82,6 +83,21 @@ def test_search_without_build_says_so(runner: CliRunner, tmp_path: Path) -> None
     assert result.exit_code == 1 and "kb build" in result.output
 
 
+FILLED = {
+    "a-completer-id-du-document": "livre-essai",
+    "a-completer-id-de-l-axe": "foncier-essai",
+    "a-completer-id-de-region": "normandie",
+    "https://a-completer.example/page": "https://exemple.test/nouvelle",
+}
+
+
+def fill(text: str) -> str:
+    """A template as an editor fills it in: every marker replaced by a real value."""
+    for marker, value in FILLED.items():
+        text = text.replace(marker, value)
+    return re.sub(r'"?À COMPLÉTER[^"\n]*"?', '"Un texte écrit par l\'équipe"', text)
+
+
 @pytest.mark.parametrize("kind", ["proposal", "action"])
 def test_new_template_passes_check_once_filled(runner: CliRunner, tmp_path: Path, kind: str) -> None:
     data = tmp_path / "content"
@@ -90,15 +106,7 @@ def test_new_template_passes_check_once_filled(runner: CliRunner, tmp_path: Path
     assert result.exit_code == 0, result.output
     folder = "proposals" if kind == "proposal" else "actions"
     path = data / folder / "ma-nouvelle.yaml"
-    # Unfilled, it fails on its placeholders.
-    assert runner.invoke(main, ["check", "--data", str(data)]).exit_code == 1
-    text = (
-        path.read_text("utf-8")
-        .replace("a-completer-id-du-document", "livre-essai")
-        .replace("a-completer-id-de-l-axe", "foncier-essai")
-        .replace("a-completer-id-de-region", "normandie")
-    )
-    path.write_text(text, "utf-8")
+    path.write_text(fill(path.read_text("utf-8")), "utf-8")
     result = runner.invoke(main, ["check", "--data", str(data), "--strict"])
     assert result.exit_code == 0, result.output
     assert runner.invoke(main, ["new", kind, "ma-nouvelle", "--data", str(data)]).exit_code == 1  # never overwrites
@@ -119,7 +127,26 @@ def test_committed_schemas_match_the_models() -> None:
         assert committed == doc, f"schemas/{kind}.schema.json is stale: run `kb schema --out schemas`"
 
 
-def test_shipped_content_passes_strict_check(runner: CliRunner) -> None:
-    result = runner.invoke(main, ["check", "--data", str(ROOT / "proposals"), "--strict"])
+# What the source checks of `kb check` (kb.content.addresses) find in the shipped content, by kind of warning.
+SOURCE_WARNINGS = {
+    "adresse sans chemin": "bare domain",
+    "port par défaut": "default port",
+    "n'est ni un numéro de page ni une plage": "page that is no page",
+}
+
+
+def test_shipped_content_has_no_error_and_only_the_known_source_warnings(runner: CliRunner) -> None:
+    # The shipped content predates the source checks: 20 bare-domain addresses, a default port, report numbers given as
+    # pages. They are warnings until the content issue of this batch fixes its sources; then this test becomes
+    # « `kb check --strict` exits 0 with "aucun problème" » again (and must be updated: the set below will be empty).
+    result = runner.invoke(main, ["check", "--data", str(ROOT / "proposals")])
     assert result.exit_code == 0, result.output
-    assert "aucun problème" in result.output
+    lines = result.output.strip().splitlines()
+    problems, summary = lines[:-1], lines[-1]
+    assert all(": warning: " in line for line in problems), problems
+    kinds = {kind for line in problems for text, kind in SOURCE_WARNINGS.items() if text in line}
+    unclassified = [line for line in problems if not any(text in line for text in SOURCE_WARNINGS)]
+    assert unclassified == []
+    assert kinds == {"bare domain", "default port", "page that is no page"}
+    assert summary.endswith(f"0 erreur, {len(problems)} avertissements.")
+    assert runner.invoke(main, ["check", "--data", str(ROOT / "proposals"), "--strict"]).exit_code == 1

@@ -14,7 +14,12 @@ from typing import Any
 
 import click
 
-from kb.cli import common
+from kb.cli import common, french
+
+# Before any command module builds its options: Click computes some texts then (a path type's « file » name).
+french.install()
+
+from kb.cli.options import GROUP  # noqa: E402  # after the catalogue, for the reason above
 
 # Command name -> (module, attribute): a command, imported on first use.
 COMMANDS = {
@@ -67,6 +72,6 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
-@click.group(cls=LazyGroup)
+@click.group(cls=LazyGroup, **GROUP)
 def main() -> None:
     """kb — base de connaissances des livres blancs et des actions régionales."""

@@ -11,13 +11,15 @@ from sqlalchemy.engine import Engine
 from kb.build import BuildLocked, build_local_index
 from kb.build import build as run_build
 from kb.cli.common import keep, print_problems, without_gc
-from kb.cli.options import DATA, DATABASE, INDEX
+from kb.cli.options import DATA, DATABASE, INDEX, MAX_FILE
 from kb.config import resolve_database_url
+from kb.content.labels import count_kinds
 from kb.store import make_engine
 
 
 @click.command()
 @DATA
+@MAX_FILE
 @INDEX
 @DATABASE
 @click.option("--no-wait", is_flag=True, help="Échouer au lieu d'attendre si une autre construction est en cours.")
@@ -26,14 +28,16 @@ from kb.store import make_engine
     is_flag=True,
     help="Plusieurs serveurs, une base : construire seulement l'index de ce serveur pour la construction que la base sert déjà.",
 )
-def build(data_dir: Path, index_dir: Path, database_url: str, no_wait: bool, index_only: bool) -> None:
+def build(data_dir: Path, max_file_bytes: int, index_dir: Path, database_url: str, no_wait: bool, index_only: bool) -> None:
     """Vérifie puis construit la base et l'index ; en cas d'erreur, rien ne change."""
     engine = make_engine(resolve_database_url(database_url))
     try:
         if index_only:
-            _index_only(data_dir, engine, index_dir, wait=not no_wait)
+            _index_only(data_dir, engine, index_dir, wait=not no_wait, max_file_bytes=max_file_bytes)
             return
-        report = without_gc(run_build, data_dir, engine, index_dir, wait=not no_wait, on_wait=_say_waiting)
+        report = without_gc(
+            run_build, data_dir, engine, index_dir, wait=not no_wait, on_wait=_say_waiting, max_file_bytes=max_file_bytes
+        )
     except BuildLocked as exc:
         click.echo(f"kb build : {exc} ; réessayez plus tard.", err=True)
         sys.exit(2)
@@ -44,16 +48,15 @@ def build(data_dir: Path, index_dir: Path, database_url: str, no_wait: bool, ind
     if not report.ok:
         click.echo("Construction annulée : la base et l'index en service sont inchangés.", err=True)
         sys.exit(1)
-    counts = ", ".join(f"{n} {k}" for k, n in report.counts.items())
-    click.echo(f"Construction {report.build_id} terminée : {counts}.")
+    click.echo(f"Construction {report.build_id} terminée : {count_kinds(report.counts)}.")
 
 
 def _say_waiting(locked: BuildLocked) -> None:
     click.echo(f"kb build : {locked} ; attente de sa fin (--no-wait pour ne pas attendre)…", err=True)
 
 
-def _index_only(data_dir: Path, engine: Engine, index_dir: Path, wait: bool) -> None:
-    report = build_local_index(data_dir, engine, index_dir, wait=wait, on_wait=_say_waiting)
+def _index_only(data_dir: Path, engine: Engine, index_dir: Path, wait: bool, max_file_bytes: int) -> None:
+    report = build_local_index(data_dir, engine, index_dir, wait=wait, on_wait=_say_waiting, max_file_bytes=max_file_bytes)
     if report.problems:
         print_problems(report.problems, report.files)
     if not report.ok:

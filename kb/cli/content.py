@@ -3,50 +3,75 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from kb.cli.common import keep, print_problems
-from kb.cli.options import DATA
+from kb.cli.options import DATA, GROUP, INTEGER, MAX_FILE, IntegerRange
+from kb.config import DEFAULTS
 from kb.content import check as check_content
-from kb.content import errors, freeze
+from kb.content import freeze
+from kb.content.addresses import fix_folder
 from kb.content.demo import write_corpus
 from kb.content.importer import NEXT_STEP, ImportReadError, ImportRefused, import_file
+from kb.content.labels import count_kinds
 from kb.content.permanence import write_published
-from kb.content.problems import display_path
+from kb.content.problems import blocking, display_path
 from kb.content.scaffold import write_template
 from kb.content.schemas import json_schemas
 
 
 @click.command()
+@click.argument("files", nargs=-1, metavar="[FICHIER]...", type=click.Path(path_type=Path))
 @DATA
+@MAX_FILE
 @click.option("--strict", is_flag=True, help="Les avertissements font aussi échouer la vérification.")
-def check(data_dir: Path, strict: bool) -> None:
-    """Vérifie chaque fichier et chaque renvoi ; affiche tous les problèmes."""
-    corpus, problems = check_content(data_dir)
+@click.option("--fix-urls", is_flag=True, help="Corriger d'abord les adresses dans les fichiers (port par défaut, espaces) et dire quoi.")
+def check(files: tuple[Path, ...], data_dir: Path, max_file_bytes: int, strict: bool, fix_urls: bool) -> None:
+    """Vérifie chaque fichier et chaque renvoi ; affiche tous les problèmes (seulement ceux des FICHIERS s'ils sont donnés)."""
+    if fix_urls:
+        fixes = fix_folder(data_dir, max_file_bytes)
+        for fix in fixes:
+            click.echo(f"{display_path(fix.path)}:{fix.line}: corrigé : « {fix.before} » → « {fix.after} »")
+        click.echo(f"{len(fixes)} adresse{'s' if len(fixes) > 1 else ''} corrigée{'s' if len(fixes) > 1 else ''}.")
+    corpus, problems = check_content(data_dir, max_bytes=max_file_bytes)
     keep(corpus)
-    print_problems(problems, corpus.files)
-    sys.exit(1 if errors(problems) or (strict and problems) else 0)
+    checked = len(files) or corpus.files
+    if files:
+        wanted = {os.path.abspath(f) for f in files}
+        known = {os.path.abspath(r.path) for kind in corpus.records for r in corpus.of(kind)}
+        known |= {os.path.abspath(p.path) for p in problems}
+        unknown = sorted(str(f) for f in files if os.path.abspath(f) not in known)
+        if unknown:
+            raise click.UsageError(f"pas un fichier du dossier de contenu « {data_dir} » : {', '.join(unknown)}")
+        problems = [p for p in problems if os.path.abspath(p.path) in wanted]
+    print_problems(problems, checked)
+    sys.exit(1 if blocking(problems, strict) else 0)
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["proposal", "action"]))
-@click.argument("record_id")
+@click.argument("kind", type=click.Choice(["proposal", "action"]), metavar="TYPE")
+@click.argument("record_id", metavar="ID")
 @DATA
 def new(kind: str, record_id: str, data_dir: Path) -> None:
-    """Crée un fichier modèle commenté pour une nouvelle proposition ou action."""
+    """Crée un fichier modèle commenté pour une nouvelle proposition (TYPE proposal) ou action (TYPE action)."""
     try:
         path = write_template(data_dir, kind, record_id)
     except (ValueError, FileExistsError) as exc:
         click.echo(f"kb new : {exc}", err=True)
         sys.exit(1)
-    click.echo(f"Créé : {path} — complétez-le puis lancez « kb check ».")
+    data = "" if str(data_dir) == DEFAULTS["DATA_DIR"] else f" --data {data_dir}"
+    click.echo(f"Créé : {display_path(str(path))}")
+    click.echo(f"Remplacez chaque « À COMPLÉTER » ; ce qui reste à remplir : kb check{data} {display_path(str(path))}")
 
 
 @click.command()
-@click.option("--out", type=click.Path(path_type=Path), help="Écrire un fichier <type>.schema.json par type dans ce dossier.")
+@click.option(
+    "--out", type=click.Path(path_type=Path), metavar="DOSSIER", help="Écrire un fichier <type>.schema.json par type dans ce dossier."
+)
 def schema(out: Path | None) -> None:
     """Affiche le schéma JSON de chaque type d'enregistrement (pour l'éditeur)."""
     schemas = json_schemas()
@@ -59,16 +84,17 @@ def schema(out: Path | None) -> None:
     click.echo(f"{len(schemas)} schémas écrits dans {out}")
 
 
-@click.group("links")
+@click.group("links", **GROUP)
 def links() -> None:
     """Adresses permanentes : liste des liens publiés."""
 
 
 @links.command("freeze")
 @DATA
-def freeze_cmd(data_dir: Path) -> None:
+@MAX_FILE
+def freeze_cmd(data_dir: Path, max_file_bytes: int) -> None:
     """Écrit toutes les adresses publiques du site dans <data>/published-links.txt (kb check les surveille)."""
-    paths, problems = freeze(data_dir)
+    paths, problems = freeze(data_dir, max_file_bytes)
     if problems:
         for p in problems:
             click.echo(p.format(), err=True)
@@ -79,16 +105,23 @@ def freeze_cmd(data_dir: Path) -> None:
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--document", "document", required=True, help="Id du document source (proposals/documents/<id>.yaml).")
-@click.option("--axis-level", type=click.IntRange(1, 6), help="Niveau des titres de section (axes) ; le niveau suivant = une proposition.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FICHIER")
+@click.option("--document", "document", required=True, metavar="ID", help="Id du document source (proposals/documents/<id>.yaml).")
+@click.option(
+    "--axis-level", type=IntegerRange(1, 6), metavar="N", help="Niveau des titres de section (axes) ; le niveau suivant = une proposition."
+)
 @DATA
-def import_cmd(file: Path, document: str, axis_level: int | None, data_dir: Path) -> None:
+@MAX_FILE
+def import_cmd(file: Path, document: str, axis_level: int | None, data_dir: Path, max_file_bytes: int) -> None:
     """Importe un livre blanc (.md, .docx, .pdf) : un brouillon de proposition par proposition trouvée."""
     try:
-        report = import_file(file, document, data_dir, axis_level)
-    except (ImportReadError, ImportRefused) as exc:
-        raise click.ClickException(str(exc)) from None
+        report = import_file(file, document, data_dir, axis_level, max_file_bytes)
+    except ImportReadError as exc:
+        click.echo(f"{file} : {exc}", err=True)
+        sys.exit(1)
+    except ImportRefused as exc:
+        click.echo(f"kb import : {exc}", err=True)
+        sys.exit(1)
     for target, found, axis in report.created:
         where = f" (page {found.page})" if found.page else ""
         click.echo(f"Créé : {display_path(str(target))}{where} — « {found.title} »" + (f" → axe {axis}" if axis else ""))
@@ -105,10 +138,12 @@ def import_cmd(file: Path, document: str, axis_level: int | None, data_dir: Path
 
 
 @click.command("demo-corpus")
-@click.option("--records", default=1000, show_default=True, type=click.IntRange(1, 1_000_000), help="Propositions + actions.")
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="Dossier à créer (contenu fictif).")
-@click.option("--seed", default=1, show_default=True, type=int)
+@click.option(
+    "--records", default=1000, show_default=True, type=IntegerRange(1, 1_000_000), metavar="N", help="Propositions + actions."
+)
+@click.option("--out", required=True, type=click.Path(path_type=Path), metavar="DOSSIER", help="Dossier à créer (contenu fictif).")
+@click.option("--seed", default=1, show_default=True, type=INTEGER, metavar="N", help="Graine du tirage (même graine, même contenu).")
 def demo_corpus(records: int, out: Path, seed: int) -> None:
     """Écrit un contenu fictif et déterministe (bancs d'essai et tests ; jamais du vrai contenu)."""
     counts = write_corpus(out, records, seed)
-    click.echo(f"Contenu fictif écrit dans {out} : " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+    click.echo(f"Contenu fictif écrit dans {out} : {count_kinds(counts)}.")

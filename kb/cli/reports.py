@@ -10,13 +10,13 @@ from pathlib import Path
 import click
 
 from kb.cli.common import built_session
-from kb.cli.options import BASE_URL, DATA, DATABASE, INDEX
+from kb.cli.options import BASE_URL, DATA, DATABASE, INDEX, MAX_FILE, Date
 from kb.config import DEFAULTS
 from kb.content import labels as fr
 from kb.content import load_all
 from kb.content.labels import date_fr
 from kb.newsletter.autolink import autolink
-from kb.newsletter.digest import FORMATS, collect, render_digest
+from kb.newsletter.digest import FORMATS, collect, distinct_records, render_digest
 from kb.store import queries
 from kb.web.stats import Count, Figures, figures
 
@@ -25,9 +25,15 @@ NOT_BUILT = "Aucune base construite : lancez d'abord « kb build »."
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "all"]), default="all", show_default=True, help="Fichiers à écrire.")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Dossier où écrire les fichiers.")
 @click.option(
-    "--site-url", envvar="KB_SITE_URL", default="", help="Adresse du site, pour des liens absolus (sinon : chemins /propositions/…)."
+    "--out", type=click.Path(path_type=Path, file_okay=False), required=True, metavar="DOSSIER", help="Dossier où écrire les fichiers."
+)
+@click.option(
+    "--site-url",
+    envvar="KB_SITE_URL",
+    default="",
+    metavar="URL",
+    help="Adresse du site, pour des liens absolus (sinon : chemins /propositions/…).",
 )
 @DATA
 @INDEX
@@ -45,22 +51,32 @@ def export_cmd(fmt: str, out: Path, site_url: str, data_dir: str, index_dir: str
 
 
 @click.command("stats")
-@click.option("--database", "database_url", envvar="KB_DATABASE_URL", default=None, help="URL de la base construite (celle de kb build).")
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), help="Compter depuis ce dossier de contenu (sans kb build).")
+@click.option(
+    "--database",
+    "database_url",
+    envvar="KB_DATABASE_URL",
+    default=None,
+    metavar="URL",
+    help="URL de la base construite (celle de kb build).",
+)
+@click.option(
+    "--data", "data_dir", type=click.Path(path_type=Path), metavar="DOSSIER", help="Compter depuis ce dossier de contenu (sans kb build)."
+)
+@MAX_FILE
 @click.option("--drafts", is_flag=True, help="Compter aussi les brouillons.")
-def stats_cmd(database_url: str | None, data_dir: Path | None, drafts: bool) -> None:
+def stats_cmd(database_url: str | None, data_dir: Path | None, max_file_bytes: int, drafts: bool) -> None:
     """Affiche les chiffres du tableau de bord : propositions par axe et par statut, actions par région et filière."""
     with tempfile.TemporaryDirectory(prefix="kb-stats-") as tmp:
         if data_dir is not None:
             url = f"sqlite:///{Path(tmp) / 'stats.sqlite'}"
-            _load_content(data_dir, url)
+            _load_content(data_dir, url, max_file_bytes)
         else:
             url = database_url or DEFAULTS["DATABASE_URL"]
         with built_session(url, NOT_BUILT[:-1] + " (ou passez --data).") as session:
             click.echo(render_text(figures(session=session, drafts=drafts)))
 
 
-def _load_content(data_dir: Path, url: str) -> None:
+def _load_content(data_dir: Path, url: str, max_file_bytes: int) -> None:
     """Check a content folder and load it into a scratch database (no index): stop on errors, like kb build."""
     from kb.build.rows import rows_for  # the build's rows and the database writer: only with --data
     from kb.content import check, errors
@@ -68,7 +84,7 @@ def _load_content(data_dir: Path, url: str) -> None:
     from kb.store.engine import replace_all
     from kb.store.tables import BuildInfo
 
-    corpus, problems = check(data_dir)
+    corpus, problems = check(data_dir, max_bytes=max_file_bytes)
     if errors(problems):
         for p in errors(problems):
             click.echo(p.format(), err=True)
@@ -109,25 +125,25 @@ def render_text(figs: Figures) -> str:
 
 
 @click.command("digest")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Depuis cette date (AAAA-MM-JJ ; défaut : il y a 30 jours).")
-@click.option("--axis", help="Seulement cet axe (id).")
-@click.option("--region", help="Seulement cette région (id).")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="html", show_default=True)
+@click.option("--since", type=Date(), metavar="AAAA-MM-JJ", help="Depuis cette date (défaut : il y a 30 jours).")
+@click.option("--axis", metavar="ID", help="Seulement cet axe (id).")
+@click.option("--region", metavar="ID", help="Seulement cette région (id).")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="html", show_default=True, help="Format du bloc.")
 @BASE_URL
-@click.option("--campaign", help="Nom de campagne : ajoute utm_source=newsletter et utm_campaign aux liens.")
+@click.option("--campaign", metavar="NOM", help="Nom de campagne : ajoute utm_source=newsletter et utm_campaign aux liens.")
 @DATABASE
 def digest_cmd(
-    since: dt.datetime | None, axis: str | None, region: str | None, fmt: str, base_url: str, campaign: str | None, database_url: str
+    since: dt.date | None, axis: str | None, region: str | None, fmt: str, base_url: str, campaign: str | None, database_url: str
 ) -> None:
     """Bloc prêt à coller dans une lettre d'information : les fiches créées ou mises à jour depuis une date."""
-    day = since.date() if since else dt.date.today() - dt.timedelta(days=30)
+    day = since or dt.date.today() - dt.timedelta(days=30)
     with built_session(database_url, "kb digest : aucune base construite ; lancez d'abord « kb build ».") as session:
         for kind, value in (("axis", axis), ("region", region)):
             if value and queries.get(kind, value, session=session) is None:
                 click.echo(f"kb digest : {fr.KIND[kind]} « {value} » introuvable.", err=True)
                 sys.exit(1)
         groups = collect(session, since=day, base=base_url.rstrip("/"), axis=axis, region=region, campaign=campaign)
-    count = sum(len(g.items) for g in groups)
+    count = distinct_records(groups)
     if not count:
         click.echo(f"Aucune proposition ni action mise à jour depuis le {date_fr(day)}.", err=True)
         return
@@ -136,14 +152,20 @@ def digest_cmd(
 
 
 @click.command("autolink")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="BROUILLON")
 @BASE_URL
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Écrire le résultat dans ce fichier (défaut : la sortie).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FICHIER",
+    help="Écrire le résultat dans ce fichier (défaut : la sortie).",
+)
 @DATA
-def autolink_cmd(file: Path, base_url: str, out: Path | None, data_dir: Path) -> None:
+@MAX_FILE
+def autolink_cmd(file: Path, base_url: str, out: Path | None, data_dir: Path, max_file_bytes: int) -> None:
     """Ajoute à un brouillon de lettre (Markdown ou HTML) les liens vers les fiches qu'il cite."""
     markdown = file.suffix.lower() not in (".html", ".htm")
-    result, mentions = autolink(file.read_text("utf-8"), load_all(data_dir), base_url, markdown)
+    result, mentions = autolink(file.read_text("utf-8"), load_all(data_dir, max_bytes=max_file_bytes), base_url, markdown)
     if out:
         out.write_text(result, "utf-8")
     else:

@@ -8,17 +8,18 @@ from pathlib import Path
 
 import click
 
-from kb.cli.options import INDEX
+from kb.cli.options import INDEX, INTEGER, IntegerRange
 
 
 @click.command("search")
-@click.argument("query", nargs=-1)
+@click.argument("query", nargs=-1, metavar="MOTS...")
 @INDEX
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--limit", default=10, show_default=True, type=IntegerRange(1, 100), metavar="N", help="Nombre de résultats.")
 def search_cmd(query: tuple[str, ...], index_dir: Path, as_json: bool, limit: int) -> None:
     """Cherche dans l'index construit."""
     from kb import search  # here, not at the top: `kb serve` needs none of it before the app opens the index
+    from kb.content.labels import TYPE
     from kb.content.urls import record_path
     from kb.store import Layout
 
@@ -45,12 +46,12 @@ def search_cmd(query: tuple[str, ...], index_dir: Path, as_json: bool, limit: in
         click.echo(f"Vouliez-vous dire « {res.suggestion} » ?")
     click.echo(f"{res.total} résultat{'s' if res.total > 1 else ''}")
     for r in results:
-        click.echo(f"- [{r['type']}] {r['title']}  {r['url']}")
+        click.echo(f"- [{TYPE.get(r['type'], r['type'])}] {r['title']}  {r['url']}")
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADRESSE", help="Adresse d'écoute.")
+@click.option("--port", default=5000, show_default=True, type=INTEGER, metavar="PORT", help="Port d'écoute.")
 def serve(host: str, port: int) -> None:
     """Sert le site (serveur de développement ; en production, voir le README)."""
     from kb import create_app  # the web stack: only for this command

@@ -30,7 +30,10 @@ class Group:
 def collect(
     session: Session, *, since: dt.date, base: str, axis: str | None = None, region: str | None = None, campaign: str | None = None
 ) -> list[Group]:
-    """The records updated since ``since`` (filtered by axis and region), as cards grouped by axis, in axis order."""
+    """The records updated since ``since`` (filtered by axis and region), as cards grouped by axis, in axis order.
+
+    Each record appears once: a proposal under its axis; an action under the axis of the first proposal it carries (the
+    requested axis when filtered), or under « Actions régionales » when it carries none that is public."""
     f = queries.Filters({"axis": [axis] if axis else [], "region": [region] if region else []}, updated_since=since)
     axes = queries.all_of("axis", session=session)
     docs = {d.id: d.title for d in queries.all_of("document", session=session)}
@@ -43,17 +46,20 @@ def collect(
             if data is None:
                 continue
             if kind == "proposal":
-                homes = [row.axis]
+                home = row.axis
             else:
-                # An action goes under the axes of the proposals it carries (only the requested one when filtered).
-                carried = queries.by_ids("proposal", row.proposals, session=session)
-                homes = list(dict.fromkeys(p.axis for p in carried if not axis or p.axis == axis))
-            for group in [groups[h] for h in homes if h in groups] or [regional]:
-                group.items.append(data)
+                carried = [p.axis for p in queries.by_ids("proposal", row.proposals, session=session)]
+                home = axis if axis in carried else (carried[0] if carried else None)
+            groups.get(home or "", regional).items.append(data)
     ordered = [g for g in groups.values() if g.items] + ([regional] if regional.items else [])
     for g in ordered:
         g.items.sort(key=lambda c: (c["updated"], c["id"]), reverse=True)
     return ordered
+
+
+def distinct_records(groups: list[Group]) -> int:
+    """How many different records the digest shows (each once, whatever the grouping)."""
+    return len({(c["type"], c["id"]) for g in groups for c in g.items})
 
 
 def render_digest(groups: list[Group], *, since: dt.date, fmt: str) -> str:
