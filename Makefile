@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test lint system-deps clean bench
+.PHONY: run build test lint system-deps clean bench locale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: $(VENV)/.test-installed
 	$(BIN)/pip install --quiet -e ".[bench]"
 	@bash .ci/system-deps wrk
 	bench/run
+
+# Click's own messages in French (kb/cli/french.py): after a Click upgrade, merge its new messages into the catalogue
+# and compile it; translate what it lists in kb/cli/locale/fr/LC_MESSAGES/click.po, then run it again.
+locale: $(VENV)/.installed
+	$(BIN)/python -c "from kb.cli import french; french.main()"
 
 clean:
 	rm -rf search_index tests/artifacts .pytest_cache

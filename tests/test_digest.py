@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -11,7 +12,7 @@ from markdown_it import MarkdownIt
 from kb.cli import main
 from kb.content import load_all
 from kb.newsletter.autolink import autolink
-from tests.conftest import VALID, Built
+from tests.conftest import VALID, Built, build_corpus
 from tests.emailsafe import email_safe_problems
 
 BASE = "https://kb.example.org"
@@ -132,3 +133,20 @@ def test_autolink_command_writes_result_and_reports_links(tmp_path: Path) -> Non
     assert f"[pass-foncier]({BASE}/propositions/pass-foncier)" in out.read_text("utf-8")
     assert f"lettre.md:5: « ancien-pass-foncier » → {BASE}/propositions/pass-foncier" in result.stderr
     assert "4 liens ajoutés." in result.stderr and result.stdout == ""
+
+
+def test_an_action_on_two_axes_appears_once_and_totals_count_distinct_records(tmp_path: Path) -> None:
+    # The action carries proposals on two axes: it goes under the axis of its first proposal only.
+    data = tmp_path / "content"
+    shutil.copytree(VALID, data)
+    action = data / "actions" / "implantation-normandie.yaml"
+    action.write_text(action.read_text("utf-8").replace("proposals: [pass-foncier]", "proposals: [pass-foncier, energie-locale]"), "utf-8")
+    built = build_corpus(data, tmp_path / "build")
+    out, err = digest(built, "--since", "2025-11-01", "--format", "txt")
+    assert out.count(f"{BASE}/actions/implantation-normandie") == 1
+    foncier, energie = out.index("ACCÈS AU FONCIER"), out.index("SOUVERAINETÉ ÉNERGÉTIQUE")
+    assert foncier < out.index(f"{BASE}/actions/implantation-normandie") < energie
+    assert "3 fiches dans 2 rubriques." in err
+    # Filtered by the second axis, it goes under that axis, once.
+    out, err = digest(built, "--since", "2025-11-01", "--axis", "energie-essai", "--format", "txt")
+    assert out.count(f"{BASE}/actions/implantation-normandie") == 1 and "2 fiches dans 1 rubrique." in err
