@@ -66,7 +66,8 @@ W = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/20
 def entity_bomb() -> bytes:
     """word/document.xml with a billion-laughs document type declaration."""
     entities = b"".join(b'<!ENTITY l%d "%s">' % (i, b"&l%d;" % (i - 1) * 10) for i in range(1, 10))
-    return b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY l0 "ha">' + entities + b"]>" + W + b"<w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>"
+    doctype = b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY l0 "ha">' + entities + b"]>"
+    return doctype + W + b"<w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>"
 
 
 def deep_xml(levels: int) -> bytes:

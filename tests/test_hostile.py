@@ -96,7 +96,8 @@ def _digits(data: Path) -> str:
     text = (VALID / "proposals" / "energie-locale.yaml").read_text("utf-8")
     (data / "proposals" / "chiffres.yaml").write_text(text + "flagship: " + "9" * 5000 + "\n", "utf-8")
     line = text.count("\n") + 1
-    return f"content/proposals/chiffres.yaml:{line}: error: nombre de 5000 chiffres : 18 au plus (mettez-le entre guillemets si c'est un texte)"
+    hint = "mettez-le entre guillemets si c'est un texte"
+    return f"content/proposals/chiffres.yaml:{line}: error: nombre de 5000 chiffres : 18 au plus ({hint})"
 
 
 def _long_text(data: Path) -> str:
@@ -210,7 +211,11 @@ IMPORTS: dict[str, tuple[str, Callable[[], bytes], str]] = {
         lambda: bombs.docx_with(bombs.deep_xml(200_000)),
         "n'est pas un fichier Word lisible (word/document.xml : imbrication XML de plus de 200 niveaux)",
     ),
-    "docx-not-a-zip": ("faux.docx", lambda: b"PK\x03\x04 pas une archive" * 10, "n'est pas un fichier Word lisible (ce n'est pas une archive zip)"),
+    "docx-not-a-zip": (
+        "faux.docx",
+        lambda: b"PK\x03\x04 pas une archive" * 10,
+        "n'est pas un fichier Word lisible (ce n'est pas une archive zip)",
+    ),
     "pdf-page-tree-bomb": (
         "arbre.pdf",
         bombs.page_tree_bomb,
