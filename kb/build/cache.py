@@ -21,13 +21,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from kb.content.files import MAX_FILE_BYTES
-from kb.content.loader import Files, Loaded, load_record
+from kb.content.files import MAX_FILE_BYTES, Files
+from kb.content.loader import Loaded, load_record
 from kb.procs import die_with_parent
 from kb.store import Layout
 
-# Bumped with the pickled layout; the Python version too, since records keep their key lines in marshal's format.
-VERSION = (5, *sys.version_info[:2])
+# Bumped with the pickled layout or with what a file's problems are (6: limits, template text, source warnings); the
+# Python version too, since records keep their key lines in marshal's format.
+VERSION = (6, *sys.version_info[:2])
 # Below this many files to validate, a process pool costs more than it saves.
 POOL_FROM = 400
 # A file written this close to the last scan is hashed even when its size and time look unchanged.

@@ -15,8 +15,8 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from kb.content.fields import QUOTE_MAX
-from kb.content.files import MAX_FILE_BYTES, read_bounded
-from kb.content.loader import record_files
+from kb.content.files import MAX_FILE_BYTES, read_bounded, record_files
+from kb.content.scaffold import is_placeholder
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _NUMBER = r"(?:\d+|[ivxlcdm]+)"  # roman numerals number prefaces
@@ -54,82 +54,103 @@ def fix_url(url: str) -> str:
     return f"{scheme.lower()}://{user}{at}{host.lower()}{':' + port if port else ''}{tail}"
 
 
+# The address almost every source has (lowercase host, no port, no user, no space): split without urlsplit, since
+# kb check runs over every address of every build.
+_PLAIN = re.compile(r"(https?)://([a-z0-9.-]+)(/[^\s?#]*)?(?:\?([^\s#]*))?(?:#(\S*))?\Z")
+
+
+@dataclass(frozen=True)
+class Parts:
+    """An address split: scheme and host in lowercase, port (None: none written), path, query, fragment."""
+
+    scheme: str
+    host: str
+    port: int | None
+    path: str
+    query: str
+    fragment: str
+
+
+def split(url: str) -> Parts:
+    """The parts of an http(s) address (ValueError for an invalid port)."""
+    m = _PLAIN.match(url)
+    if m:
+        return Parts(m[1], m[2], None, m[3] or "", m[4] or "", m[5] or "")
+    parts = urlsplit(url)
+    return Parts(parts.scheme.lower(), parts.hostname or "", parts.port, parts.path, parts.query, parts.fragment)
+
+
 def address_key(url: str) -> tuple[str, str, str, str]:
     """What makes two writings the same address: host without « www. », path without its final « / » nor escapes."""
-    parts = urlsplit(fix_url(url))
-    return (parts.hostname or "").removeprefix("www."), unquote(parts.path).rstrip("/"), parts.query, parts.fragment
+    parts = split(fix_url(url))
+    path = unquote(parts.path) if "%" in parts.path else parts.path
+    return parts.host.removeprefix("www."), path.rstrip("/"), parts.query, parts.fragment
 
 
-def host_of(url: str) -> str:
-    """The host of an address, lowercase, without « www. »."""
-    return (urlsplit(url.strip()).hostname or "").removeprefix("www.")
+Loc = tuple[Any, ...]
 
 
-@dataclass
-class Address:
-    """One address written in a record: where (location in the file), and its text as written."""
-
-    loc: tuple[Any, ...]
-    url: str
-
-
-def addresses(model: Any) -> Iterator[Address]:
-    """Every http(s) address a record's model holds: its url, its sources' urls, its status history's sources."""
-    url = vars(model).get("url")  # only documents have one; getattr's miss on a pydantic model is slow
-    if url:
-        yield Address(("url",), url)
-    for i, src in enumerate(getattr(model, "sources", [])):
-        if src.url:
-            yield Address(("sources", i, "url"), src.url)
-    for i, change in enumerate(vars(model).get("status_history") or ()):
-        if change.source and is_url(change.source.strip()):  # else a document id, checked as a reference
-            yield Address(("status_history", i, "source"), change.source)
+def _addresses(fields: dict[str, Any]) -> list[tuple[Loc, str]]:
+    """Every http(s) address of a record: its url, its sources' urls, the addresses among its status history's sources."""
+    found: list[tuple[Loc, str]] = [(("url",), fields["url"])] if fields.get("url") else []
+    found += [(("sources", i, "url"), src.url) for i, src in enumerate(fields.get("sources") or ()) if src.url]
+    for i, change in enumerate(fields.get("status_history") or ()):
+        source = change.source
+        if source and "://" in source and is_url(source.strip()):  # else a document id, checked as a reference
+            found.append((("status_history", i, "source"), source))
+    return [(loc, url) for loc, url in found if not is_placeholder(url)]  # a template address is reported as such
 
 
-def address_warnings(found: list[Address], https_hosts: set[str]) -> list[tuple[tuple[Any, ...], str]]:
-    """(location, message) for each address that cannot be checked as written (warnings)."""
-    out: list[tuple[tuple[Any, ...], str]] = []
-    seen: dict[tuple[str, str, str, str], Address] = {}
-    for a in found:
-        url = a.url.strip()
-        if url != a.url:
-            out.append((a.loc, f"espaces autour de l'adresse « {url[:80]} » ({FIX_HINT} les retire)"))
+def _address_warnings(found: list[tuple[Loc, str]]) -> Iterator[tuple[Loc, str]]:
+    seen: dict[tuple[str, str, str, str], str] = {}
+    for loc, written in found:
+        url = written.strip()
+        if url != written:
+            yield loc, f"espaces autour de l'adresse « {_short(url)} » ({FIX_HINT} les retire)"
         if not is_url(url):
-            out.append((a.loc, f"adresse « {url[:60]} » ignorée : seules les adresses http(s) sont affichées"))
+            yield loc, f"adresse « {url[:60]} » ignorée : seules les adresses http(s) sont affichées"
             continue
-        parts = urlsplit(url)
         try:
-            port = parts.port
+            parts = split(url)
         except ValueError:
-            out.append((a.loc, f"port invalide dans « {url[:80]} »"))
+            yield loc, f"port invalide dans « {_short(url)} »"
             continue
-        if port is not None and port == DEFAULT_PORTS.get(parts.scheme.lower()):
-            out.append((a.loc, f"port par défaut « :{port} » inutile dans « {url[:80]} » ({FIX_HINT} le retire)"))
+        if parts.port is not None and parts.port == DEFAULT_PORTS.get(parts.scheme):
+            yield loc, f"port par défaut « :{parts.port} » inutile dans « {_short(url)} » ({FIX_HINT} le retire)"
         if parts.path in ("", "/") and not parts.query:
-            out.append((a.loc, f"adresse sans chemin « {url[:80]} » : donnez l'adresse de la page citée, pas seulement celle du site"))
-        if parts.scheme.lower() == "http" and host_of(url) in https_hosts:
-            out.append((a.loc, f"« {url[:80]} » : ce site est cité en https:// ailleurs dans le contenu ; écrivez https://"))
-        key = address_key(url)
-        first = seen.setdefault(key, a)
-        if first is not a and first.url.strip() != url:
-            out.append((a.loc, f"même adresse que « {first.url.strip()[:80]} », écrite autrement : écrivez-la d'une seule façon"))
-    return out
+            yield loc, f"adresse sans chemin « {_short(url)} » : donnez l'adresse de la page citée, pas seulement celle du site"
+        if len(found) > 1:
+            first = seen.setdefault(address_key(url), url)
+            if first != url:
+                yield loc, f"même adresse que « {_short(first)} », écrite autrement : écrivez-la d'une seule façon"
 
 
-def source_warnings(model: Any) -> list[tuple[tuple[Any, ...], str]]:
-    """(location, message) for each page that is no page number or range, and each quote over QUOTE_MAX characters."""
-    out: list[tuple[tuple[Any, ...], str]] = []
-    for i, src in enumerate(getattr(model, "sources", [])):
-        page = src.page
-        if (isinstance(page, int) and page < 1) or (isinstance(page, str) and not PAGE_RE.match(page.strip())):
-            out.append(
-                (("sources", i, "page"), f"« page » : « {page} » n'est ni un numéro de page ni une plage (12, 12-14, p. 12) ; "
-                 "un numéro de rapport se met dans le titre du document cité")
+def source_warnings(kind: str, model: Any) -> list[tuple[Loc, str]]:
+    """(location, message) for what cannot be checked as written in a record's sources (warnings): an address that is
+    no http(s) address, has spaces around it, a default port or no path, or repeats another one written differently; a
+    page that is no page number or range; a quote over QUOTE_MAX characters; a document citing nothing."""
+    fields = vars(model)  # getattr's miss on a pydantic model is slow: only documents have a url, only proposals a history
+    found = _addresses(fields)
+    out = list(_address_warnings(found)) if found else []
+    sources = fields.get("sources") or ()
+    for i, src in enumerate(sources):
+        page, quote = src.page, src.quote
+        if page is not None and ((isinstance(page, int) and page < 1) or (isinstance(page, str) and not PAGE_RE.match(page.strip()))):
+            message = (
+                f"« page » : « {page} » n'est ni un numéro de page ni une plage (12, 12-14, p. 12) ; "
+                "un numéro de rapport se met dans le titre du document cité"
             )
-        if src.quote and len(src.quote) > QUOTE_MAX:
-            message = f"citation de {len(src.quote)} caractères : {QUOTE_MAX} au plus ; gardez les mots essentiels"
+            out.append((("sources", i, "page"), message))
+        if quote and len(quote) > QUOTE_MAX:
+            message = f"citation de {len(quote)} caractères : {QUOTE_MAX} au plus ; gardez les mots essentiels"
             out.append((("sources", i, "quote"), message))
+    if kind == "document" and not fields.get("url") and not sources:
+        out.append(((), "document sans adresse ni source : ajoutez « url » ou « sources »"))
     return out
+
+
+def _short(url: str, width: int = 80) -> str:
+    return url if len(url) <= width else url[: width - 1] + "…"
 
 
 @dataclass

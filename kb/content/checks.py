@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kb.content.addresses import Address, address_warnings, addresses, host_of, is_url, source_warnings
+from kb.content.addresses import is_url
 from kb.content.fields import RECORD_KINDS
 from kb.content.files import MAX_FILE_BYTES
 from kb.content.labels import KIND as KIND_LABELS
@@ -143,25 +143,16 @@ def check_links(corpus: Corpus) -> list[Problem]:
 
 
 def _check_sources(corpus: Corpus, documents: dict[str, Record]) -> list[Problem]:
+    # The documents the sources cite; what else is wrong with a source is found per file (kb.content.addresses).
     problems: list[Problem] = []
-    kinds = ("document", "axis", "proposal", "action", "region")
-    found = {id(r): list(addresses(r.model)) for kind in kinds for r in corpus.of(kind)}
-    # http:// is suspect where the same site is cited in https:// elsewhere (kb check never asks the network).
-    https_hosts = {host_of(a.url) for urls in found.values() for a in urls if a.url.lstrip().startswith("https://")}
-    for kind in kinds:
+    for kind in ("document", "axis", "proposal", "action", "region"):
         for record in corpus.of(kind):
-            model = record.model
-            for i, src in enumerate(getattr(model, "sources", [])):
+            for i, src in enumerate(vars(record.model).get("sources") or ()):
                 if src.document and src.document not in documents:
-                    loc, message = ("sources", i, "document"), f"document « {src.document} » introuvable"
-                    problem = dangling(corpus, record, loc, src.document, "document", message)
+                    message = f"document « {src.document} » introuvable"
+                    problem = dangling(corpus, record, ("sources", i, "document"), src.document, "document", message)
                     if problem is not None:
                         problems.append(problem)
-            urls: list[Address] = [a for a in found[id(record)] if not is_placeholder(a.url)]
-            for loc, message in address_warnings(urls, https_hosts) + source_warnings(model):
-                problems.append(_err(record, loc, message, "warning"))
-            if kind == "document" and not vars(model).get("url") and not model.sources:
-                problems.append(_err(record, (), "document sans adresse ni source : ajoutez « url » ou « sources »", "warning"))
     return problems
 
 

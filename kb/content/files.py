@@ -10,6 +10,10 @@ import stat
 from pathlib import Path
 
 from kb.config import DEFAULTS
+from kb.content.models import FILE_MODELS, FOLDERS
+from kb.content.problems import Problem
+
+Files = list[tuple[str, str | Path]]
 
 MAX_FILE_BYTES = DEFAULTS["MAX_FILE_KB"] * 1024
 
@@ -104,3 +108,49 @@ def read_bounded(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[byt
     if len(data) > max_bytes:
         return None, too_large(None, max_bytes)
     return data, None
+
+
+def record_files(data_dir: Path, unread: set[str] | None = None) -> tuple[Files, list[Problem]]:
+    """Every record file of a content folder, as (kind, path), and the entries that are not read: stray files, and
+    whatever is not a regular file inside the folder (a FIFO, a device, a link leading out), each at its own path; the
+    kinds whose whole folder is refused are added to ``unread``."""
+    files: Files = []
+    problems: list[Problem] = []
+    unread = set() if unread is None else unread
+    root = os.path.realpath(data_dir)
+    for kind in FILE_MODELS:
+        folder = os.path.join(str(data_dir), FOLDERS[kind])
+        if not os.path.isdir(folder):
+            continue
+        if not inside(root, os.path.realpath(folder)):
+            target = os.path.realpath(folder)
+            problems.append(Problem(folder, 0, "error", f"lien symbolique vers « {target} », hors du dossier de contenu : non lu"))
+            unread.add(kind)
+            continue
+        # Paths as text (load_record makes the Path): 10,000 Path objects cost more than checking the unchanged files.
+        base = os.path.join(folder, "")
+        with os.scandir(folder) as entries:
+            # The entry's type comes with the listing: a plain file costs no extra system call here.
+            listed = sorted((e.name, e.is_file(follow_symlinks=False)) for e in entries if not e.name.startswith("."))
+        for name, plain in listed:
+            path = base + name
+            if not plain:
+                why = refusal(path, root)
+                if why is not None:
+                    if name.endswith(".yaml"):
+                        problems.append(Problem(path, 1, "error", why))
+                    continue
+            if name.endswith(".yaml"):
+                files.append((kind, path))
+            else:
+                problems.append(Problem(path, 1, "warning", "fichier ignoré : seuls les fichiers .yaml sont lus"))
+    return files, problems
+
+
+def side_file(data_dir: Path, name: str) -> tuple[Path, Problem | None]:
+    """A file at the root of the content folder (sectors.yaml, retired.yaml…), refused like a record if it is special."""
+    path = Path(data_dir) / name
+    if not path.is_symlink() and (path.is_file() or not path.exists()):
+        return path, None
+    why = refusal(path, os.path.realpath(data_dir))
+    return path, None if why is None else Problem(str(path), 1, "error", why)

@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.content.addresses import source_warnings
 from kb.content.drafts import draft_warnings, is_draft, relaxed
 from kb.content.fields import ID_RE
-from kb.content.files import MAX_FILE_BYTES, inside, refusal
-from kb.content.models import FILE_MODELS, FOLDERS, LIST_FILES, LIST_MODELS
+from kb.content.files import MAX_FILE_BYTES, Files, record_files, side_file
+from kb.content.models import FILE_MODELS, LIST_FILES, LIST_MODELS
 from kb.content.problems import Problem, errors
-from kb.content.scaffold import placeholders
+from kb.content.scaffold import may_hold_placeholders, placeholders
 from kb.content.validation import field_name, validate
-from kb.content.yamlfile import Loc, locate, read_yaml
+from kb.content.yamlfile import Loc, locate, parse_yaml, read_text, read_yaml
 
 
 @dataclass
@@ -82,7 +83,10 @@ def load_record(kind: str, path: str | Path, max_bytes: int = MAX_FILE_BYTES) ->
     """Read and validate one record file; the file stem is its id."""
     path = Path(path)
     spath = str(path)
-    data, lines, problems = read_yaml(path, max_bytes)
+    text, problems = read_text(path, max_bytes)
+    if text is None:
+        return None, problems
+    data, lines, problems = parse_yaml(text, spath)
     if data is None and problems:
         return None, problems
     if not isinstance(data, dict):
@@ -113,9 +117,9 @@ def load_record(kind: str, path: str | Path, max_bytes: int = MAX_FILE_BYTES) ->
         )
     draft = is_draft(kind, data)
     # Text left from `kb new`: an error, except in a draft, where it is still being written (a warning, like a missing field).
-    for loc, text in placeholders(data):
+    for loc, value in placeholders(data) if may_hold_placeholders(text) else ():
         level, where = ("warning", "brouillon : ") if draft else ("error", "")
-        message = f"{where}« {field_name(loc)} » est encore le texte du modèle (« {text} ») : remplacez-le"
+        message = f"{where}« {field_name(loc)} » est encore le texte du modèle (« {value} ») : remplacez-le"
         problems.append(Problem(spath, locate(lines, loc), level, message))
     # A draft may leave required fields out: each is a warning, not an error (kb.drafts).
     model, errs = validate(relaxed(FILE_MODELS[kind]) if draft else FILE_MODELS[kind], data, spath, lines)
@@ -124,6 +128,8 @@ def load_record(kind: str, path: str | Path, max_bytes: int = MAX_FILE_BYTES) ->
         return None, problems
     if draft:
         problems += draft_warnings(FILE_MODELS[kind], data, spath, locate(lines, ()))
+    # Per file, so that the build cache keeps them with the record: only the references need the whole corpus.
+    problems += [Problem(spath, locate(lines, loc), "warning", message) for loc, message in source_warnings(kind, model)]
     return Record(kind, path.stem, spath, model, lines), problems
 
 
@@ -177,58 +183,11 @@ def load_synonyms(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[lis
 
 
 Loaded = tuple[Record | None, list[Problem]]
-Files = list[tuple[str, str | Path]]
 
 
 def load_each(files: Files, max_bytes: int = MAX_FILE_BYTES) -> list[Loaded]:
     """Load record files one after the other (kb.build.cache adds a cache and a process pool)."""
     return [load_record(kind, path, max_bytes) for kind, path in files]
-
-
-def record_files(data_dir: Path, unread: set[str] | None = None) -> tuple[Files, list[Problem]]:
-    """Every record file of a content folder, as (kind, path), and the entries that are not read: stray files, and
-    whatever is not a regular file inside the folder (a FIFO, a device, a link leading out), each at its own path; the
-    kinds whose whole folder is refused are added to ``unread``."""
-    files: Files = []
-    problems: list[Problem] = []
-    unread = set() if unread is None else unread
-    root = os.path.realpath(data_dir)
-    for kind in FILE_MODELS:
-        folder = os.path.join(str(data_dir), FOLDERS[kind])
-        if not os.path.isdir(folder):
-            continue
-        if not inside(root, os.path.realpath(folder)):
-            target = os.path.realpath(folder)
-            problems.append(Problem(folder, 0, "error", f"lien symbolique vers « {target} », hors du dossier de contenu : non lu"))
-            unread.add(kind)
-            continue
-        # Paths as text (load_record makes the Path): 10,000 Path objects cost more than checking the unchanged files.
-        base = os.path.join(folder, "")
-        with os.scandir(folder) as entries:
-            # The entry's type comes with the listing: a plain file costs no extra system call here.
-            listed = sorted((e.name, e.is_file(follow_symlinks=False)) for e in entries if not e.name.startswith("."))
-        for name, plain in listed:
-            path = base + name
-            if not plain:
-                why = refusal(path, root)
-                if why is not None:
-                    if name.endswith(".yaml"):
-                        problems.append(Problem(path, 1, "error", why))
-                    continue
-            if name.endswith(".yaml"):
-                files.append((kind, path))
-            else:
-                problems.append(Problem(path, 1, "warning", "fichier ignoré : seuls les fichiers .yaml sont lus"))
-    return files, problems
-
-
-def side_file(data_dir: Path, name: str) -> tuple[Path, Problem | None]:
-    """A file at the root of the content folder (sectors.yaml, retired.yaml…), refused like a record if it is special."""
-    path = Path(data_dir) / name
-    if not path.is_symlink() and (path.is_file() or not path.exists()):
-        return path, None
-    why = refusal(path, os.path.realpath(data_dir))
-    return path, None if why is None else Problem(str(path), 1, "error", why)
 
 
 def load_all(data_dir: Path, load_many: Callable[..., list[Loaded]] = load_each, max_bytes: int = MAX_FILE_BYTES) -> Corpus:

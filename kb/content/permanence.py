@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.content.fields import Id, Text
-from kb.content.files import MAX_FILE_BYTES, read_bounded
-from kb.content.loader import Corpus, Record, side_file
+from kb.content.files import MAX_FILE_BYTES, read_bounded, side_file
+from kb.content.loader import Corpus, Record
 from kb.content.models import Strict
 from kb.content.problems import Problem
 from kb.content.urls import PREFIXES, SITE_PATHS, parse_record_path, record_path, suffixes

@@ -81,17 +81,21 @@ def write_template(data_dir: Path, kind: str, record_id: str) -> Path:
     return path
 
 
+def may_hold_placeholders(text: str) -> bool:
+    """False when a file's text cannot hold a template marker (the common case: then its values are not searched)."""
+    return "COMPL" in text or "a-completer" in text
+
+
 def placeholders(data: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(location, text) of every value still holding a template marker, in file order."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from placeholders(value, (*loc, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from placeholders(value, (*loc, i))
-    elif isinstance(data, str) and PLACEHOLDER_RE.search(data):
-        text = " ".join(data.split())
-        yield loc, text if len(text) <= 60 else text[:59] + "…"
+    if isinstance(data, str):
+        if PLACEHOLDER_RE.search(data):
+            text = " ".join(data.split())
+            yield loc, text if len(text) <= 60 else text[:59] + "…"
+        return
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        yield from placeholders(value, (*loc, key))
 
 
 def is_placeholder(value: Any) -> bool:

@@ -24,7 +24,8 @@ MAX_TEXT_CHARS = 100_000
 MAX_INT_DIGITS = 18
 # Anchors, aliases and tags can only start after a space, a line start or a flow indicator: only then is a file
 # scanned for them (a URL's « &b= » or a Markdown « **gras** » in a body merely triggers a scan that finds nothing).
-_MAYBE_NODE_PROPERTY = re.compile(r"(?:^|[\s\[\]{},:?-])[&*!][^\s\[\]{},]", re.M)
+_NODE_PROPERTY_START = re.compile(r"[&*!](?=[^\s\[\]{},])")
+_BEFORE_NODE_PROPERTY = frozenset(" \t\r\n[]{},:?-")
 _NODE_PROPERTY_TOKENS = {
     yaml.AnchorToken: "ancre « &{} » interdite : une fiche écrit chaque valeur en entier",
     yaml.AliasToken: "alias « *{} » interdit : recopiez la valeur (ancres et alias ne sont pas permis)",
@@ -67,7 +68,7 @@ def _tag_text(value: Any) -> str:
 
 def _node_properties(text: str, path: str) -> list[Problem]:
     """Anchors, aliases and tags, each at its line, found by the scanner alone: nothing is composed or expanded."""
-    if not _MAYBE_NODE_PROPERTY.search(text):
+    if not any(m.start() == 0 or text[m.start() - 1] in _BEFORE_NODE_PROPERTY for m in _NODE_PROPERTY_START.finditer(text)):
         return []
     loader = (_CLoader if _CBase is not None else _Loader)(text)
     found: list[Problem] = []
@@ -120,12 +121,17 @@ class _Walk:
                     self.error(line, f"clé « {key} » en double (déjà à la ligne {keys[key]})")
                     continue
                 keys[key] = line
-                if isinstance(key_node, yaml.ScalarNode):
+                if isinstance(key_node, yaml.ScalarNode) and len(key) > MAX_TEXT_CHARS:
                     self.scalar(key_node)
                 self.lines[(*loc, key)] = line
-                self.node(value_node, (*loc, key))
-                # A scalar value on its own line (block scalar) keeps the key's line: more useful.
-                self.lines[(*loc, key)] = line
+                if isinstance(value_node, yaml.ScalarNode):  # most values: inlined, this runs for every value of every build
+                    self.lines.setdefault((*loc, key), line)
+                    if len(value_node.value) > MAX_INT_DIGITS:
+                        self.scalar(value_node)
+                else:
+                    self.node(value_node, (*loc, key))
+                    # A scalar value on its own line (block scalar) keeps the key's line: more useful.
+                    self.lines[(*loc, key)] = line
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 self.node(item, (*loc, i))
@@ -134,7 +140,7 @@ class _Walk:
         value, line = node.value, node.start_mark.line + 1
         if len(value) > MAX_TEXT_CHARS:
             self.error(line, f"texte de {len(value)} caractères : {MAX_TEXT_CHARS} au plus", fatal=True)
-        elif node.tag == _INT_TAG and sum(c.isdigit() for c in value) > MAX_INT_DIGITS:
+        elif node.tag == _INT_TAG and len(value) > MAX_INT_DIGITS and sum(c.isdigit() for c in value) > MAX_INT_DIGITS:
             digits = sum(c.isdigit() for c in value)
             hint = "mettez-le entre guillemets si c'est un texte"
             self.error(line, f"nombre de {digits} chiffres : {MAX_INT_DIGITS} au plus ({hint})", fatal=True)
@@ -167,16 +173,27 @@ def _read_fast(text: str, spath: str) -> tuple[Any, dict[Loc, int], list[Problem
 
 def read_yaml(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[Any, dict[Loc, int], list[Problem]]:
     """Parse one YAML file; return its data, key lines and problems (never raises on content)."""
+    text, problems = read_text(path, max_bytes)
+    if text is None:
+        return None, {}, problems
+    return parse_yaml(text, str(path))
+
+
+def read_text(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[str | None, list[Problem]]:
+    """The text of a content file (bounded, UTF-8, without its byte order mark), or None and why not."""
     spath = str(path)
     raw, refused = read_bounded(path, max_bytes)
     if raw is None:
-        return None, {}, [Problem(spath, 1, "error", refused or "lecture impossible")]
+        return None, [Problem(spath, 1, "error", refused or "lecture impossible")]
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8").removeprefix("\ufeff"), []
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, {}, [Problem(spath, line, "error", "le fichier n'est pas en UTF-8 (réenregistrez-le en UTF-8)")]
-    text = text.removeprefix("\ufeff")
+        return None, [Problem(spath, line, "error", "le fichier n'est pas en UTF-8 (réenregistrez-le en UTF-8)")]
+
+
+def parse_yaml(text: str, spath: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
+    """Parse the text of one YAML file; return its data, key lines and problems (never raises on content)."""
     tabs = [
         Problem(spath, n, "error", "tabulation dans l'indentation : indentez avec des espaces")
         for n, row in enumerate(text.splitlines(), 1)
