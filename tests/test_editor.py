@@ -37,6 +37,12 @@ def _lines(output: str, level: str) -> list[str]:
     return [line for line in output.splitlines() if f": {level}: " in line]
 
 
+def _line(path: Path, text: str, nth: int = 1) -> int:
+    """The line of the ``nth`` occurrence of ``text`` in a file of the shipped content (which its editors may move)."""
+    found = [n for n, row in enumerate(path.read_text("utf-8").splitlines(), 1) if text in row]
+    return found[nth - 1]
+
+
 # ---- 1. placeholders are errors ----------------------------------------------------------------------------------
 
 
@@ -114,23 +120,29 @@ def test_check_of_a_file_outside_the_content_is_a_usage_error(runner: CliRunner,
 
 
 def test_two_faults_give_exactly_two_errors_and_notes_where_they_are_referenced(runner: CliRunner, shipped: Path) -> None:
-    _edit(shipped / "proposals" / "pass-foncier-pmi.yaml", "\nstatus: proposee\n", "\nstatus: adoptée\n")
-    _edit(shipped / "proposals" / "coupe-file-pmi.yaml", "\nflagship:", "\nflagshp:")
+    pass_foncier, coupe_file = shipped / "proposals" / "pass-foncier-pmi.yaml", shipped / "proposals" / "coupe-file-pmi.yaml"
+    _edit(pass_foncier, "\nstatus: proposee\n", "\nstatus: adoptée\n")
+    _edit(coupe_file, "\nflagship:", "\nflagshp:")
     result = runner.invoke(main, ["check"])
     assert result.exit_code == 1
     assert _lines(result.output, "error") == [
-        "proposals/proposals/coupe-file-pmi.yaml:29: error: clé inconnue « flagshp » (vouliez-vous dire « flagship » ?)",
-        "proposals/proposals/pass-foncier-pmi.yaml:32: error: valeur « adoptée » invalide pour « status » : valeurs permises : "
-        "proposee, en-discussion, reprise-partiellement, adoptee, mise-en-oeuvre, abandonnee",
+        f"proposals/proposals/coupe-file-pmi.yaml:{_line(coupe_file, 'flagshp:')}: error: clé inconnue « flagshp » "
+        "(vouliez-vous dire « flagship » ?)",
+        f"proposals/proposals/pass-foncier-pmi.yaml:{_line(pass_foncier, 'status: adoptée')}: error: valeur « adoptée » invalide pour "
+        "« status » : valeurs permises : proposee, en-discussion, reprise-partiellement, adoptee, mise-en-oeuvre, abandonnee",
     ]
-    assert _lines(result.output, "note") == [
-        "proposals/actions/normandie-implantation-sites-production.yaml:31: note: renvoie à « pass-foncier-pmi », qui a des erreurs",
-        "proposals/actions/normandie-nouvelles-filieres.yaml:32: note: renvoie à « coupe-file-pmi », qui a des erreurs",
-        "proposals/actions/normandie-nouvelles-filieres.yaml:32: note: renvoie à « pass-foncier-pmi », qui a des erreurs",
-        "proposals/actions/normandie-simplification-demarches.yaml:31: note: renvoie à « coupe-file-pmi », qui a des erreurs",
-    ]
+    # Each action that carries one of them says so at the reference (four references in the shipped actions).
+    expected = []
+    for name in sorted(p.name for p in (shipped / "actions").iterdir()):
+        action = shipped / "actions" / name
+        for target in ("coupe-file-pmi", "pass-foncier-pmi"):
+            if f"id: {target}" in action.read_text("utf-8"):
+                line = _line(action, f"id: {target}")
+                expected.append((line, f"proposals/actions/{name}:{line}: note: renvoie à « {target} », qui a des erreurs"))
+    assert _lines(result.output, "note") == [text for _line_no, text in sorted(expected, key=lambda e: (e[1].split(":")[0], e[0]))]
+    assert len(expected) == 4
     assert "introuvable" not in result.output
-    assert result.output.splitlines()[-1].startswith("41 fichiers vérifiés : 2 erreurs, ")
+    assert result.output.splitlines()[-1].endswith("fichiers vérifiés : 2 erreurs, 0 avertissement.")
 
 
 def test_a_broken_list_entry_keeps_its_id_and_an_unreadable_list_hides_no_fault_twice(runner: CliRunner, shipped: Path) -> None:
@@ -138,12 +150,14 @@ def test_a_broken_list_entry_keeps_its_id_and_an_unreadable_list_hides_no_fault_
     original = regions.read_text("utf-8")
     _edit(regions, 'insee: "28"', 'insee: "2B8"')  # normandie's entry fails; its id is still known
     result = runner.invoke(main, ["check"])
+    insee = _line(regions, 'insee: "2B8"')
     assert _lines(result.output, "error") == [
-        'proposals/regions.yaml:30: error: « 2B8 » n\'est pas un code INSEE de région valide pour « insee » (deux chiffres, entre '
+        f'proposals/regions.yaml:{insee}: error: « 2B8 » n\'est pas un code INSEE de région valide pour « insee » (deux chiffres, entre '
         'guillemets : "28")'
     ]
     notes = _lines(result.output, "note")
-    assert len(notes) == 4 and all(n.endswith("note: renvoie à « normandie », qui a des erreurs") for n in notes)
+    carriers = [p for p in (shipped / "actions").iterdir() if "region: normandie" in p.read_text("utf-8")]
+    assert len(notes) == len(carriers) >= 4 and all(n.endswith("note: renvoie à « normandie », qui a des erreurs") for n in notes)
     regions.write_text(original.replace("- id: normandie", "- id: [normandie"), "utf-8")  # the whole list unreadable
     result = runner.invoke(main, ["check"])
     assert len(_lines(result.output, "error")) == 1 and "proposals/regions.yaml:" in _lines(result.output, "error")[0]
@@ -179,10 +193,14 @@ def test_a_corpus_remembers_records_that_failed() -> None:
 def test_an_unclosed_quote_is_reported_where_it_opens(runner: CliRunner, shipped: Path) -> None:
     path = shipped / "proposals" / "pass-foncier-pmi.yaml"
     _edit(path, 'title: "Créer un « pass foncier PMI »"', 'title: "Créer un « pass foncier PMI »')
+    rows = path.read_text("utf-8").splitlines()
+    opened = _line(path, "title: ")
+    closed = next(n for n, row in enumerate(rows, 1) if n > opened and '"' in row)  # the next double quote closes the title's
     result = runner.invoke(main, ["check", "proposals/proposals/pass-foncier-pmi.yaml"])
+    assert closed > opened + 10
     assert _lines(result.output, "error") == [
-        "proposals/proposals/pass-foncier-pmi.yaml:5: error: syntaxe YAML invalide : guillemet ouvert ligne 5 jamais fermé : "
-        "le texte continue jusqu'au guillemet de la ligne 43 (l'analyse s'est arrêtée ligne 43)"
+        f"proposals/proposals/pass-foncier-pmi.yaml:{opened}: error: syntaxe YAML invalide : guillemet ouvert ligne {opened} jamais "
+        f"fermé : le texte continue jusqu'au guillemet de la ligne {closed} (l'analyse s'est arrêtée ligne {closed})"
     ]
 
 

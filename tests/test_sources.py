@@ -38,10 +38,17 @@ def _sources(data: Path, block: str) -> Path:
     return path
 
 
+def _block_line(data: Path) -> int:
+    """The line of the first line of the block written by _sources."""
+    return (data / ACTION).read_text("utf-8").splitlines().index("sources:") + 2
+
+
 def _warnings(data: Path) -> list[tuple[int, str]]:
+    """(line within the sources block, counted from 0; message) of the test action's problems."""
     _corpus, problems = check(data)
     assert [p for p in problems if p.level == "error"] == []
-    return [(p.line, p.message) for p in problems if p.path.endswith(ACTION)]
+    first = _block_line(data)
+    return [(p.line - first, p.message) for p in problems if p.path.endswith(ACTION)]
 
 
 @pytest.mark.parametrize(
@@ -49,21 +56,21 @@ def _warnings(data: Path) -> list[tuple[int, str]]:
     [
         (
             "  - url: https://senat.fr\n",
-            [(10, "adresse sans chemin « https://senat.fr » : donnez l'adresse de la page citée, pas seulement celle du site")],
+            [(0, "adresse sans chemin « https://senat.fr » : donnez l'adresse de la page citée, pas seulement celle du site")],
         ),
         (
             "  - url: https://www.cpme-71.fr:443/communique\n",
-            [(10, "port par défaut « :443 » inutile dans « https://www.cpme-71.fr:443/communique » (kb check --fix-urls le retire)")],
+            [(0, "port par défaut « :443 » inutile dans « https://www.cpme-71.fr:443/communique » (kb check --fix-urls le retire)")],
         ),
         (
             '  - url: " https://exemple.test/page "\n',
-            [(10, "espaces autour de l'adresse « https://exemple.test/page » (kb check --fix-urls les retire)")],
+            [(0, "espaces autour de l'adresse « https://exemple.test/page » (kb check --fix-urls les retire)")],
         ),
         (
             "  - url: https://exemple.test/rapport\n    page: rap l22-736\n",
             [
                 (
-                    11,
+                    1,
                     "« page » : « rap l22-736 » n'est ni un numéro de page ni une plage (12, 12-14, p. 12) ; "
                     "un numéro de rapport se met dans le titre du document cité",
                 )
@@ -71,11 +78,11 @@ def _warnings(data: Path) -> list[tuple[int, str]]:
         ),
         (
             f"  - url: https://exemple.test/long\n    quote: {'mot ' * (QUOTE_MAX // 4 + 1)}\n",
-            [(11, f"citation de {4 * (QUOTE_MAX // 4 + 1) - 1} caractères : {QUOTE_MAX} au plus ; gardez les mots essentiels")],
+            [(1, f"citation de {4 * (QUOTE_MAX // 4 + 1) - 1} caractères : {QUOTE_MAX} au plus ; gardez les mots essentiels")],
         ),
         (
             "  - url: https://www.exemple.test/page/\n  - url: http://exemple.test/page\n",
-            [(11, "même adresse que « https://www.exemple.test/page/ », écrite autrement : écrivez-la d'une seule façon")],
+            [(1, "même adresse que « https://www.exemple.test/page/ », écrite autrement : écrivez-la d'une seule façon")],
         ),
     ],
     ids=["bare-domain", "default-port", "spaces", "page-not-a-page", "long-quote", "same-address-two-ways"],
@@ -115,9 +122,11 @@ def test_fix_urls_rewrites_ports_and_spaces_keeping_comments_and_layout(runner: 
     before = path.read_text("utf-8")
     result = runner.invoke(main, ["check", "--data", ".", "--fix-urls"])
     assert result.exit_code == 0, result.output
+    first = _block_line(content)
     assert result.output.splitlines()[:3] == [
-        f"{ACTION}:11: corrigé : « https://WWW.Exemple.test:443/Communique?a=1#haut » → « https://www.exemple.test/Communique?a=1#haut »",
-        f"{ACTION}:13: corrigé : «   https://exemple.test/rapport  » → « https://exemple.test/rapport »",
+        f"{ACTION}:{first + 1}: corrigé : « https://WWW.Exemple.test:443/Communique?a=1#haut » "
+        "→ « https://www.exemple.test/Communique?a=1#haut »",
+        f"{ACTION}:{first + 3}: corrigé : «   https://exemple.test/rapport  » → « https://exemple.test/rapport »",
         "2 adresses corrigées.",
     ]
     after = path.read_text("utf-8")
@@ -158,3 +167,13 @@ def test_address_key_sees_one_address_written_two_ways() -> None:
     assert address_key("https://www.x.fr/a/") == address_key("http://x.fr:80/a") == address_key("https://X.FR/%61")
     assert address_key("https://x.fr/a") != address_key("https://x.fr/b")
     assert address_key("https://x.fr/a#un") != address_key("https://x.fr/a#deux")
+
+
+def test_a_region_entry_s_sources_are_checked_at_their_line(content: Path) -> None:
+    regions = content / "regions.yaml"
+    text = regions.read_text("utf-8").replace("    - url: https://exemple.test/article\n", "    - url: https://exemple.test\n")
+    regions.write_text(text, "utf-8")
+    _corpus, problems = check(content)
+    line = text.splitlines().index("    - url: https://exemple.test") + 1
+    message = "adresse sans chemin « https://exemple.test » : donnez l'adresse de la page citée, pas seulement celle du site"
+    assert [(p.path.endswith("regions.yaml"), p.line, p.level, p.message) for p in problems] == [(True, line, "warning", message)]

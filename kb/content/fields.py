@@ -18,7 +18,7 @@ PATTERNS = {
     INSEE_PATTERN: ("un code INSEE de région valide", "deux chiffres, entre guillemets : \"28\""),
 }
 SUMMARY_MAX = 400
-QUOTE_MAX = 500  # a longer quote is a warning (kb.content.addresses): cite the words that matter, not the page
+QUOTE_MAX = 600  # a longer quote is a warning (kb.content.addresses): cite the words that matter, not the page
 
 DocumentKind = Literal["livre-blanc", "rapport", "communique", "article", "autre"]
 Horizon = Literal["court-terme", "long-terme"]

@@ -151,6 +151,7 @@ def load_list(kind: str, path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[l
         problems += errs
         if obj is not None:
             records.append(Record(kind, obj.id, spath, obj, lines, (i,)))
+            problems += [Problem(spath, locate(lines, (i, *loc)), "warning", message) for loc, message in source_warnings(kind, obj)]
         elif isinstance(item, dict) and isinstance(item.get("id"), str) and ID_RE.match(item["id"]):
             failed[item["id"]] = spath
     return records, problems, failed
