@@ -133,6 +133,15 @@ def test_check_is_bounded_on_every_hostile_file(content: Path, case: str) -> Non
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_fix_urls_is_bounded_on_every_hostile_file(content: Path, case: str) -> None:
+    # --fix-urls reads and rewrites files before the check: it must not be the way around the limits.
+    expected = HOSTILE[case](content)
+    proc = run_limited(["check", "--data", "content", "--fix-urls"], content.parent, **CHECK_LIMITS)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.startswith("0 adresse corrigée.") and expected in proc.stderr.splitlines()
+
+
 @pytest.mark.parametrize("case", ["fifo", "link-to-dev-zero", "50-mb-record"])
 def test_build_refuses_a_hostile_file_without_reading_it(content: Path, case: str) -> None:
     expected = HOSTILE[case](content)

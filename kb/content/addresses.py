@@ -17,6 +17,7 @@ import yaml
 from kb.content.fields import QUOTE_MAX
 from kb.content.files import MAX_FILE_BYTES, read_bounded, record_files
 from kb.content.scaffold import is_placeholder
+from kb.content.yamlfile import node_properties
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _NUMBER = r"(?:\d+|[ivxlcdm]+)"  # roman numerals number prefaces
@@ -54,37 +55,10 @@ def fix_url(url: str) -> str:
     return f"{scheme.lower()}://{user}{at}{host.lower()}{':' + port if port else ''}{tail}"
 
 
-# The address almost every source has (lowercase host, no port, no user, no space): split without urlsplit, since
-# kb check runs over every address of every build.
-_PLAIN = re.compile(r"(https?)://([a-z0-9.-]+)(/[^\s?#]*)?(?:\?([^\s#]*))?(?:#(\S*))?\Z")
-
-
-@dataclass(frozen=True)
-class Parts:
-    """An address split: scheme and host in lowercase, port (None: none written), path, query, fragment."""
-
-    scheme: str
-    host: str
-    port: int | None
-    path: str
-    query: str
-    fragment: str
-
-
-def split(url: str) -> Parts:
-    """The parts of an http(s) address (ValueError for an invalid port)."""
-    m = _PLAIN.match(url)
-    if m:
-        return Parts(m[1], m[2], None, m[3] or "", m[4] or "", m[5] or "")
-    parts = urlsplit(url)
-    return Parts(parts.scheme.lower(), parts.hostname or "", parts.port, parts.path, parts.query, parts.fragment)
-
-
 def address_key(url: str) -> tuple[str, str, str, str]:
     """What makes two writings the same address: host without « www. », path without its final « / » nor escapes."""
-    parts = split(fix_url(url))
-    path = unquote(parts.path) if "%" in parts.path else parts.path
-    return parts.host.removeprefix("www."), path.rstrip("/"), parts.query, parts.fragment
+    parts = urlsplit(fix_url(url))
+    return (parts.hostname or "").removeprefix("www."), unquote(parts.path).rstrip("/"), parts.query, parts.fragment
 
 
 Loc = tuple[Any, ...]
@@ -110,13 +84,14 @@ def _address_warnings(found: list[tuple[Loc, str]]) -> Iterator[tuple[Loc, str]]
         if not is_url(url):
             yield loc, f"adresse « {url[:60]} » ignorée : seules les adresses http(s) sont affichées"
             continue
+        parts = urlsplit(url)
         try:
-            parts = split(url)
+            port = parts.port
         except ValueError:
             yield loc, f"port invalide dans « {_short(url)} »"
             continue
-        if parts.port is not None and parts.port == DEFAULT_PORTS.get(parts.scheme):
-            yield loc, f"port par défaut « :{parts.port} » inutile dans « {_short(url)} » ({FIX_HINT} le retire)"
+        if port is not None and port == DEFAULT_PORTS.get(parts.scheme.lower()):
+            yield loc, f"port par défaut « :{port} » inutile dans « {_short(url)} » ({FIX_HINT} le retire)"
         if parts.path in ("", "/") and not parts.query:
             yield loc, f"adresse sans chemin « {_short(url)} » : donnez l'adresse de la page citée, pas seulement celle du site"
         if len(found) > 1:
@@ -197,10 +172,14 @@ def fix_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> list[Fix]:
         text = raw.decode("utf-8")
         bom = "\ufeff" if text.startswith("\ufeff") else ""
         body = text.removeprefix("\ufeff")
-        # Files with anchors or aliases are refused by kb check; composing them here could share nodes, never expand them.
-        root = yaml.compose(body, Loader=yaml.SafeLoader)
-    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
+    except UnicodeDecodeError:
         return []  # kb check reports why
+    if node_properties(body, str(path)):
+        return []  # anchors and aliases: walking shared nodes could take for ever; kb check refuses the file
+    try:
+        root = yaml.compose(body, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return []
     fixes: list[Fix] = []
     edits: list[tuple[int, int, str]] = []
     for key, node in _scalars(root) if root is not None else ():

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from kb.content.addresses import is_url
 from kb.content.fields import RECORD_KINDS
-from kb.content.files import MAX_FILE_BYTES
+from kb.content.files import MAX_FILE_BYTES, Files
 from kb.content.labels import KIND as KIND_LABELS
-from kb.content.loader import Corpus, Files, Loaded, Record, load_all, load_each
+from kb.content.loader import Corpus, Loaded, Record, load_all, load_each
 from kb.content.permanence import check_permanence, load_retired, public_paths
 from kb.content.problems import Problem, errors
 from kb.content.scaffold import is_placeholder

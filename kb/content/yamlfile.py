@@ -66,7 +66,7 @@ def _tag_text(value: Any) -> str:
     return f"{handle or ''}{suffix or ''}"
 
 
-def _node_properties(text: str, path: str) -> list[Problem]:
+def node_properties(text: str, path: str) -> list[Problem]:
     """Anchors, aliases and tags, each at its line, found by the scanner alone: nothing is composed or expanded."""
     if not any(m.start() == 0 or text[m.start() - 1] in _BEFORE_NODE_PROPERTY for m in _NODE_PROPERTY_START.finditer(text)):
         return []
@@ -203,7 +203,7 @@ def parse_yaml(text: str, spath: str) -> tuple[Any, dict[Loc, int], list[Problem
         return None, {}, tabs
     if not text.strip() or all(r.strip().startswith("#") or not r.strip() for r in text.splitlines()):
         return None, {}, [Problem(spath, 1, "error", "fichier vide")]
-    refused_nodes = _node_properties(text, spath)
+    refused_nodes = node_properties(text, spath)
     if refused_nodes:
         return None, {}, refused_nodes
     fast = _read_fast(text, spath)
