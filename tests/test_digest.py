@@ -140,7 +140,9 @@ def test_an_action_on_two_axes_appears_once_and_totals_count_distinct_records(tm
     data = tmp_path / "content"
     shutil.copytree(VALID, data)
     action = data / "actions" / "implantation-normandie.yaml"
-    action.write_text(action.read_text("utf-8").replace("proposals: [pass-foncier]", "proposals: [pass-foncier, energie-locale]"), "utf-8")
+    text = action.read_text("utf-8")
+    assert "\nstatus: en-cours" in text and "energie-locale" not in text
+    action.write_text(text.replace("\nstatus: en-cours", "\n  - energie-locale\nstatus: en-cours"), "utf-8")  # after pass-foncier
     built = build_corpus(data, tmp_path / "build")
     out, err = digest(built, "--since", "2025-11-01", "--format", "txt")
     assert out.count(f"{BASE}/actions/implantation-normandie") == 1

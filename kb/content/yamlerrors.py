@@ -94,7 +94,7 @@ def _token(name: str) -> str:
     return _TOKENS.get(name.strip("'"), f"« {name.strip(chr(39))} »")
 
 
-def translate(problem: str) -> str:
+def _translate(problem: str) -> str:
     """One parser message in French (the parser's own words, in parentheses, for what has no translation yet)."""
     for pattern, french in _PROBLEMS:
         m = pattern.search(problem)
@@ -144,4 +144,4 @@ def locate_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
         # « could not find expected ':' » is noticed on the next line; the key without its colon is on this one.
         line = exc.context_mark.line + 1
         return line, "« : » attendu après une clé (ou texte à mettre entre guillemets)"
-    return stop, translate(problem or context)
+    return stop, _translate(problem or context)
