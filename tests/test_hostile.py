@@ -167,7 +167,7 @@ def test_the_size_limit_is_configurable(content: Path) -> None:
     assert 256 * 1024 < size < 512 * 1024
     default = run_limited(["check", "--data", "content"], content.parent, **CHECK_LIMITS)
     assert default.returncode == 1
-    assert default.stderr.startswith("content/proposals/riche.yaml:1: error: fichier de 297,2 Kio : 256 Kio au plus")
+    assert default.stderr.startswith("content/proposals/riche.yaml:1: error: fichier de 297 Kio : 256 Kio au plus")
     raised = run_limited(["check", "--data", "content", "--max-file-kb", "512"], content.parent, **CHECK_LIMITS)
     assert raised.returncode == 0, raised.stderr
     by_env = subprocess.run(

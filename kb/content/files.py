@@ -40,12 +40,13 @@ def os_error(exc: OSError) -> str:
 
 
 def size_text(n: int) -> str:
-    """A size as editors read it: « 300 octets », « 256 Kio », « 50,0 Mio »."""
+    """A size as editors read it: « 300 octets », « 256 Kio », « 297,2 Kio », « 47,7 Mio », « 2 049 Mio »."""
     if n < 1024:
         return f"{n} octets"
-    if n < 1024 * 1024:
-        return f"{n // 1024} Kio" if n % 1024 == 0 else f"{n / 1024:.1f} Kio".replace(".", ",")
-    return f"{n / (1024 * 1024):.1f} Mio".replace(".", ",")
+    scale, unit = (1024, "Kio") if n < 1024 * 1024 else (1024 * 1024, "Mio")
+    if n % scale == 0 or n >= 100 * scale:
+        return f"{round(n / scale):,} {unit}".replace(",", "\u202f")  # French thousands: a narrow no-break space
+    return f"{n / scale:.1f} {unit}".replace(".", ",")
 
 
 def too_large(size: int | None, max_bytes: int) -> str:

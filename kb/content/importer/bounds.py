@@ -15,6 +15,8 @@ import zlib
 from pathlib import Path
 from xml.parsers import expat
 
+from kb.content.files import os_error, size_text
+
 MAX_SOURCE_BYTES = 64 * 1024 * 1024  # the file itself: a long white paper with images is a few tens of megabytes
 MAX_DOCX_UNZIPPED = 128 * 1024 * 1024  # every part, as python-docx holds them in memory
 MAX_DOCX_XML = 16 * 1024 * 1024  # the XML parts, as lxml parses them (a 300-page document.xml is a few megabytes)
@@ -36,17 +38,12 @@ class Unreadable(ValueError):
     """Why a file cannot be read as the format its name says (the reason, in French)."""
 
 
-def size_text(n: int) -> str:
-    """A size in Mio, French style (« 2 048 Mio »)."""
-    return f"{n / (1024 * 1024):,.0f} Mio".replace(",", "\u202f")
-
-
 def check_file(path: Path) -> None:
     """A regular file within MAX_SOURCE_BYTES (a FIFO or a device would block or never end)."""
     try:
         st = os.stat(path)
     except OSError as exc:
-        raise Unreadable(f"lecture impossible : {exc.strerror}") from None
+        raise Unreadable(f"lecture impossible : {os_error(exc)}") from None
     if not stat.S_ISREG(st.st_mode):
         raise Unreadable("ce n'est pas un fichier ordinaire")
     if st.st_size > MAX_SOURCE_BYTES:
