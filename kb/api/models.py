@@ -12,10 +12,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, model_serializer
 from sqlmodel import SQLModel
 
-from kb.content.fields import RESULT_KINDS, ProposalStatus
+from kb.content.fields import RECORD_KINDS, ProposalStatus
 from kb.content.models import ActionBase, AxisBase, DocumentBase, ProposalBase, RegionBase, SectorBase
 
-RecordType = Literal[RESULT_KINDS]  # type: ignore[valid-type]
+# Every kind of record a search finds.
+RecordType = Literal[RECORD_KINDS]  # type: ignore[valid-type]
 
 # --- Records ------------------------------------------------------------------------------------
 
@@ -218,7 +219,7 @@ class RegionList(ListEnvelope):
 
 
 class SearchHit(BaseModel):
-    """One ranked result; ``highlight`` is HTML where matched words are wrapped in <mark>."""
+    """One ranked result of any kind (``type``); ``highlight`` is HTML where matched words are wrapped in <mark>."""
 
     id: str
     type: RecordType

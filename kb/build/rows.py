@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic_core import to_jsonable_python
 from sqlmodel import SQLModel
 
 from kb.content import Corpus
+from kb.content import labels as fr
 from kb.content.fields import ID_RE
 from kb.content.markup import plain_text
 from kb.content.models import CITES, LINK_FIELDS, ref_ids
 from kb.content.permanence import load_retired
 from kb.content.urls import PREFIXES
+from kb.search import index_doc
 from kb.store.tables import TABLE_OF, Alias, Link, Retired
 
 
@@ -93,30 +96,56 @@ def retired_rows(corpus: Corpus) -> list[Retired]:
 
 
 def index_docs(corpus: Corpus) -> list[dict[str, Any]]:
-    """What the search index holds for each proposal and action (filter values under the filters' names)."""
-    docs = []
+    """What the search index holds for every record of every kind (kb.search.index_doc says what each key is for).
+
+    Heading: what a result shows beside its title (a document's publisher and kind, « Mesure phare », what a region's
+    or sector's page is called: « Région », « Filière »); keywords: a proposal's tags. A document, axis, region or
+    sector carries its own id under its filter, so that « type=axe » with « document=… » lists a document's axes; it
+    has no update date.
+    """
+    docs = [_document_doc(rec) for rec in corpus.of("document")] + [_axis_doc(rec) for rec in corpus.of("axis")]
     for kind in ("proposal", "action"):
-        for rec in corpus.of(kind):
-            m = rec.model
-            proposal = kind == "proposal"
-            docs.append(
-                {
-                    "id": rec.id,
-                    "type": kind,
-                    "title": m.title,
-                    "summary": m.summary,
-                    "body": plain_text(m.body),
-                    "tags": list(m.tags) if proposal else [],
-                    "aliases": list(m.aliases),
-                    "document": m.document if proposal else None,
-                    "axis": m.axis if proposal else None,
-                    "sector": list(m.sectors),
-                    "carries": [] if proposal else ref_ids(m.proposals),
-                    "region": list(m.regions) if proposal else [m.region],
-                    "status": m.status,
-                    "horizon": m.horizon if proposal else None,
-                    "updated": m.updated.isoformat(),
-                    "draft": m.draft,
-                }
-            )
+        docs += [_record_doc(kind, rec) for rec in corpus.of(kind)]
+    for kind in ("region", "sector"):
+        label = fr.TYPE[kind]
+        # Their ids are the very words people search for (« normandie »): typed alone, they list, not open, the page.
+        docs += [index_doc(kind, rec.id, rec.model.name, heading=[label], by_id=False, **{kind: [rec.id]}) for rec in corpus.of(kind)]
     return docs
+
+
+def _sourced(model: Any) -> dict[str, list[str]]:
+    """The quotes and the source hosts of a record."""
+    sources = getattr(model, "sources", [])
+    urls = [s.url for s in sources if s.url] + ([model.url] if getattr(model, "url", None) else [])
+    return {"quotes": [s.quote for s in sources if s.quote], "sites": sorted({h for u in urls if (h := _host(u))})}
+
+
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # an address that is no URL (editors may write anything; kb check shows it as text)
+        return None
+
+
+def _document_doc(rec: Any) -> dict[str, Any]:
+    m = rec.model
+    return index_doc("document", rec.id, m.title, summary=m.summary, body=plain_text(m.body), document=rec.id,
+                     heading=[m.publisher, fr.DOCUMENT_KIND[m.kind]], **_sourced(m))
+
+
+def _axis_doc(rec: Any) -> dict[str, Any]:
+    m = rec.model
+    return index_doc("axis", rec.id, m.title, summary=m.description, document=m.document, axis=rec.id, **_sourced(m))
+
+
+def _record_doc(kind: str, rec: Any) -> dict[str, Any]:
+    m = rec.model
+    proposal = kind == "proposal"
+    return index_doc(
+        kind, rec.id, m.title, summary=m.summary, body=plain_text(m.body), heading=[fr.FLAGSHIP] if proposal and m.flagship else [],
+        keywords=list(m.tags) if proposal else [],
+        aliases=list(m.aliases), document=m.document if proposal else None, axis=m.axis if proposal else None,
+        sector=list(m.sectors), region=list(m.regions) if proposal else [m.region], status=m.status,
+        horizon=m.horizon if proposal else None, carries=[] if proposal else ref_ids(m.proposals),
+        updated=m.updated.isoformat(), draft=m.draft, flagship=proposal and m.flagship, **_sourced(m),
+    )

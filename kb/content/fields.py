@@ -34,7 +34,7 @@ ACTION_STATUSES: tuple[str, ...] = get_args(ActionStatus)
 
 # The record kinds, in the order pages, counts and checks list them; the first four are files, the last two list entries.
 RECORD_KINDS = ("document", "axis", "proposal", "action", "sector", "region")
-# Kinds that a search returns as results.
+# Kinds listed as records (in lists, feeds and the body of a results page); a search also finds the other kinds.
 RESULT_KINDS = ("proposal", "action")
 
 

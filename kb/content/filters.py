@@ -1,17 +1,19 @@
-"""The filters over proposals and actions, declared once: the search, the site's URLs, the API and the lists read them.
+"""The filters over records, declared once: the search, the site's URLs, the API and the lists read them.
 
 A filter narrows a list by one record field. Its ``name`` is the API parameter, the search filter and the index
 field; ``param`` is its French name in the site's URLs (``/recherche?axe=…``); ``kind`` is the record kind whose
 ids it takes (``None``: a fixed list of values); a ``multi`` filter's values are references a record may hold
 several of (kept as link rows in the database). A proposal-only filter (``through_carried``) also keeps the actions
-that carry a matching proposal, so an axis page shows the regional actions that follow from it.
-"""
+that carry a matching proposal, so an axis page shows the regional actions that follow from it. The ``type``
+filter takes every kind a search finds (documents, axes, regions and sectors besides proposals and actions)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
-from kb.content.fields import ACTION_STATUSES, HORIZONS, PROPOSAL_STATUSES, RESULT_KINDS
+from kb.content.fields import ACTION_STATUSES, HORIZONS, PROPOSAL_STATUSES, RECORD_KINDS
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,26 @@ class Filter:
     through_carried: bool = False
     multi: bool = False
     description: str = ""
+    # A value's name in the site's URLs when it differs from the value (« type=axe » for « axis »).
+    url_names: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def url_value(self, value: str) -> str:
+        """The value as the site's URLs write it."""
+        return self.url_names.get(value, value)
+
+    def from_url(self, url_value: str) -> str:
+        """The value a URL names (the inverse of url_value)."""
+        return next((v for v, name in self.url_names.items() if name == url_value), url_value)
+
+
+# Every kind of record a search finds, and its French name in URLs (« /recherche?type=proposition »).
+TYPE_URL_NAMES: Mapping[str, str] = MappingProxyType(
+    {"document": "document", "axis": "axe", "proposal": "proposition", "action": "action", "sector": "filiere", "region": "region"}
+)
 
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("type", "type", "Type", values=RESULT_KINDS, description="Type de fiche."),
+    Filter("type", "type", "Type", values=RECORD_KINDS, url_names=TYPE_URL_NAMES, description="Type de fiche."),
     Filter("document", "document", "Document", kind="document", through_carried=True, description="Identifiant d'un document source."),
     Filter("axis", "axe", "Axe", kind="axis", through_carried=True, description="Identifiant d'un axe."),
     Filter("sector", "filiere", "Filière", kind="sector", multi=True, description="Identifiant d'une filière."),

@@ -42,10 +42,14 @@ OF_DOCUMENT_KIND = {
     "article": "de l’article",
     "autre": "du document",
 }
-TYPE = {"proposal": "Proposition", "action": "Action régionale"}
+TYPE = {"proposal": "Proposition", "action": "Action régionale", "document": "Document", "axis": "Axe", "sector": "Filière",
+        "region": "Région"}
+# The badge of a flagship proposal (also one of its search keywords).
+FLAGSHIP = "Mesure phare"
 # A record kind as a French noun inside a sentence (« id « x » déjà utilisé par proposition … »).
 KIND = {"document": "document", "axis": "axe", "proposal": "proposition", "action": "action", "sector": "filière", "region": "région"}
-TYPE_PLURAL = {"proposal": "Propositions", "action": "Actions régionales"}
+TYPE_PLURAL = {"proposal": "Propositions", "action": "Actions régionales", "document": "Documents", "axis": "Axes",
+               "sector": "Filières", "region": "Régions"}
 
 
 def date_fr(value: dt.date | str | None, fmt: str = "long") -> str:

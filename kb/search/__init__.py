@@ -7,7 +7,7 @@ only kb.content: it knows neither the database nor the web.
 """
 
 from kb.search.index import SearchIndex, Shared, open_index, remove_index
-from kb.search.indexing import build_index, update_index
+from kb.search.indexing import build_index, index_doc, update_index
 from kb.search.searching import Hit, Results, more_like, search, suggest
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "SearchIndex",
     "Shared",
     "build_index",
+    "index_doc",
     "more_like",
     "open_index",
     "remove_index",

@@ -50,6 +50,14 @@ EXTRA_STOPS = {
     "ni",
     "tres",
     "très",
+    # Question words: « quelles sont les propositions du Medef » asks for proposals, not for the word « quelles ».
+    "quel",
+    "quelle",
+    "quels",
+    "quelles",
+    "comment",
+    "pourquoi",
+    "combien",
 }
 FRENCH_STOPS = frozenset(stopwords_for_language("fr")) | EXTRA_STOPS
 FOLDED_STOPS = frozenset(unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() for w in FRENCH_STOPS)
@@ -61,12 +69,27 @@ MAX_WORDS = 12
 MAX_WORD_CHARS = 80
 # Each « mot* » expands to many words: a query keeps its first MAX_PREFIXES of them.
 MAX_PREFIXES = 4
+# The searched text fields; BM25 saturates a field's index-time weight (three occurrences score about 1.6 times one),
+# so a title match is also doubled at query time: it clearly outranks the same word in a body.
+SEARCHED = ("title", "summary", "content", "quotes")
+FIELD_BOOSTS = {"title": 2.0}
+# A synonym counts half as much as the word typed: « PMI » ranks the records that say PMI above those that say PME.
+SYNONYM_WEIGHT = 0.5
+# Added to a record's score (BM25F, about 1 to 30 here) when the whole query is its title, word for word after
+# analysis (« souveraineté énergétique », « Normandie »): such a record comes first.
+EXACT_TITLE_BONUS = 100.0
+# Added to a mesure phare's score: it passes a peer proposal of the same score, never a clearly better match.
+FLAGSHIP_BONUS = 0.1
+
+
+# A word: letters and digits. Dots split (« bfc-industries.com » gives bfc, industries, com; « 25.000 » gives 25, 000).
+WORD = r"\w+"
 
 
 def french_analyzer() -> Analyzer:
     """Tokenise, lowercase, drop stop words, fold accents, then stem (folding first makes « securite » meet « sécurité »)."""
     return (
-        RegexTokenizer()
+        RegexTokenizer(WORD)
         | LowercaseFilter()
         | StopFilter(stoplist=FRENCH_STOPS | FOLDED_STOPS, minsize=2)
         | CharsetFilter(accent_map)
@@ -76,7 +99,8 @@ def french_analyzer() -> Analyzer:
 
 def folding_analyzer() -> Analyzer:
     """Unstemmed, accent-folded words: feeds spelling suggestions."""
-    return RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=FRENCH_STOPS | FOLDED_STOPS, minsize=3) | CharsetFilter(accent_map)
+    stop = StopFilter(stoplist=FRENCH_STOPS | FOLDED_STOPS, minsize=3)
+    return RegexTokenizer(WORD) | LowercaseFilter() | stop | CharsetFilter(accent_map)
 
 
 _FR = french_analyzer()
@@ -99,6 +123,11 @@ def folded_words(text: str) -> list[str]:
     return [t.text for t in _FOLD(text)]
 
 
+def title_key(text: str) -> str:
+    """A title as the exact-title match compares it: its index terms, in order."""
+    return " ".join(stems(text))
+
+
 def clean_query(raw: str) -> str:
     """Bound the query (characters, words, word length) and drop control characters (NUL and the like) before parsing."""
     text = "".join(ch if ch.isprintable() else " " for ch in raw)
@@ -106,31 +135,58 @@ def clean_query(raw: str) -> str:
     return " ".join(w[:MAX_WORD_CHARS] for w in words)[:MAX_QUERY_CHARS]
 
 
-def _unit(stem_seq: tuple[str, ...]) -> wq.Query:
+def _unit(stem_seq: tuple[str, ...], weight: float = 1.0) -> wq.Query:
     """Query for one word (or a word the tokenizer splits, such as « coupe-file »), across fields."""
     if len(stem_seq) == 1:
         s = stem_seq[0]
-        arms: list[wq.Query] = [wq.Term("title", s), wq.Term("summary", s), wq.Term("content", s)]
+        arms: list[wq.Query] = [wq.Term(f, s, boost=weight * FIELD_BOOSTS.get(f, 1.0)) for f in SEARCHED]
         if len(s) >= 5:
             # Snowball gives « industrie » → industr but « industriels » → industriel: a weaker prefix arm joins them.
-            arms.append(CappedPrefix("content", s, boost=0.5))
+            arms.append(CappedPrefix("content", s, boost=0.5 * weight))
         # And the other way round: « foncière » → foncier must meet « foncier » → fonci.
-        arms += [wq.Term("content", s[:-k], boost=0.3) for k in (1, 2) if len(s) - k >= 5]
+        arms += [wq.Term("content", s[:-k], boost=0.3 * weight) for k in (1, 2) if len(s) - k >= 5]
         return wq.Or(arms)
-    return wq.Or([wq.Phrase("title", list(stem_seq)), wq.Phrase("content", list(stem_seq))])
+    return wq.Or([wq.Phrase(f, list(stem_seq), boost=weight * FIELD_BOOSTS.get(f, 1.0)) for f in ("title", "content", "quotes")])
 
 
-def _synonym_table(groups: list[list[str]]) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
-    table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+Table = dict[tuple[str, ...], list[tuple[str, ...]]]
+
+
+def _is_acronym(term: str) -> bool:
+    """A term written in capitals in the synonyms file (« AN »): a sigle, expanded only when typed in capitals."""
+    return term.isupper() and term.isalpha()
+
+
+def exact_query(text: str) -> wq.Query | None:
+    """The words of a text as written (their own index terms, in any searched field), without prefixes or synonyms."""
+    terms = stems(text)
+    return wq.Or([wq.Term(f, t) for t in terms for f in SEARCHED]) if terms else None
+
+
+def _synonym_table(groups: list[list[str]]) -> tuple[Table, dict[str, list[tuple[str, ...]]]]:
+    """Each term's analysed form → the other forms of its group; and each sigle (as written) → its group's forms.
+
+    A sigle is never found by the other terms: « an » is also a word (« par an »), so only « AN » typed in
+    capitals finds « assemblée nationale ».
+    """
+    table: Table = {}
+    acronyms: dict[str, list[tuple[str, ...]]] = {}
     for group in groups:
-        forms = list(dict.fromkeys(s for s in (stems(term) for term in group) if s))
+        forms = list(dict.fromkeys(s for s in (stems(term) for term in group if not _is_acronym(term)) if s))
         for form in forms:
             table.setdefault(form, [])
             table[form] += [f for f in forms if f != form and f not in table[form]]
-    return table
+        for term in filter(_is_acronym, group):
+            acronyms[term] = [f for f in forms if f != stems(term)]
+    return table, acronyms
 
 
-def _expand(seq: list[str], table: dict[tuple[str, ...], list[tuple[str, ...]]]) -> list[wq.Query]:
+def _with_synonyms(key: tuple[str, ...], alts: list[tuple[str, ...]]) -> wq.Query:
+    """A word or phrase, or any of its synonyms (which weigh less)."""
+    return wq.Or([_unit(key)] + [_unit(a, SYNONYM_WEIGHT) for a in alts]) if alts else _unit(key)
+
+
+def _expand(seq: list[str], table: Table) -> list[wq.Query]:
     """Queries for a run of plain words, longest synonym phrase first."""
     out: list[wq.Query] = []
     longest = max((len(k) for k in table), default=1)
@@ -140,7 +196,7 @@ def _expand(seq: list[str], table: dict[tuple[str, ...], list[tuple[str, ...]]])
             key = tuple(seq[i : i + size])
             if key in table or size == 1:
                 alts = table.get(key, [])
-                out.append(wq.Or([_unit(key)] + [_unit(a) for a in alts]) if alts else _unit(key))
+                out.append(_with_synonyms(key, alts))
                 i += size
                 break
     return out
@@ -152,7 +208,7 @@ def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
     Never raises: unbalanced quotes become words, operators without operands are ignored,
     and there is no field syntax, so internal fields cannot be targeted.
     """
-    table = _synonym_table(synonyms)
+    table, acronyms = _synonym_table(synonyms)
     tokens = re.findall(r'-?"[^"]*"|\S+', text.replace('"', ' " ') if text.count('"') % 2 else text)[:MAX_WORDS]
     musts: list[wq.Query] = []
     nots: list[wq.Query] = []
@@ -191,6 +247,11 @@ def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
                 prefixes += 1
                 arms = {prefix, *stems(prefix)}
                 q = wq.Or([CappedPrefix(f, p) for p in arms for f in ("title", "content")])
+        elif body in acronyms:
+            # A sigle typed in capitals: itself, or what it stands for (as much as the sigle).
+            flush()
+            own = stems(body)
+            q = wq.Or(([_unit(own)] if own else []) + [_unit(a) for a in acronyms[body]])
         else:
             seq = list(stems(body))
             if not negate and not (len(seq) > 1 and "-" in body):
@@ -199,7 +260,7 @@ def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
             # A hyphenated word (« coupe-file ») is one unit: a phrase, or its synonyms.
             flush()
             key = tuple(seq)
-            q = (wq.Or([_unit(key)] + [_unit(a) for a in table[key]]) if table.get(key) else _unit(key)) if seq else None
+            q = _with_synonyms(key, table.get(key, [])) if seq else None
         if q is None:
             continue
         if negate:
@@ -213,4 +274,9 @@ def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
     if not musts:
         return wq.AndNot(wq.Every(), wq.Or(nots)) if nots else None
     main = musts[0] if len(musts) == 1 else wq.And(musts)
+    # Bonuses add to the score of what matches anyway (AndMaybe), so Whoosh's own search ranks the same way.
+    bonus: list[wq.Query] = [wq.ConstantScoreQuery(wq.Term("flagship", True), FLAGSHIP_BONUS)]
+    if not re.search(r'["*]|(^|\s)-|(^|\s)(OU|OR|ET|AND)(\s|$)', text) and (key := title_key(text)):
+        bonus.append(wq.ConstantScoreQuery(wq.Term("titlekey", key), EXACT_TITLE_BONUS))
+    main = wq.AndMaybe(main, wq.Or(bonus))
     return wq.AndNot(main, wq.Or(nots)) if nots else main

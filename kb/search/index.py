@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 from kb.content.filters import NAMES as FILTER_NAMES
 from kb.search import engine
 from kb.search.analysis import folded_words
+from kb.search.suggesting import Vocabulary
 
 # Results (and « more like this » lists) kept per build and worker.
 RESULTS = 256
@@ -73,6 +74,7 @@ class Shared:
     columns: engine.Columns | None = None
     carriers: dict[int, int] | None = None
     vocabulary: set[str] | None = None
+    spellings: Vocabulary | None = None
 
     @classmethod
     def bounded(cls, results: int, leaves: int, phrases: int) -> Shared:
@@ -92,6 +94,9 @@ class SearchIndex:
     accents: dict[str, str]
     searcher: Searcher
     shared: Shared = field(default_factory=Shared)
+    # Folded spelling word → its written forms and how often visible records write each (kb-meta.json, kept exact by
+    # incremental builds): the vocabulary of suggestions.
+    forms: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def cache(self) -> SharedCache:
@@ -134,6 +139,13 @@ class SearchIndex:
             self.shared.vocabulary = {w for group in self.synonyms for term in group for w in folded_words(term)}
         return self.shared.vocabulary
 
+    @property
+    def spellings(self) -> Vocabulary:
+        """The words a « vouliez-vous dire » may offer, made on first use."""
+        if self.shared.spellings is None:
+            self.shared.spellings = Vocabulary.of(self.forms, self.accents)
+        return self.shared.spellings
+
     def close(self) -> None:
         """Release this thread's searcher and empty the build's caches (a thread closes an index when a newer build lands).
 
@@ -149,7 +161,7 @@ def open_index(path: Path, shared: Shared | None = None) -> SearchIndex:
     engine.install()  # searchers read compound files through their map (kb.search.engine.mapped)
     meta = json.loads((path / "kb-meta.json").read_text("utf-8"))
     ix = windex.open_dir(str(path))
-    return SearchIndex(path, meta["synonyms"], meta["accents"], ix.searcher(), shared or Shared())
+    return SearchIndex(path, meta["synonyms"], meta["accents"], ix.searcher(), shared or Shared(), meta.get("forms", {}))
 
 
 def remove_index(path: Path) -> None:

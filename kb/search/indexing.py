@@ -17,7 +17,7 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
 from kb.content.filters import FILTERS
 from kb.procs import die_with_parent
-from kb.search.analysis import fold, folding_analyzer, french_analyzer
+from kb.search.analysis import FOLDED_STOPS, fold, folding_analyzer, french_analyzer, title_key
 from kb.search.snippets import TOKEN
 
 # Below this many records a second writer process costs more than it saves.
@@ -81,7 +81,7 @@ class CachedAnalyzer(Analyzer):
 
 
 def schema() -> Schema:
-    """Index schema: boosted title, summary and a combined content field; one slug field per filter (kb.content.filters)."""
+    """Index schema: text fields by weight, the exact-title key, one slug field per filter (kb.content.filters)."""
     fr = CachedAnalyzer("fr")
     # A filter's field holds ids or fixed values; several per record (sectors, regions) as a comma list. The type is
     # stored too: a hit says what it is.
@@ -89,49 +89,96 @@ def schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         ref=KEYWORD(lowercase=True, commas=True),
-        title=TEXT(analyzer=fr, field_boost=3.0, stored=True),
+        # Weights: a word in a title counts most, then in a summary, then anywhere in the text; quotes least.
+        title=TEXT(analyzer=fr, field_boost=3.0),
+        name=STORED(),
         summary=TEXT(analyzer=fr, field_boost=1.5, phrase=False),
         content=TEXT(analyzer=fr),
+        quotes=TEXT(analyzer=fr, field_boost=0.5),
+        titlekey=ID(),
         hl=STORED(),
         spell=TEXT(analyzer=CachedAnalyzer("fold"), spelling=True, phrase=False),
         carries=KEYWORD(commas=True),
         updated=ID(stored=True, sortable=True),
         draft=BOOLEAN(stored=True),
+        flagship=BOOLEAN(),
         **filters,
     )
 
 
+def index_doc(kind: str, record_id: str, title: str, **fields: Any) -> dict[str, Any]:
+    """An index document with every key the index reads (empty unless given): what a build hands to build_index.
+
+    ``heading`` holds words shown with the title (a document's publisher and kind, « Région », a flagship's badge):
+    they weigh like it; ``keywords`` (tags) weigh like the summary; neither is shown in snippets. ``quotes`` (the
+    sources' exact words) weigh least; ``sites`` are the hosts of its sources (never offered as spellings); filter
+    values go under the filters' names; an empty ``updated`` sorts last by date; with ``by_id`` False, its id typed
+    alone does not open it.
+    """
+    doc: dict[str, Any] = {f.name: [] if f.multi else None for f in FILTERS}
+    doc.update(id=record_id, type=kind, title=title, summary="", body="", heading=[], keywords=[], quotes=[], sites=[], aliases=[],
+               carries=[], updated="", draft=False, flagship=False, by_id=True)
+    unknown = set(fields) - set(doc)
+    if unknown:
+        raise TypeError(f"unknown index document keys: {sorted(unknown)}")
+    doc.update(fields)
+    return doc
+
+
 def _text(doc: dict[str, Any]) -> str:
-    return " ".join(filter(None, [doc["title"], doc["summary"], doc.get("body", "")]))
+    return " ".join(filter(None, [doc["title"], doc["summary"], doc["body"]]))
 
 
 def _fields(doc: dict[str, Any]) -> dict[str, Any]:
     text = _text(doc)
     return {
         "id": doc["id"],
-        "ref": ",".join([doc["id"], *doc.get("aliases", [])]),
-        "title": doc["title"],
-        "summary": doc["summary"],
-        "content": text + " " + " ".join(doc.get("tags", [])),
-        "hl": " ".join(filter(None, [doc["summary"], doc.get("body", "")])),
-        "spell": text,
-        **{f.name: ",".join(doc.get(f.name) or []) if f.multi else doc.get(f.name) or "" for f in FILTERS},
-        "carries": ",".join(doc.get("carries", [])),
+        "ref": ",".join([doc["id"], *doc["aliases"]]) if doc["by_id"] else "",
+        "title": " ".join([doc["title"], *doc["heading"]]),
+        "name": doc["title"],
+        "summary": " ".join([doc["summary"], *doc["keywords"]]),
+        "content": " ".join([text, *doc["heading"], *doc["keywords"]]),
+        "quotes": "\n".join(doc["quotes"]),
+        "titlekey": title_key(doc["title"]),
+        "hl": " ".join(filter(None, [doc["summary"], doc["body"]])),
+        "spell": " ".join(spell_words(doc)),
+        **{f.name: ",".join(doc[f.name] or []) if f.multi else doc[f.name] or "" for f in FILTERS},
+        "carries": ",".join(doc["carries"]),
         "updated": doc["updated"],
-        "draft": bool(doc.get("draft")),
+        "draft": bool(doc["draft"]),
+        "flagship": bool(doc["flagship"]),
     }
 
 
+# Addresses and domain names written out in a text (« https://… », « bfc-industries.com »): never words to suggest.
+_ADDRESS = re.compile(r"\w+://\S+|[\w-]+(?:\.[\w-]+)+")
+
+
+def spell_words(doc: dict[str, Any]) -> list[str]:
+    """The words of a record that « vouliez-vous dire » may offer: its own text, never a draft's.
+
+    Left out: addresses and domain names (« bfc-industries.com »), words with digits, and the names of the sites
+    its sources come from when written as in their address (« selon zepros »: a site, not a word of the language).
+    """
+    if doc["draft"]:
+        return []
+    sites = {label for host in doc["sites"] for label in host.split(".")}
+    text = _ADDRESS.sub(" ", " ".join([_text(doc), *doc["heading"], *doc["keywords"]]))
+    words = (m.group(0) for m in TOKEN.finditer(text))
+    return [w for w in words if w not in sites and not any(c.isdigit() for c in w)]
+
+
 def _count_forms(forms: dict[str, Counter[str]], docs: list[dict[str, Any]], sign: int = 1) -> None:
-    """Count the written forms of each folded word (to restore accents in suggestions); ``sign=-1`` uncounts."""
+    """Count the written forms of each folded spelling word (to restore accents in suggestions); ``sign=-1`` uncounts."""
     folded: dict[str, str] = {}
     for doc in docs:
-        for word in _words(_text(doc)):
+        for word in spell_words(doc):
             lower = word.lower()
             key = folded.get(lower)
             if key is None:
                 key = folded[lower] = fold(lower)
-            forms.setdefault(key, Counter())[lower] += sign
+            if key and key not in FOLDED_STOPS:  # stop words are never offered (nor searched)
+                forms.setdefault(key, Counter())[lower] += sign
 
 
 def _write_meta(target: Path, synonyms: list[list[str]], forms: dict[str, Counter[str]]) -> None:
@@ -195,7 +242,3 @@ def update_index(source: Path, target: Path, changed: list[dict[str, Any]], dele
     _count_forms(forms, old, -1)
     _count_forms(forms, changed)
     _write_meta(target, meta["synonyms"], forms)
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text)

@@ -11,11 +11,12 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from kb.content.filters import BY_NAME, FILTERS, UPDATED_SINCE
-from kb.search.analysis import build_query, clean_query, folded_words, stems
+from kb.search.analysis import build_query, clean_query
 from kb.search.engine import Leaf, docnums, match_bits, rank
 from kb.search.index import SearchIndex
 from kb.search.snippets import highlight as snippet
 from kb.search.snippets import matcher
+from kb.search.suggesting import suggest as _suggest
 
 MAX_PAGE = 500
 
@@ -33,7 +34,11 @@ class Hit:
 
 @dataclass
 class Results:
-    """A page of results with facet counts over all matches and an optional spelling suggestion."""
+    """A page of results with facet counts over all matches and an optional spelling suggestion.
+
+    With ``listed`` kinds, ``hits`` and ``total`` are those of these kinds, and ``aside`` the best matches of the
+    other kinds (a results page lists proposals and actions, and shows the documents, axes… that match above them).
+    """
 
     query: str
     total: int
@@ -43,6 +48,7 @@ class Results:
     exact: str | None = None
     page: int = 1
     per_page: int = 20
+    aside: list[Hit] = field(default_factory=list)
 
 
 def _since_bits(updated: list[str], since: str) -> int:
@@ -82,52 +88,18 @@ def facet_counts(idx: SearchIndex, matched: int) -> dict[str, dict[str, int]]:
     return out
 
 
+def suggest(idx: SearchIndex, text: str, show_drafts: bool = False) -> str | None:
+    """« Vouliez-vous dire … » for a query over every record (kb.search.suggesting says when one is offered)."""
+    visible = idx.columns.live if show_drafts else idx.columns.live & ~idx.columns.drafts
+    return _suggest(idx, clean_query(text), visible)
+
+
 def _exact(searcher: Searcher, text: str) -> int | None:
     key = text.strip().lower()
     if not key or "," in key or " " in key:
         return None
     found = list(searcher.document_numbers(ref=key))
     return found[0] if found else None
-
-
-def _known(reader: Any, stem: str) -> bool:
-    """True when the word's query arms (term, prefix, shortened stem) match something: no suggestion then."""
-    if reader.doc_frequency("content", stem):
-        return True
-    if len(stem) >= 5 and next(iter(reader.expand_prefix("content", stem)), None) is not None:
-        return True
-    return any(reader.doc_frequency("content", stem[:-k]) for k in (1, 2) if len(stem) - k >= 5)
-
-
-MAX_CORRECTIONS = 3
-
-
-def suggest(idx: SearchIndex, text: str) -> str | None:
-    """« Vouliez-vous dire … » : the query with its unknown words replaced by the closest indexed words."""
-    reader = idx.searcher.reader()
-    vocabulary = idx.vocabulary
-    changed = False
-    out = []
-    tried = 0
-    for word in text.split():
-        # Bounded cost: operators (mot*, "…", parentheses), words with digits and 30+ letters are not
-        # misspellings, and the corrector (the costly part) runs for the first MAX_CORRECTIONS unknown words only.
-        if tried >= MAX_CORRECTIONS or len(word) > 30 or not word.lstrip("-").replace("-", "").replace("'", "").replace("’", "").isalpha():
-            out.append(word)
-            continue
-        folded, word_stems = folded_words(word), stems(word)
-        known = not word_stems or any(_known(reader, s) for s in word_stems)
-        if known or len(folded) != 1 or folded[0] in vocabulary or len(folded[0]) < 4 or reader.frequency("spell", folded[0]) > 0:
-            out.append(word)
-            continue
-        tried += 1
-        best = idx.searcher.corrector("spell").suggest(folded[0], limit=1, maxdist=2)
-        if best and best[0] != folded[0]:
-            out.append(idx.accents.get(best[0], best[0]))
-            changed = True
-        else:
-            out.append(word)
-    return " ".join(out) if changed else None
 
 
 def _highlight_terms(q: wq.Query) -> tuple[set[str], set[str]]:
@@ -155,7 +127,8 @@ def _highlight_terms(q: wq.Query) -> tuple[set[str], set[str]]:
 def _copy(res: Results) -> Results:
     """A copy callers may change without touching the cached answer (cheaper than deepcopy)."""
     hits = [dataclasses.replace(h) for h in res.hits]
-    return dataclasses.replace(res, hits=hits, facets={k: dict(v) for k, v in res.facets.items()})
+    aside = [dataclasses.replace(h) for h in res.aside]
+    return dataclasses.replace(res, hits=hits, aside=aside, facets={k: dict(v) for k, v in res.facets.items()})
 
 
 def _cache_key(text: str, filters: dict[str, list[str]], *rest: Any) -> tuple[Any, ...]:
@@ -172,61 +145,83 @@ def search(
     per_page: int = 20,
     show_drafts: bool = False,
     cache: bool = True,
+    listed: tuple[str, ...] | None = None,
+    aside: int = 0,
 ) -> Results:
     """Ranked ids for a French query, with highlights, facet counts, suggestion and id/alias lookup.
 
-    Results are cached per opened build, keyed on the normalised query, filters, sort, page and drafts.
+    ``listed`` narrows hits and total to these record kinds (facets still count every kind); ``aside`` asks, on the
+    first page, for that many of the best matches of the other kinds. Results are cached per opened build, keyed on
+    the normalised query, filters, sort, page, kinds and drafts.
     """
     text = clean_query(text)
     page = max(1, min(page, MAX_PAGE))
     filters = filters or {}
-    key = _cache_key(text, filters, sort, page, per_page, show_drafts)
+    key = _cache_key(text, filters, sort, page, per_page, show_drafts, listed, aside)
     found = idx.cache.get(key) if cache else None
     if found is not None:
         return _copy(found)
-    res = _search(idx, text, filters, sort, page, per_page, show_drafts)
+    res = _search(idx, text, filters, sort, page, per_page, show_drafts, listed, aside)
     if cache:
         idx.cache.put(key, _copy(res))
     return res
 
 
-def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: str, page: int, per_page: int, show_drafts: bool) -> Results:
+def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: str, page: int, per_page: int, show_drafts: bool,
+            listed: tuple[str, ...] | None, aside: int) -> Results:
     searcher, cols = idx.searcher, idx.columns
     parsed = build_query(text, idx.synonyms) if text else None
     scoring: list[Leaf] = []
-    # Matching docs as bitmaps from cached leaves; only the shown page is ranked from cached per-leaf scores.
-    matched = match_bits(idx, parsed.normalize(), scoring) if parsed is not None else cols.live
+    visible = cols.live if show_drafts else cols.live & ~cols.drafts
     allowed = _allowed(idx, filters)
     if allowed is not None:
-        matched &= allowed
-    if not show_drafts:
-        matched &= ~cols.drafts
+        visible &= allowed
+    # Matching docs as bitmaps from cached leaves; only the shown page is ranked from cached per-leaf scores.
+    matched = (match_bits(idx, parsed.normalize(), scoring) if parsed is not None else cols.live) & visible
+    kinds = cols.facets["type"]
+    shown = matched if listed is None else matched & _union(kinds.get(k, 0) for k in listed)
     limit = page * per_page
-    if sort == "date" or parsed is None:
-        ranked = [(d, 0.0) for d in heapq.nsmallest(limit, docnums(matched), key=cols.newest.__getitem__)]
-    else:
-        ranked = rank(matched, scoring, limit)
+    ranked = _ranked(idx, shown, scoring, limit, sort == "date" or parsed is None)
     start = (page - 1) * per_page
     match = matcher(*_highlight_terms(parsed)) if parsed is not None else None
     hits = [_hit(searcher.stored_fields(d), score, match) for d, score in ranked[start : start + per_page]]
-    total = matched.bit_count()
+    others: list[Hit] = []
+    if aside and page == 1 and listed is not None and parsed is not None:
+        others = [_hit(searcher.stored_fields(d), score, match) for d, score in rank(matched & ~shown, scoring, aside)]
+    total = shown.bit_count()
     exact = _exact(searcher, text) if text else None
     exact_id = None
-    if exact is not None and (show_drafts or not cols.drafts >> exact & 1):
+    if exact is not None and visible >> exact & 1:
         fields = searcher.stored_fields(exact)
         exact_id = fields["id"]
-        if page == 1:
-            hits = [Hit(fields["id"], fields["type"], fields["title"], 1e9)] + [h for h in hits if h.id != exact_id]
-            hits = hits[:per_page]
-        if not matched >> exact & 1:
-            total += 1
-    suggestion = suggest(idx, text) if text and parsed is not None else None
-    return Results(text, total, hits, facet_counts(idx, matched), suggestion, exact_id, page, per_page)
+        first = Hit(fields["id"], fields["type"], fields["name"], 1e9)
+        if listed is None or fields["type"] in listed:
+            if page == 1:
+                hits = ([first] + [h for h in hits if h.id != exact_id])[:per_page]
+            total += not shown >> exact & 1
+        elif aside:
+            others = ([first] + [h for h in others if h.id != exact_id])[:aside]
+    suggestion = _suggest(idx, text, visible) if text and parsed is not None else None
+    return Results(text, total, hits, facet_counts(idx, matched), suggestion, exact_id, page, per_page, others)
+
+
+def _union(bitmaps: Any) -> int:
+    out = 0
+    for b in bitmaps:
+        out |= b
+    return out
+
+
+def _ranked(idx: SearchIndex, docs: int, scoring: list[Leaf], limit: int, by_date: bool) -> list[tuple[int, float]]:
+    """The ``limit`` first docs, by relevance or by date (newest first)."""
+    if by_date:
+        return [(d, 0.0) for d in heapq.nsmallest(limit, docnums(docs), key=idx.columns.newest.__getitem__)]
+    return rank(docs, scoring, limit)
 
 
 def _hit(fields: dict[str, Any], score: float, match: Any) -> Hit:
     snippet_html = snippet(fields["hl"], match, maxchars=220, surround=60, top=2) if match is not None else ""
-    return Hit(fields["id"], fields["type"], fields["title"], score, snippet_html)
+    return Hit(fields["id"], fields["type"], fields["name"], score, snippet_html)
 
 
 def more_like(idx: SearchIndex, record_id: str, text: str, limit: int = 5, show_drafts: bool = False) -> list[str]:

@@ -6,10 +6,10 @@ import html
 import re
 from collections.abc import Callable
 
-from kb.search.analysis import stems
+from kb.search.analysis import WORD, stems
 
-# The same pattern as Whoosh's RegexTokenizer, so a token here is a token there.
-TOKEN = re.compile(r"\w+(\.?\w+)*", re.UNICODE)
+# The analyzers' tokenizer pattern, so a token here is a token there.
+TOKEN = re.compile(WORD)
 _STEMS: dict[str, tuple[str, ...]] = {}
 
 
@@ -36,7 +36,10 @@ def matcher(exact: set[str], prefixes: set[str]) -> Callable[[str], bool]:
 
 
 def highlight(text: str, match: Callable[[str], bool], *, maxchars: int = 220, surround: int = 60, top: int = 2) -> str:
-    """Up to ``top`` fragments of ``text`` around matching words, escaped, matches wrapped in <mark>, joined by « … »."""
+    """Up to ``top`` fragments of ``text`` around matching words, escaped, matches wrapped in <mark>.
+
+    Fragments start and end on whole words; « … » marks where the text was cut (before, between, after them).
+    """
     spans = [(m.start(), m.end()) for m in TOKEN.finditer(text) if match(m.group())]
     if not spans:
         return ""
@@ -53,17 +56,38 @@ def highlight(text: str, match: Callable[[str], bool], *, maxchars: int = 220, s
     # Best fragments first (most matching words), then shown in reading order.
     best = sorted(sorted(fragments, key=lambda f: -len(f[2]))[:top], key=lambda f: f[0])
     seen: dict[str, int] = {}
-    return " … ".join(_render(text, start, end, group, seen) for start, end, group in best)
+    out = ""
+    last = 0
+    for start, end, group in best:
+        start, end = _word_start(text, start, group[0][0]), _word_end(text, group[-1][1], end)
+        out += ("" if start == 0 else " … " if out else "… ") + _render(text, start, end, group, seen)
+        last = end
+    return out + (" …" if text[last:].strip() else "")
+
+
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+def _word_start(text: str, lo: int, first: int) -> int:
+    """Where a fragment cut at ``lo`` starts: the first word beginning there or after (never inside a word)."""
+    if lo == 0:
+        return 0
+    m = _WORD_START.search(text, lo, first + 1)
+    return m.start() if m else first
+
+
+def _word_end(text: str, last: int, hi: int) -> int:
+    """Where a fragment cut at ``hi`` ends: after its last whole word (never inside a word)."""
+    if hi >= len(text):
+        return len(text)
+    end = last
+    for m in TOKEN.finditer(text, last, hi):
+        if m.end() < hi or not TOKEN.match(text, hi):
+            end = m.end()
+    return end
 
 
 def _render(text: str, start: int, end: int, group: list[tuple[int, int]], seen: dict[str, int]) -> str:
-    if start > 0:
-        # Start and end on word boundaries, never inside a word.
-        space = text.find(" ", start, group[0][0])
-        start = space + 1 if space != -1 else group[0][0]
-    if end < len(text):
-        space = text.rfind(" ", group[-1][1], end)
-        end = space if space != -1 else group[-1][1]
     out, pos = [], start
     for s, e in group:
         word = text[s:e]

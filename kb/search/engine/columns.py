@@ -46,10 +46,10 @@ class Columns:
 
     @property
     def newest(self) -> list[int]:
-        """Each docnum's rank by date, newest first (ties by docnum), computed once per build: a C-speed sort key."""
+        """Each docnum's rank by date, newest first, undated last (ties by docnum), computed once per build: a C-speed sort key."""
         if self._newest is None:
             updated = self.updated
-            order = sorted(range(len(updated)), key=lambda d: (_desc(updated[d]), d))
+            order = sorted(range(len(updated)), key=lambda d: date_order(updated[d], d))
             self._newest = [0] * len(updated)
             for rank_, d in enumerate(order):
                 self._newest[d] = rank_
@@ -60,14 +60,15 @@ class Columns:
         key = (fieldname, k1, b, avgfl)
         if key not in self._norms:
             reader = searcher.reader()
-            lengths = [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
+            # Whoosh answers None for a document with nothing in the field (no term of it can match that document).
+            lengths = [reader.doc_field_length(d, fieldname, 1) or 0 for d in range(reader.doc_count_all())]
             self._norms[key] = [k1 * ((1 - b) + b * fl / avgfl) for fl in lengths]
         return self._norms[key]
 
 
-def _desc(value: str) -> tuple[int, ...]:
-    """Sort key putting later ISO dates first."""
-    return tuple(-ord(c) for c in value)
+def date_order(value: str, docnum: int) -> tuple[bool, tuple[int, ...], int]:
+    """Sort key putting later ISO dates first and records without a date (documents, axes…) last, ties by docnum."""
+    return (not value, tuple(-ord(c) for c in value), docnum)
 
 
 def read_columns(searcher: Searcher, fields: list[str]) -> Columns:

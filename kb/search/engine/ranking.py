@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 
 from kb.search.engine.columns import Columns, bits, docnums
 
-TEXT_FIELDS = {"title", "summary", "content"}
+TEXT_FIELDS = {"title", "summary", "content", "quotes"}
 # Postings held by the per-build leaf cache (about 100 bytes each; one cache per worker, shared by its threads):
 # 200,000 holds the common words of 10,000 records; bench/README.md gives the worker's memory with it.
 LEAF_POSTINGS = 200_000
@@ -147,6 +147,11 @@ def match_bits(idx: Scoring, q: wq.Query, scoring: list[Leaf]) -> int:
     """Bitmap of the docs matching ``q``; collects the leaves that score (the positive side) into ``scoring``."""
     if isinstance(q, wq.AndNot):
         return match_bits(idx, q.a, scoring) & ~match_bits(idx, q.b, [])
+    if isinstance(q, wq.AndMaybe):
+        # What a matches; b only adds its score where it matches too (as Whoosh's AndMaybeMatcher sums them).
+        bits = match_bits(idx, q.a, scoring)
+        match_bits(idx, q.b, scoring)
+        return bits
     if isinstance(q, wq.Not):
         return idx.columns.live & ~match_bits(idx, q.query, [])
     if isinstance(q, wq.And):
