@@ -14,14 +14,14 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote_plus, urlencode
 
 from kb.content import labels as fr
-from kb.content.filters import FILTERS
+from kb.content.filters import BY_NAME, FILTERS
 
 # URL parameter → kb.search filter name, in the order they appear in URLs and on pages.
 PARAMS: dict[str, str] = {f.param: f.name for f in FILTERS}
 TITLES: dict[str, str] = {f.param: f.title for f in FILTERS}
 _ORDER = {param: i for i, param in enumerate(PARAMS)}
-# The record types keep French values in URLs (« type=proposition »).
-TYPE_VALUES: dict[str, str] = {"proposition": "proposal", "action": "action"}
+# The record types keep French values in URLs (« type=proposition », « type=axe »): kb.content.filters names them.
+TYPE = BY_NAME["type"]
 SORTS: dict[str, str] = {"pertinence": "relevance", "date": "date"}
 PER_PAGE = 20
 MAX_PAGE = 500
@@ -42,7 +42,7 @@ def collation_key(text: str) -> tuple[str, str]:
 
 def choices(names: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
     """Allowed values and their labels per URL parameter, from ``queries.labels`` output."""
-    fixed = {"type": {url: fr.TYPE_PLURAL[kind] for url, kind in TYPE_VALUES.items()}, "status": fr.STATUS, "horizon": fr.HORIZON}
+    fixed = {"type": {TYPE.url_value(kind): fr.TYPE_PLURAL[kind] for kind in TYPE.values}, "status": fr.STATUS, "horizon": fr.HORIZON}
     return {f.param: dict(names[f.kind]) if f.kind else dict(fixed[f.name]) for f in FILTERS}
 
 
@@ -126,7 +126,7 @@ class SearchState:
 
     def search_filters(self, fixed: tuple[str, str] | None = None) -> dict[str, list[str]]:
         """The filters for kb.search.search, plus a page's fixed filter (e.g. its axis)."""
-        out = {PARAMS[p]: [TYPE_VALUES.get(v, v) if p == "type" else v for v in values] for p, values in self.filters}
+        out = {PARAMS[p]: [TYPE.from_url(v) if p == "type" else v for v in values] for p, values in self.filters}
         if fixed:
             # A browse page's own filter always holds (its facet is not offered there).
             out[PARAMS[fixed[0]]] = [fixed[1]]
@@ -191,12 +191,11 @@ def groups(
     skip: str | None = None,
 ) -> list[FacetGroup]:
     """Facet groups with counts; each value links to the state with it added, or removed when active."""
-    reverse_type = {v: k for k, v in TYPE_VALUES.items()}
     out = []
     for param, name in PARAMS.items():
         if param == skip:
             continue
-        found = {reverse_type.get(k, k) if param == "type" else k: n for k, n in counts.get(name, {}).items()}
+        found = {TYPE.url_value(k) if param == "type" else k: n for k, n in counts.get(name, {}).items()}
         active = state.values(param)
         adding = state.adder(param, path)
         values = []

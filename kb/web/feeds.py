@@ -114,7 +114,9 @@ def search_feed() -> Response:
         s = facets.parse(args, allowed)
     except facets.BadParam as exc:
         abort(400, description=str(exc))
-    results = search.search(st.index, s.q, filters=s.search_filters(), sort="date", per_page=MAX_ENTRIES, show_drafts=drafts())
+    # A feed's entries are proposals and actions (documents, axes… have no update date).
+    results = search.search(st.index, s.q, filters=s.search_filters(), sort="date", per_page=MAX_ENTRIES, show_drafts=drafts(),
+                            listed=RESULT_KINDS)
     ids = [h.id for h in results.hits]
     records = [r for kind in RESULT_KINDS for r in queries.by_ids(kind, ids, session=st.session, drafts=drafts())]
     qs = s.query_string(False)

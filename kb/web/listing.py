@@ -16,8 +16,18 @@ from kb.web.records import built, drafts
 from kb.web.state import state
 
 
+# How many documents, axes, regions or sectors the compact block above the results shows.
+ASIDE = 5
+# The latest records a page that found nothing offers.
+LATEST = 3
+
+
 def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] | None = None) -> dict[str, Any]:
-    """Search results with facets for /recherche and the browse pages (which fix one filter)."""
+    """Search results with facets for /recherche and the browse pages (which fix one filter).
+
+    Without a type filter, /recherche lists proposals and actions and shows the documents, axes, regions and sectors
+    that match in a block above them (all counted in the type facet); a browse page lists only proposals and actions.
+    """
     st = built()
     allowed = facets.choices(names)
     try:
@@ -26,22 +36,51 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
         abort(400, description=str(exc))
     if st.index is None:
         abort(404)
-    results = search.search(st.index, s.q, filters=s.search_filters(fixed), sort=s.sort(), page=s.page,
-                            per_page=facets.PER_PAGE, show_drafts=drafts())
+    filters, listed = s.search_filters(fixed), None
+    if not s.values("type"):
+        if fixed:
+            filters["type"] = list(RESULT_KINDS)
+        else:
+            listed = RESULT_KINDS
+    results = search.search(st.index, s.q, filters=filters, sort=s.sort(), page=s.page, per_page=facets.PER_PAGE,
+                            show_drafts=drafts(), listed=listed, aside=ASIDE if listed else 0)
     last = max(1, -(-results.total // facets.PER_PAGE))
     if s.page > min(last, facets.MAX_PAGE):
         abort(404, description="Cette page de résultats n'existe pas.")
-    ids = [h.id for h in results.hits]
-    records = {r.id: r for kind in RESULT_KINDS for r in queries.by_ids(kind, ids, session=st.session, drafts=drafts())}
+    found = results.total > 0 or bool(results.aside)
     return {
         "state": s, "results": results, "path": path, "names": names, "last": last,
-        "items": [(h, records[h.id], display.safe_highlight(h.highlight)) for h in results.hits if h.id in records],
+        "items": shown(results.hits), "pages": shown(results.aside),
         "groups": facets.groups(s, results.facets, allowed, path, skip=fixed[0] if fixed else None),
         "active": facets.active(s, allowed, path),
         "suggestion": facets.SearchState(results.suggestion, s.filters, s.tri).url(path) if results.suggestion else None,
+        # A page that finds nothing, and has no spelling to offer, offers other ways in (not on a browse page).
+        "empty": None if found or results.suggestion or fixed else _ways_in(names),
         # A browse page with nothing to list and nothing asked says why in its own words, without a search form.
         "asked": bool(s.q or s.filters or s.page > 1),
     }
+
+
+def shown(hits: list[search.Hit]) -> list[tuple[search.Hit, Any, Any]]:
+    """(hit, table row, safe snippet) for the hits whose record the database holds (each kind read once)."""
+    ids: dict[str, list[str]] = {}
+    for h in hits:
+        ids.setdefault(h.type, []).append(h.id)
+    session = state().session
+    rows = {(kind, r.id): r for kind, some in ids.items() for r in queries.by_ids(kind, some, session=session, drafts=drafts())}
+    return [(h, rows[h.type, h.id], display.safe_highlight(h.highlight)) for h in hits if (h.type, h.id) in rows]
+
+
+def _ways_in(names: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """What a page that found nothing offers instead: the axes, documents and regions that have records, the latest."""
+    st = state()
+    every = search.search(st.index, "", filters={"type": list(RESULT_KINDS)}, per_page=LATEST, show_drafts=drafts())
+    browse = {
+        kind: sorted(((record_path(kind, i), names[kind].get(i, i)) for i in every.facets.get(BY_KIND[kind].name, {})),
+                     key=lambda link: facets.collation_key(link[1]))
+        for kind in ("axis", "document", "region")
+    }
+    return {"browse": browse, "latest": [row for _hit, row, _snippet in shown(every.hits)]}
 
 
 def browse(kind: str, record_id: str) -> dict[str, Any]:

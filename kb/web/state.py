@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from kb import search
+from kb.content.fields import RESULT_KINDS
 from kb.config import resolve_database_url
 from kb.store import Layout, build_info, make_engine, verify_index
 
@@ -168,7 +169,7 @@ def probe(idx: search.SearchIndex, expected: int | None = None) -> str | None:
     ``expected``: how many public proposals and actions the database holds, which the index must hold too.
     """
     try:
-        everything = search.search(idx, "", per_page=1, cache=False)
+        everything = search.search(idx, "", per_page=1, cache=False, listed=RESULT_KINDS)
         if expected is not None and everything.total != expected:
             return f"l'index compte {everything.total} fiches publiques, la base {expected}"
         first = everything.hits[0].id if everything.hits else None
