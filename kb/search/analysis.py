@@ -69,10 +69,11 @@ MAX_WORDS = 12
 MAX_WORD_CHARS = 80
 # Each « mot* » expands to many words: a query keeps its first MAX_PREFIXES of them.
 MAX_PREFIXES = 4
-# The searched text fields; BM25 saturates a field's index-time weight (three occurrences score about 1.6 times one),
-# so a title match is also doubled at query time: it clearly outranks the same word in a body.
+# The searched text fields. BM25 saturates a field's index-time weight (three occurrences score about 1.6 times one),
+# so weights are also applied at query time, where they multiply: a title match is doubled (it clearly outranks the
+# same word in a body), a quote's halved (a source's words, not ours).
 SEARCHED = ("title", "summary", "content", "quotes")
-FIELD_BOOSTS = {"title": 2.0}
+FIELD_BOOSTS = {"title": 2.0, "quotes": 0.5}
 # A synonym counts half as much as the word typed: « PMI » ranks the records that say PMI above those that say PME.
 SYNONYM_WEIGHT = 0.5
 # Added to a record's score (BM25F, about 1 to 30 here) when the whole query is its title, word for word after

@@ -97,7 +97,6 @@ def schema() -> Schema:
         quotes=TEXT(analyzer=fr, field_boost=0.5),
         titlekey=ID(),
         hl=STORED(),
-        spell=TEXT(analyzer=CachedAnalyzer("fold"), spelling=True, phrase=False),
         carries=KEYWORD(commas=True),
         updated=ID(stored=True, sortable=True),
         draft=BOOLEAN(stored=True),
@@ -141,7 +140,6 @@ def _fields(doc: dict[str, Any]) -> dict[str, Any]:
         "quotes": "\n".join(doc["quotes"]),
         "titlekey": title_key(doc["title"]),
         "hl": " ".join(filter(None, [doc["summary"], doc["body"]])),
-        "spell": " ".join(spell_words(doc)),
         **{f.name: ",".join(doc[f.name] or []) if f.multi else doc[f.name] or "" for f in FILTERS},
         "carries": ",".join(doc["carries"]),
         "updated": doc["updated"],
@@ -151,34 +149,40 @@ def _fields(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 # Addresses and domain names written out in a text (« https://… », « bfc-industries.com »): never words to suggest.
-_ADDRESS = re.compile(r"\w+://\S+|[\w-]+(?:\.[\w-]+)+")
+_DOTTED = re.compile(r"\w\.\w|://")
+_ADDRESS = re.compile(r"\w+://\S+|\w[\w-]*(?:\.\w[\w-]*)+")
+# Words of letters only: not « cpme67 », « 3e ».
+_LETTERS = re.compile(r"\b[^\W\d_]+\b")
 
 
 def spell_words(doc: dict[str, Any]) -> list[str]:
     """The words of a record that « vouliez-vous dire » may offer: its own text, never a draft's.
 
-    Left out: addresses and domain names (« bfc-industries.com »), words with digits, and the names of the sites
-    its sources come from when written as in their address (« selon zepros »: a site, not a word of the language).
+    Left out: addresses and domain names, numbers, and the names of the sites its sources come from when written as
+    in their address (« selon zepros »: a site, not a word of the language).
     """
     if doc["draft"]:
         return []
+    text = " ".join([_text(doc), *doc["heading"], *doc["keywords"]])
+    if _DOTTED.search(text):  # most texts have no address: skip the costlier pattern
+        text = _ADDRESS.sub(" ", text)
+    words = _LETTERS.findall(text)
     sites = {label for host in doc["sites"] for label in host.split(".")}
-    text = _ADDRESS.sub(" ", " ".join([_text(doc), *doc["heading"], *doc["keywords"]]))
-    words = (m.group(0) for m in TOKEN.finditer(text))
-    return [w for w in words if w not in sites and not any(c.isdigit() for c in w)]
+    return [w for w in words if w not in sites] if sites else words
 
 
 def _count_forms(forms: dict[str, Counter[str]], docs: list[dict[str, Any]], sign: int = 1) -> None:
     """Count the written forms of each folded spelling word (to restore accents in suggestions); ``sign=-1`` uncounts."""
-    folded: dict[str, str] = {}
+    written: Counter[str] = Counter()
     for doc in docs:
-        for word in spell_words(doc):
-            lower = word.lower()
-            key = folded.get(lower)
-            if key is None:
-                key = folded[lower] = fold(lower)
-            if key and key not in FOLDED_STOPS:  # stop words are never offered (nor searched)
-                forms.setdefault(key, Counter())[lower] += sign
+        written.update(spell_words(doc))  # counted in C; each distinct word is then lowered and folded once
+    lowered: Counter[str] = Counter()
+    for word, n in written.items():
+        lowered[word.lower()] += n
+    for lower, n in lowered.items():
+        key = fold(lower)
+        if key and key not in FOLDED_STOPS:  # too short or a stop word: never offered (nor searched)
+            forms.setdefault(key, Counter())[lower] += sign * n
 
 
 def _write_meta(target: Path, synonyms: list[list[str]], forms: dict[str, Counter[str]]) -> None:

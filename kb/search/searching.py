@@ -36,8 +36,9 @@ class Hit:
 class Results:
     """A page of results with facet counts over all matches and an optional spelling suggestion.
 
-    With ``listed`` kinds, ``hits`` and ``total`` are those of these kinds, and ``aside`` the best matches of the
-    other kinds (a results page lists proposals and actions, and shows the documents, axes… that match above them).
+    With ``listed`` kinds, ``hits``, ``total`` and the facets (but the type's) are those of these kinds, and ``aside``
+    the best matches of the other kinds (a results page lists proposals and actions, and shows the documents,
+    axes… that match above them).
     """
 
     query: str
@@ -81,11 +82,12 @@ def _allowed(idx: SearchIndex, filters: dict[str, list[str]]) -> int | None:
 
 def facet_counts(idx: SearchIndex, matched: int) -> dict[str, dict[str, int]]:
     """Facet counts over a bitmap of matching docs: one popcount per facet value."""
-    out: dict[str, dict[str, int]] = {}
-    for flt in FILTERS:
-        counts = {value: (matched & bits).bit_count() for value, bits in idx.columns.facets[flt.name].items() if value}
-        out[flt.name] = {k: v for k, v in counts.items() if v}
-    return out
+    return {flt.name: _counts(idx, flt.name, matched) for flt in FILTERS}
+
+
+def _counts(idx: SearchIndex, name: str, matched: int) -> dict[str, int]:
+    counts = {value: (matched & bits).bit_count() for value, bits in idx.columns.facets[name].items() if value}
+    return {k: v for k, v in counts.items() if v}
 
 
 def suggest(idx: SearchIndex, text: str, show_drafts: bool = False) -> str | None:
@@ -150,9 +152,9 @@ def search(
 ) -> Results:
     """Ranked ids for a French query, with highlights, facet counts, suggestion and id/alias lookup.
 
-    ``listed`` narrows hits and total to these record kinds (facets still count every kind); ``aside`` asks, on the
-    first page, for that many of the best matches of the other kinds. Results are cached per opened build, keyed on
-    the normalised query, filters, sort, page, kinds and drafts.
+    ``listed`` narrows hits, total and facets to these record kinds (the type facet still counts every kind);
+    ``aside`` asks, on the first page, for that many of the best matches of the other kinds. Results are cached per
+    opened build, keyed on the normalised query, filters, sort, page, kinds and drafts.
     """
     text = clean_query(text)
     page = max(1, min(page, MAX_PAGE))
@@ -202,7 +204,10 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
         elif aside:
             others = ([first] + [h for h in others if h.id != exact_id])[:aside]
     suggestion = _suggest(idx, text, visible) if text and parsed is not None else None
-    return Results(text, total, hits, facet_counts(idx, matched), suggestion, exact_id, page, per_page, others)
+    # Facets count what is listed (a value's count is what choosing it lists), the type facet every kind that matches.
+    facets = facet_counts(idx, shown)
+    facets["type"] = _counts(idx, "type", matched)
+    return Results(text, total, hits, facets, suggestion, exact_id, page, per_page, others)
 
 
 def _union(bitmaps: Any) -> int:

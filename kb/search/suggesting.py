@@ -117,8 +117,8 @@ def _by_stem(vocabulary: Vocabulary, folded: str, candidates: list[tuple[str, in
 def suggest(idx: Index, text: str, visible: int) -> str | None:
     """The query with its absent words corrected, when the corrected query finds something among ``visible`` docs.
 
-    Operators (mot*, "…", -exclusions), words with
-    digits or of 30 letters or more, and words of the synonyms file are left as typed.
+    Operators (mot*, "…", -exclusions), words with digits or of more than 30 characters, and words of the synonyms
+    file are left as typed.
     """
     out: list[str] = []
     changed = False
