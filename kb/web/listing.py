@@ -15,7 +15,6 @@ from kb.web import display, facets
 from kb.web.records import built, drafts
 from kb.web.state import state
 
-
 # How many documents, axes, regions or sectors the compact block above the results shows.
 ASIDE = 5
 # The latest records a page that found nothing offers.

@@ -16,8 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from kb import search
-from kb.content.fields import RESULT_KINDS
 from kb.config import resolve_database_url
+from kb.content.fields import RESULT_KINDS
 from kb.store import Layout, build_info, make_engine, verify_index
 
 DATABASE_DOWN = "base de données injoignable"
