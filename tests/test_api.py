@@ -51,7 +51,9 @@ def test_document_lists_enums_and_error_responses(doc: dict[str, Any]) -> None:
     params = {p["name"]: p["schema"] for p in doc["paths"]["/proposals"]["get"]["parameters"]}
     assert params["status"]["items"]["enum"][0] == "proposee" and params["horizon"]["items"]["enum"] == ["court-terme", "long-terme"]
     assert params["limit"]["maximum"] == 100 and params["offset"]["minimum"] == 0
-    assert {p["name"]: p for p in doc["paths"]["/search"]["get"]["parameters"]}["type"]["schema"]["items"]["enum"] == ["proposal", "action"]
+    assert {p["name"]: p for p in doc["paths"]["/search"]["get"]["parameters"]}["type"]["schema"]["items"]["enum"] == [
+        "document", "axis", "proposal", "action", "sector", "region"
+    ]
     assert set(doc["paths"]["/proposals/{id}"]["get"]["responses"]) >= {"200", "301", "304", "404"}
     assert set(doc["paths"]["/proposals"]["get"]["responses"]) >= {"200", "304", "400"}
 
@@ -224,7 +226,7 @@ def test_server_error_under_api_is_json(app: Flask, monkeypatch: pytest.MonkeyPa
         ("/documents?offset=x", "offset"),
         ("/proposals?updated_since=2025-13-01", "updated_since"),
         ("/proposals?updated_since=1700000000", "updated_since"),
-        ("/search?q=foncier&type=document", "type"),
+        ("/search?q=foncier&type=proposition", "type"),
         ("/search?q=foncier&status=nope", "status"),
         ("/search?q=foncier&axis=AXE", "axis"),
         ("/search?offset=999999", "offset"),
@@ -239,11 +241,15 @@ def test_bad_parameter_is_a_400_naming_it(client: FlaskClient, doc: dict[str, An
 
 def test_search_ranks_highlights_and_counts_facets(client: FlaskClient, doc: dict[str, Any]) -> None:
     body = apicheck.get(client, doc, f"{BASE}/search?q=parcelles").get_json()
-    assert body["query"] == "parcelles" and body["total"] == len(body["data"]) >= 1
-    first = body["data"][0]
-    assert first["id"] == "pass-foncier" and first["type"] == "proposal" and first["url"] == "http://localhost/propositions/pass-foncier"
-    assert "<mark" in first["highlight"] and first["score"] > 0
-    assert body["facets"]["type"]["proposal"] == body["total"] and set(body["facets"]) >= {"axis", "sector", "region", "status"}
+    assert body["query"] == "parcelles" and body["total"] == len(body["data"]) == 3
+    # Every kind is searched and each hit says its type: the proposals (one through the synonym « foncier »), and the
+    # axis whose description names parcels.
+    hits = {h["id"]: h for h in body["data"]}
+    proposal, axis = hits["pass-foncier"], hits["foncier-essai"]
+    assert proposal["type"] == "proposal" and proposal["url"] == "http://localhost/propositions/pass-foncier"
+    assert axis["type"] == "axis" and axis["url"] == "http://localhost/axes/foncier-essai"
+    assert "<mark" in proposal["highlight"] and proposal["score"] > 0
+    assert body["facets"]["type"] == {"proposal": 2, "axis": 1} and set(body["facets"]) >= {"axis", "sector", "region", "status"}
     assert body["suggestion"] is None
 
 
@@ -254,17 +260,24 @@ def test_search_suggests_the_right_spelling(client: FlaskClient, doc: dict[str, 
 
 def test_search_filters_and_pages(client: FlaskClient, doc: dict[str, Any]) -> None:
     everything = apicheck.get(client, doc, f"{BASE}/search").get_json()
-    assert everything["total"] == 4 and everything["facets"]["type"] == {"proposal": 3, "action": 1}
+    kinds = {"proposal": 3, "action": 1, "document": 2, "axis": 3, "sector": 2, "region": 2}
+    assert everything["total"] == 13 and everything["facets"]["type"] == kinds
+    pages = apicheck.get(client, doc, f"{BASE}/search?type=document&type=axis&limit=100").get_json()
+    assert {(h["type"], h["id"]) for h in pages["data"]} == {
+        ("document", "livre-essai"), ("document", "rapport-essai"), ("axis", "foncier-essai"), ("axis", "energie-essai"),
+        ("axis", "rapport-axe"),
+    }
     actions = apicheck.get(client, doc, f"{BASE}/search?type=action").get_json()
     assert [h["id"] for h in actions["data"]] == ["implantation-normandie"] and actions["data"][0]["url"].endswith(
         "/actions/implantation-normandie"
     )
     page = apicheck.get(client, doc, f"{BASE}/search?limit=3&status=proposee&status=en-cours").get_json()
     assert page["total"] == 3 and page["next"] is None
-    first = apicheck.get(client, doc, f"{BASE}/search?limit=2").get_json()
+    records = apicheck.get(client, doc, f"{BASE}/search?type=proposal&type=action").get_json()
+    first = apicheck.get(client, doc, f"{BASE}/search?type=proposal&type=action&limit=2").get_json()
     second = apicheck.get(client, doc, first["next"]).get_json()
     assert len(first["data"]) == 2 and len(second["data"]) == 2 and second["next"] is None
-    assert {h["id"] for h in first["data"] + second["data"]} == {h["id"] for h in everything["data"]}
+    assert {h["id"] for h in first["data"] + second["data"]} == {h["id"] for h in records["data"]}
 
 
 def test_search_has_the_lists_filters(client: FlaskClient, doc: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from kb.cli import main
 from kb.content.schemas import json_schemas
+from kb.content.urls import record_path
 
 from .conftest import DATA, ROOT, VALID
 
@@ -57,10 +58,16 @@ def test_build_then_search_json(runner: CliRunner, tmp_path: Path) -> None:
     assert "3 propositions" in result.output
     result = runner.invoke(main, ["search", "terrain", "--json", *args])
     data = json.loads(result.output)
-    assert data["query"] == "terrain" and data["total"] == 2 and data["suggestion"] is None
+    # Every kind of record is searched: the two land proposals and the axis whose description says « terrains ».
+    assert data["query"] == "terrain" and data["total"] == 3 and data["suggestion"] is None
+    assert {(r["type"], r["id"]) for r in data["results"]} == {
+        ("proposal", "pass-foncier"), ("proposal", "sanctuaire-foncier"), ("axis", "foncier-essai")
+    }
     first = data["results"][0]
     assert set(first) >= {"id", "type", "title", "score", "url"}
-    assert first["url"] == f"/propositions/{first['id']}"
+    assert all(r["url"] == record_path(r["type"], r["id"]) for r in data["results"])
+    result = runner.invoke(main, ["search", "terrain", *args])
+    assert "- [Axe] Accès au foncier  /axes/foncier-essai" in result.output
     result = runner.invoke(main, ["search", "reindustrialsation", *args])
     assert "Vouliez-vous dire « réindustrialisation » ?" in result.output
 

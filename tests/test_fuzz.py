@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from kb import search
 from kb.content import check
+from kb.content.fields import RECORD_KINDS
 from kb.content.filters import NAMES
 from kb.content.problems import Problem
 from kb.search import searching
@@ -65,7 +66,7 @@ def test_search_answers_any_text(index: search.SearchIndex, text: str, filters: 
     assert results.total >= 0
     assert len(results.hits) <= results.per_page
     assert 1 <= results.page <= searching.MAX_PAGE
-    assert all(h.type in ("proposal", "action") for h in results.hits)
+    assert all(h.type in RECORD_KINDS for h in results.hits)
 
 
 FILES = sorted(p.relative_to(VALID) for p in VALID.rglob("*.yaml"))

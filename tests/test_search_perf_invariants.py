@@ -10,6 +10,7 @@ import pytest
 from kb import create_app, search
 from kb.build import build
 from kb.content.demo import read_queries, write_corpus
+from kb.content.fields import RESULT_KINDS
 from kb.search import searching
 from kb.search.indexing import CachedAnalyzer
 from kb.store import Layout, make_engine
@@ -83,6 +84,28 @@ def test_fast_path_equals_plain_whoosh_on_the_test_corpus_with_drafts(test_idx: 
             assert (fast.total, fast.facets) == (ref["total"], ref["facets"])
             if text:
                 assert [h.id for h in fast.hits] == ref["ids"]
+
+
+def test_listing_some_kinds_equals_filtering_on_them(demo_idx: search.SearchIndex) -> None:
+    # « listed »: hits, total and facets of these kinds only, as a type filter gives them; the type facet counts all.
+    for text, filters in CASES:
+        kinds = [k for k in filters.get("type", RESULT_KINDS) if k in RESULT_KINDS]
+        listed = search.search(demo_idx, text, filters=filters, listed=RESULT_KINDS, cache=False)
+        ref = reference_search(demo_idx, text, {**filters, "type": kinds})
+        assert listed.total == ref["total"], text
+        assert {k: v for k, v in listed.facets.items() if k != "type"} == {k: v for k, v in ref["facets"].items() if k != "type"}
+        assert listed.facets["type"] == reference_search(demo_idx, text, filters)["facets"]["type"], text
+        if text and not listed.exact:
+            assert [h.id for h in listed.hits] == ref["ids"], text
+
+
+def test_a_whole_title_and_a_flagship_rank_as_plain_whoosh_ranks_them(demo: Built, demo_idx: search.SearchIndex) -> None:
+    titles = [line[len("title: "):].strip().strip('"') for path in sorted((demo.data_dir / "proposals").glob("*.yaml"))[:30]
+              for line in path.read_text("utf-8").splitlines() if line.startswith("title: ")]
+    for title in titles[:10]:
+        fast = search.search(demo_idx, title, cache=False)
+        assert [h.id for h in fast.hits] == reference_search(demo_idx, title, {})["ids"], title
+        assert fast.hits[0].title == title  # the record whose whole title is the query comes first
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -181,7 +204,8 @@ def test_date_order_equals_sorting_every_match_by_date(demo_idx: search.SearchIn
         every = reference_search(demo_idx, text, {}, limit=10**6)["ids"] if text else None
         docs = [searcher.document_number(id=i) for i in every] if every is not None else list(range(len(updated)))
         live = [d for d in docs if d is not None and not demo_idx.columns.drafts >> d & 1 and demo_idx.columns.live >> d & 1]
-        expected = sorted(live, key=lambda d: (tuple(-ord(c) for c in updated[d]), d))[:40]
+        # Newest first, undated records (documents, axes, regions, sectors) last, ties by docnum.
+        expected = sorted(live, key=lambda d: (not updated[d], tuple(-ord(c) for c in updated[d]), d))[:40]
         got = search.search(demo_idx, text, sort="date", per_page=40, cache=False)
         assert got.total == len(live) and len(got.hits) == min(40, len(live)) > 0
         assert [h.id for h in got.hits] == [searcher.stored_fields(d)["id"] for d in expected], text

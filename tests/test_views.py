@@ -193,9 +193,11 @@ def test_empty_query_lists_everything_with_facets(client: FlaskClient) -> None:
     page = html(client, "/recherche")
     assert set(result_ids(page)) == {"pass-foncier", "energie-locale", "sanctuaire-foncier", "implantation-normandie"}
     assert "4 résultats" in page
+    # The records are listed; the type facet also offers every other kind of record (French names in the URL).
     types = facet_links(page, "type")
-    assert set(types) == {"proposition", "action"}
+    assert set(types) == {"proposition", "action", "document", "axe", "region", "filiere"}
     assert re.search(r'data-value="proposition">Propositions</a> <span class="count">\(3\)</span>', page)
+    assert re.search(r'data-value="axe">Axes</a> <span class="count">\(3\)</span>', page)
     for param in ("document", "axe", "filiere", "region", "statut", "horizon"):
         assert facet_links(page, param)
 
