@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test lint system-deps clean bench locale
+.PHONY: run build test lint system-deps clean bench locale relevance
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench: $(VENV)/.test-installed
 # and compile it; translate what it lists in kb/cli/locale/fr/LC_MESSAGES/click.po, then run it again.
 locale: $(VENV)/.installed
 	$(BIN)/python -c "from kb.cli import french; french.main()"
+
+# Search relevance on the real content: judged queries, kb against SQLite FTS5 (tests/relevance/README.md).
+relevance: $(VENV)/.installed
+	PYTHON=$(BIN)/python bench/relevance
 
 clean:
 	rm -rf search_index tests/artifacts .pytest_cache
