@@ -140,7 +140,7 @@ def _unit(stem_seq: tuple[str, ...], weight: float = 1.0) -> wq.Query:
     """Query for one word (or a word the tokenizer splits, such as « coupe-file »), across fields."""
     if len(stem_seq) == 1:
         s = stem_seq[0]
-        arms: list[wq.Query] = [wq.Term(f, s, boost=weight * FIELD_BOOSTS.get(f, 1.0)) for f in SEARCHED]
+        arms: list[wq.Query] = _fields(s, weight)
         if len(s) >= 5:
             # Snowball gives « industrie » → industr but « industriels » → industriel: a weaker prefix arm joins them.
             arms.append(CappedPrefix("content", s, boost=0.5 * weight))
@@ -158,10 +158,18 @@ def _is_acronym(term: str) -> bool:
     return term.isupper() and term.isalpha()
 
 
+def _fields(stem: str, weight: float = 1.0) -> list[wq.Query]:
+    """A stem in each searched field, each with its field's weight."""
+    return [wq.Term(f, stem, boost=weight * FIELD_BOOSTS.get(f, 1.0)) for f in SEARCHED]
+
+
 def exact_query(text: str) -> wq.Query | None:
-    """The words of a text as written (their own index terms, in any searched field), without prefixes or synonyms."""
+    """The words of a text as written (their own index terms, in any searched field), without prefixes or synonyms.
+
+    The same term queries as a search for the text makes: checking a word costs nothing once it was searched.
+    """
     terms = stems(text)
-    return wq.Or([wq.Term(f, t) for t in terms for f in SEARCHED]) if terms else None
+    return wq.Or([arm for t in terms for arm in _fields(t)]) if terms else None
 
 
 def _synonym_table(groups: list[list[str]]) -> tuple[Table, dict[str, list[tuple[str, ...]]]]:
