@@ -109,7 +109,8 @@ def index_docs(corpus: Corpus) -> list[dict[str, Any]]:
     for kind in ("region", "sector"):
         label = fr.TYPE[kind]
         # Their ids are the very words people search for (« normandie »): typed alone, they list, not open, the page.
-        docs += [index_doc(kind, rec.id, rec.model.name, heading=[label], by_id=False, **{kind: [rec.id]}) for rec in corpus.of(kind)]
+        docs += [index_doc(kind, rec.id, rec.model.name, summary=getattr(rec.model, "summary", None) or "", heading=[label],
+                           by_id=False, **_sourced(rec.model), **{kind: [rec.id]}) for rec in corpus.of(kind)]
     return docs
 
 
