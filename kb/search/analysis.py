@@ -74,8 +74,9 @@ MAX_PREFIXES = 4
 # same word in a body), a quote's halved (a source's words, not ours).
 SEARCHED = ("title", "summary", "content", "quotes")
 FIELD_BOOSTS = {"title": 2.0, "quotes": 0.5}
-# A synonym counts half as much as the word typed: « PMI » ranks the records that say PMI above those that say PME.
-SYNONYM_WEIGHT = 0.5
+# A synonym counts less than the word typed: « PMI » ranks the records that say PMI (in their title: the coupe-file
+# PMI) above those that say PME (the Normandie action with « PME industrielles » in its title and PMI in its summary).
+SYNONYM_WEIGHT = 0.3
 # Added to a record's score (BM25F, about 1 to 30 here) when the whole query is its title, word for word after
 # analysis (« souveraineté énergétique », « Normandie »): such a record comes first.
 EXACT_TITLE_BONUS = 100.0
@@ -281,11 +282,13 @@ def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
             musts.append(q)
     flush()
     if not musts:
-        return wq.AndNot(wq.Every(), wq.Or(nots)) if nots else None
+        return wq.AndNot(wq.Every(), wq.Or(nots)).normalize() if nots else None
     main = musts[0] if len(musts) == 1 else wq.And(musts)
     # Bonuses add to the score of what matches anyway (AndMaybe), so Whoosh's own search ranks the same way.
     bonus: list[wq.Query] = [wq.ConstantScoreQuery(wq.Term("flagship", True), FLAGSHIP_BONUS)]
     if not re.search(r'["*]|(^|\s)-|(^|\s)(OU|OR|ET|AND)(\s|$)', text) and (key := title_key(text)):
         bonus.append(wq.ConstantScoreQuery(wq.Term("titlekey", key), EXACT_TITLE_BONUS))
     main = wq.AndMaybe(main, wq.Or(bonus))
-    return wq.AndNot(main, wq.Or(nots)) if nots else main
+    # Normalised here, once: the same term from two arms (a shortened stem, a synonym) then counts once, on the fast
+    # path and in Whoosh's own search alike.
+    return (wq.AndNot(main, wq.Or(nots)) if nots else main).normalize()

@@ -109,7 +109,7 @@ def index_doc(kind: str, record_id: str, title: str, **fields: Any) -> dict[str,
     """An index document with every key the index reads (empty unless given): what a build hands to build_index.
 
     ``heading`` holds words shown with the title (a document's publisher and kind, « Région », a flagship's badge):
-    they weigh like it; ``keywords`` (tags) weigh like the summary; neither is shown in snippets. ``quotes`` (the
+    they weigh like it; ``keywords`` (tags) are searched with the text; neither is shown in snippets. ``quotes`` (the
     sources' exact words) weigh least; ``sites`` are the hosts of its sources (never offered as spellings); filter
     values go under the filters' names; an empty ``updated`` sorts last by date; with ``by_id`` False, its id typed
     alone does not open it.
@@ -135,7 +135,7 @@ def _fields(doc: dict[str, Any]) -> dict[str, Any]:
         "ref": ",".join([doc["id"], *doc["aliases"]]) if doc["by_id"] else "",
         "title": " ".join([doc["title"], *doc["heading"]]),
         "name": doc["title"],
-        "summary": " ".join([doc["summary"], *doc["keywords"]]),
+        "summary": doc["summary"],
         "content": " ".join([text, *doc["heading"], *doc["keywords"]]),
         "quotes": "\n".join(doc["quotes"]),
         "titlekey": title_key(doc["title"]),
