@@ -7,6 +7,8 @@ import re
 
 from flask.testing import FlaskClient
 
+from kb.web.typography import french
+
 from .test_views import facet_links, html, result_ids
 
 
@@ -61,7 +63,7 @@ def test_browse_pages_list_only_proposals_and_actions(client: FlaskClient) -> No
 
 def test_a_page_that_finds_nothing_offers_ways_in_and_the_latest_records(client: FlaskClient) -> None:
     page = html(client, "/recherche?q=xylophone")
-    assert "Aucune fiche ne correspond à « xylophone »" in page
+    assert french("Aucune fiche ne correspond à « xylophone »") in page
     # No filter applied: nothing to remove, nothing to sort.
     assert "Retirez un filtre" not in page and "Trier par" not in page
     ways = page.split('class="ways-in"', 1)[1]

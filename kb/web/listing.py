@@ -49,7 +49,7 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
     found = results.total > 0 or bool(results.aside)
     return {
         "state": s, "results": results, "path": path, "names": names, "last": last,
-        "items": shown(results.hits), "pages": shown(results.aside),
+        "items": _shown(results.hits), "pages": _shown(results.aside),
         "groups": facets.groups(s, results.facets, allowed, path, skip=fixed[0] if fixed else None),
         "active": facets.active(s, allowed, path),
         "suggestion": facets.SearchState(results.suggestion, s.filters, s.tri).url(path) if results.suggestion else None,
@@ -60,7 +60,7 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
     }
 
 
-def shown(hits: list[search.Hit]) -> list[tuple[search.Hit, Any, Any]]:
+def _shown(hits: list[search.Hit]) -> list[tuple[search.Hit, Any, Any]]:
     """(hit, table row, safe snippet) for the hits whose record the database holds (each kind read once)."""
     ids: dict[str, list[str]] = {}
     for h in hits:
@@ -79,7 +79,7 @@ def _ways_in(names: dict[str, dict[str, str]]) -> dict[str, Any]:
                      key=lambda link: facets.collation_key(link[1]))
         for kind in ("axis", "document", "region")
     }
-    return {"browse": browse, "latest": [row for _hit, row, _snippet in shown(every.hits)]}
+    return {"browse": browse, "latest": [row for _hit, row, _snippet in _shown(every.hits)]}
 
 
 def browse(kind: str, record_id: str) -> dict[str, Any]:
