@@ -16,7 +16,7 @@ import pytest
 
 from kb.content.demo import write_corpus
 from kb.search import build_index
-from kb.search.indexing import PARALLEL_FROM
+from kb.search.indexing import PARALLEL_FROM, index_doc
 from kb.store import Layout
 
 from .conftest import Built
@@ -208,7 +208,7 @@ def test_a_waiting_build_says_whom_it_waits_for_and_goes_on_when_the_holder_dies
 def test_a_failing_multiprocess_index_build_stops_its_writers(tmp_path: Path) -> None:
     import multiprocessing  # only here: the other tests look at processes through /proc
 
-    docs = [{"id": f"p{i}", "title": f"Titre {i}", "summary": "Résumé", "updated": "2025-01-01"} for i in range(PARALLEL_FROM + 100)]
+    docs = [index_doc("proposal", f"p{i}", f"Titre {i}", summary="Résumé", updated="2025-01-01") for i in range(PARALLEL_FROM + 100)]
     del docs[PARALLEL_FROM // 2]["title"]  # the writers run when this document fails
     with pytest.raises(KeyError, match="title"):
         build_index(docs, [], tmp_path / "index")
