@@ -174,3 +174,33 @@ def test_a_region_or_sector_name_offers_its_page_above_the_records(site: FlaskCl
         page = site.get(f"/recherche?q={q}").get_data(as_text=True)
         block = page.split('class="pages"', 1)[1].split("</section>", 1)[0]
         assert f'href="{path}"' in block
+
+
+def test_a_query_no_record_fully_matches_lists_the_records_with_some_of_its_words(idx: search.SearchIndex) -> None:
+    # No record speaks of « prix de l'électricité »; three speak of électricité: they come, said as partial.
+    res = search.search(idx, "prix de l'électricité")
+    assert res.partial and res.suggestion is None
+    assert "lluansi-centrales-nucleaires" in [h.id for h in res.hits][:2]
+    assert ">électricité</mark>" in next(h.highlight for h in res.hits if h.id == "lluansi-centrales-nucleaires")
+    # A query whose words all meet somewhere is not relaxed; a spelling fix comes before any relaxing.
+    assert not search.search(idx, "foncier industriel").partial
+    fixed = search.search(idx, "relocalsation foncier")
+    assert (fixed.suggestion, fixed.total, fixed.partial) == ("relocalisation foncier", 0, False)
+    # Words that nothing contains stay an empty answer (the page then offers its ways in).
+    assert (search.search(idx, "xylophone zorglub").total, search.search(idx, "xylophone zorglub").partial) == (0, False)
+
+
+def test_partial_results_are_said_on_the_page_in_the_api_and_the_cli(site: FlaskClient, real: Built) -> None:
+    from click.testing import CliRunner
+
+    from kb.cli import main
+    from kb.web.typography import french
+
+    page = site.get("/recherche?q=prix+de+l%27électricité").get_data(as_text=True)
+    assert french("Aucune fiche ne contient tous les mots de « prix de l'électricité »") in page
+    assert 'href="/propositions/lluansi-centrales-nucleaires"' in page
+    assert "Aucune fiche ne contient tous les mots" not in site.get("/recherche?q=foncier").get_data(as_text=True)
+    assert site.get("/api/v1/search?q=prix+de+l%27électricité").get_json()["partial"] is True
+    assert site.get("/api/v1/search?q=foncier").get_json()["partial"] is False
+    out = CliRunner().invoke(main, ["search", "prix", "de", "l'électricité", "--index", str(real.index_dir)]).output
+    assert "Aucune fiche ne contient tous ces mots" in out

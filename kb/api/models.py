@@ -230,7 +230,10 @@ class SearchHit(BaseModel):
 
 
 class SearchResponse(BaseModel):
-    """A page of search results, facet counts over all matches (value id → count) and a spelling suggestion."""
+    """A page of search results, facet counts over all matches (value id → count) and a spelling suggestion.
+
+    ``partial`` is true when no record has every word of the query and the results are those with some of them.
+    """
 
     query: str
     total: int
@@ -238,6 +241,7 @@ class SearchResponse(BaseModel):
     next: str | None
     facets: dict[str, dict[str, int]]
     suggestion: str | None
+    partial: bool = False
 
 
 class KbExport(BaseModel):

@@ -172,7 +172,8 @@ def _search() -> Response:
         for h in res.hits[q.offset :]
     ]
     body = m.SearchResponse(
-        query=res.query, total=res.total, data=hits, next=_next(res.total, q.limit, q.offset), facets=res.facets, suggestion=res.suggestion
+        query=res.query, total=res.total, data=hits, next=_next(res.total, q.limit, q.offset), facets=res.facets, suggestion=res.suggestion,
+        partial=res.partial,
     )
     return _json(body)
 

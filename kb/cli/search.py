@@ -39,11 +39,13 @@ def search_cmd(query: tuple[str, ...], index_dir: Path, as_json: bool, limit: in
         for h in res.hits
     ]
     if as_json:
-        body = {"query": res.query, "total": res.total, "suggestion": res.suggestion, "results": results}
+        body = {"query": res.query, "total": res.total, "suggestion": res.suggestion, "partial": res.partial, "results": results}
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
     if res.suggestion:
         click.echo(f"Vouliez-vous dire « {res.suggestion} » ?")
+    if res.partial:
+        click.echo("Aucune fiche ne contient tous ces mots : voici celles qui en contiennent une partie.")
     click.echo(f"{res.total} résultat{'s' if res.total > 1 else ''}")
     for r in results:
         click.echo(f"- [{TYPE.get(r['type'], r['type'])}] {r['title']}  {r['url']}")

@@ -212,11 +212,12 @@ def _expand(seq: list[str], table: Table) -> list[wq.Query]:
     return out
 
 
-def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
+def build_query(text: str, synonyms: list[list[str]], any_word: bool = False) -> wq.Query | None:
     """Parse a user query: words (all required), "exact phrases", -exclusions, mot* prefixes, OU/OR alternatives.
 
-    Never raises: unbalanced quotes become words, operators without operands are ignored,
-    and there is no field syntax, so internal fields cannot be targeted.
+    With ``any_word``, one of the words (or phrases…) is enough: the fallback when a query finds nothing. Never
+    raises: unbalanced quotes become words, operators without operands are ignored, and there is no field syntax,
+    so internal fields cannot be targeted.
     """
     table, acronyms = _synonym_table(synonyms)
     tokens = re.findall(r'-?"[^"]*"|\S+', text.replace('"', ' " ') if text.count('"') % 2 else text)[:MAX_WORDS]
@@ -283,7 +284,7 @@ def build_query(text: str, synonyms: list[list[str]]) -> wq.Query | None:
     flush()
     if not musts:
         return wq.AndNot(wq.Every(), wq.Or(nots)).normalize() if nots else None
-    main = musts[0] if len(musts) == 1 else wq.And(musts)
+    main = musts[0] if len(musts) == 1 else (wq.Or if any_word else wq.And)(musts)
     # Bonuses add to the score of what matches anyway (AndMaybe), so Whoosh's own search ranks the same way.
     bonus: list[wq.Query] = [wq.ConstantScoreQuery(wq.Term("flagship", True), FLAGSHIP_BONUS)]
     if not re.search(r'["*]|(^|\s)-|(^|\s)(OU|OR|ET|AND)(\s|$)', text) and (key := title_key(text)):

@@ -38,7 +38,8 @@ class Results:
 
     With ``listed`` kinds, ``hits``, ``total`` and the facets (but the type's) are those of these kinds, and ``aside``
     the best matches of the other kinds (a results page lists proposals and actions, and shows the documents,
-    axes… that match above them).
+    axes… that match above them). ``partial`` says that no record has every word of the query, and that these
+    results have some of them.
     """
 
     query: str
@@ -50,6 +51,7 @@ class Results:
     page: int = 1
     per_page: int = 20
     aside: list[Hit] = field(default_factory=list)
+    partial: bool = False
 
 
 def _since_bits(updated: list[str], since: str) -> int:
@@ -180,6 +182,16 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
         visible &= allowed
     # Matching docs as bitmaps from cached leaves; only the shown page is ranked from cached per-leaf scores.
     matched = (match_bits(idx, parsed.normalize(), scoring) if parsed is not None else cols.live) & visible
+    suggestion = _suggest(idx, text, visible) if text and parsed is not None else None
+    partial = False
+    if not matched and suggestion is None and parsed is not None:
+        # Nothing has every word, and no spelling fixes it: the records with some of the words, best first (those
+        # with more of them score higher), said as such, rather than an empty page (« prix de l'électricité »).
+        relaxed = build_query(text, idx.synonyms, any_word=True)
+        if relaxed is not None and relaxed != parsed:
+            scoring, parsed = [], relaxed
+            matched = match_bits(idx, parsed, scoring) & visible
+            partial = bool(matched)
     kinds = cols.facets["type"]
     shown = matched if listed is None else matched & _union(kinds.get(k, 0) for k in listed)
     limit = page * per_page
@@ -203,11 +215,10 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
             total += not shown >> exact & 1
         elif aside:
             others = ([first] + [h for h in others if h.id != exact_id])[:aside]
-    suggestion = _suggest(idx, text, visible) if text and parsed is not None else None
     # Facets count what is listed (a value's count is what choosing it lists), the type facet every kind that matches.
     facets = facet_counts(idx, shown)
     facets["type"] = _counts(idx, "type", matched)
-    return Results(text, total, hits, facets, suggestion, exact_id, page, per_page, others)
+    return Results(text, total, hits, facets, suggestion, exact_id, page, per_page, others, partial)
 
 
 def _union(bitmaps: Any) -> int:
