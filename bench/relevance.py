@@ -300,6 +300,16 @@ def wrong_suggestions(judgments: Sequence[Judgment], kb: Sequence[KbRun]) -> lis
     ]
 
 
+def _print_groups(groups: dict[str, dict[str, Any]]) -> None:
+    """One line a group of queries: how many, then kb's and FTS5's hit rate and nDCG@5."""
+    for name, g in groups.items():
+        kb_t, fts_t = g["kb"], g["fts5"]
+        print(
+            f"  {name:<12} {g['queries']:>3} requêtes   réussite {kb_t['hit_rate']:>6.1%} / {fts_t['hit_rate']:>6.1%}"
+            f"   nDCG@5 {kb_t[f'ndcg@{NDCG_AT}']:.3f} / {fts_t[f'ndcg@{NDCG_AT}']:.3f}"
+        )
+
+
 def report(
     judgments: Sequence[Judgment],
     runs: Mapping[str, list[list[str]]],
@@ -365,19 +375,9 @@ def report(
         t = engines[e]
         print(f"{e:<14} {t['hit_rate']:>9.1%} {t['mrr']:>7.3f} {t[f'ndcg@{NDCG_AT}']:>7.3f}")
     print("\nPar type de la réponse attendue (réussite et nDCG@5, kb / FTS5) :")
-    for c, g in by_type.items():
-        kb_t, fts_t = g["kb"], g["fts5"]
-        print(
-            f"  {c:<12} {g['queries']:>3} requêtes   réussite {kb_t['hit_rate']:>6.1%} / {fts_t['hit_rate']:>6.1%}"
-            f"   nDCG@5 {kb_t[f'ndcg@{NDCG_AT}']:.3f} / {fts_t[f'ndcg@{NDCG_AT}']:.3f}"
-        )
+    _print_groups(by_type)
     print("\nPar façon de taper la requête (une requête peut en avoir plusieurs) :")
-    for t, g in by_tag.items():
-        kb_t, fts_t = g["kb"], g["fts5"]
-        print(
-            f"  {t:<12} {g['queries']:>3} requêtes   réussite {kb_t['hit_rate']:>6.1%} / {fts_t['hit_rate']:>6.1%}"
-            f"   nDCG@5 {kb_t[f'ndcg@{NDCG_AT}']:.3f} / {fts_t[f'ndcg@{NDCG_AT}']:.3f}"
-        )
+    _print_groups(by_tag)
     offered = [i for i, sug in enumerate(suggestions) if sug]
     empty = [i for i in offered if not useful[i]]
     followed = sum(r.followed for r in kb_answers)
