@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from kb.build import build, incremental
 from kb.build.cache import FileCache
 from kb.content import load_record
 from kb.content.demo import write_corpus
-from kb.store import Layout, make_engine
+from kb.store import Layout, builds, make_engine
+from kb.store.builds import MANIFEST, TMP_PREFIX
 from kb.store.tables import TABLES
 
 # « changemant » is corrected only once the edited title brings « changement »: suggestions follow incremental builds.
@@ -182,3 +184,32 @@ def test_cached_records_are_the_records_read_afresh(demo: Path, tmp_path: Path) 
         assert cached.line("sources", 0, "document") == fresh.line("sources", 0, "document")
         assert type(cached.model) is type(fresh.model) and cached.model.model_fields_set == fresh.model.model_fields_set
         assert cached.model.model_dump() == fresh.model.model_dump()
+
+
+
+def test_the_manifest_of_an_incremental_build_is_the_files_hashes_and_finds_a_damaged_carried_file(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files copied from the verified previous index keep its hashes instead of being read again (kb.build.publish.copy_index).
+    root = tmp_path / "b"
+    layout = Layout(root / "index")
+    _build(demo, root)
+    first = layout.index(layout.current() or "")
+    digest, hashed = builds.file_digest, []
+    monkeypatch.setattr(builds, "file_digest", lambda path: hashed.append(path) or digest(path))
+    _edit(demo)
+    _build(demo, root)
+    monkeypatch.undo()
+    folder = layout.index(layout.current() or "")
+    carried = sorted(p.name for p in folder.glob("*.seg") if (first / p.name).is_file())
+    assert folder != first and carried
+    written = [p.name for p in hashed if p.parent.name.startswith(TMP_PREFIX)]  # what the new manifest read
+    assert written and not set(carried) & set(written)
+    builds._verified.clear()  # as a new process would: every file read
+    assert json.loads((folder / MANIFEST).read_text("utf-8")) == builds.index_files(folder)
+    assert builds.verify_index(folder) is None
+    segment = folder / carried[0]
+    data = bytearray(segment.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one byte flipped in a carried-over file: same size, different content
+    segment.write_bytes(bytes(data))
+    assert builds.verify_index(folder) == f"fichier « {segment.name} » modifié depuis la construction (contenu différent)"

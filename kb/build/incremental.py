@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, delete
 
 from kb.build.cache import MAX_CHANGED_SHARE, FileCache, aux_digests
+from kb.build.publish import Known, copy_index
 from kb.build.rows import index_docs, retired_rows, rows_for
 from kb.content import Corpus, Record
 from kb.search import update_index
@@ -86,11 +87,16 @@ def index_changes(old_docs: list[dict[str, Any]], new_docs: list[dict[str, Any]]
 
 
 
-def write_index(work: Plan, corpus: Corpus, previous_index: Path, tmp: Path) -> None:
-    """The new index in ``tmp``: a copy of the previous one with only the changed records re-indexed."""
+def write_index(work: Plan, corpus: Corpus, previous_index: Path, tmp: Path) -> Known:
+    """The new index in ``tmp``: a copy of the previous one with only the changed records re-indexed.
+
+    Returns what is known of the copied files' hashes, for the manifest (kb.build.publish.copy_index).
+    """
     old_docs = index_docs(sub_corpus(corpus, work.old))
     changed, dropped = index_changes(old_docs, index_docs(sub_corpus(corpus, work.new)))
-    update_index(previous_index, tmp, changed, dropped, old_docs)
+    known = copy_index(previous_index, tmp)
+    update_index(tmp, changed, dropped, old_docs)
+    return known
 
 
 def write_rows(work: Plan, corpus: Corpus, engine: Engine, extra_rows: list[SQLModel]) -> None:

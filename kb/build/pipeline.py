@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 
 from kb.build import incremental
 from kb.build.cache import FileCache
-from kb.build.publish import BuildLocked, build_lock, mark_current, new_build_id, swap_in
+from kb.build.publish import BuildLocked, Known, build_lock, mark_current, new_build_id, swap_in
 from kb.build.rows import index_docs, rows_for
 from kb.content import Problem, check, errors
 from kb.content.fields import RECORD_KINDS
@@ -69,11 +69,12 @@ def build(
             work = incremental.plan(cache, Path(data_dir), layout.current(), engine)
             if work is not None and verify_index(layout.index(work.previous)):
                 work = None  # never copy a damaged index into the next build: build it afresh
+            known: Known | None = None
             if work is None:
                 build_index(index_docs(corpus), corpus.synonyms, tmp)
             else:
-                incremental.write_index(work, corpus, layout.index(work.previous), tmp)
-            swap_in(layout, build_id)
+                known = incremental.write_index(work, corpus, layout.index(work.previous), tmp)
+            swap_in(layout, build_id, known)
             counts = {kind: len(corpus.of(kind)) for kind in RECORD_KINDS}
             # Record counts are not stored: /sante counts the public records in the tables it probes.
             info = {"build_id": build_id, "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from collections import Counter
 from multiprocessing import util
 from pathlib import Path
@@ -237,9 +236,8 @@ def _stop_writers(writer: Any) -> None:
         task.join()
 
 
-def update_index(source: Path, target: Path, changed: list[dict[str, Any]], deleted: list[str], old: list[dict[str, Any]]) -> None:
-    """Copy the index ``source`` into ``target`` and re-index only the changed records (``old``: their previous versions)."""
-    shutil.copytree(source, target)
+def update_index(target: Path, changed: list[dict[str, Any]], deleted: list[str], old: list[dict[str, Any]]) -> None:
+    """Re-index only the changed records in ``target``, a copy of the previous build's index (``old``: their previous versions)."""
     meta = json.loads((target / "kb-meta.json").read_text("utf-8"))
     forms = {k: Counter(v) for k, v in meta.get("forms", {}).items()}
     _commit(windex.open_dir(str(target)).writer(timeout=10.0), changed, deleted)

@@ -180,14 +180,45 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def index_files(folder: Path) -> dict[str, list[int | str]]:
-    """Each file of an index folder: name → [size, hash] (what the manifest records)."""
-    return {p.name: [p.stat().st_size, file_digest(p)] for p in sorted(folder.iterdir()) if p.is_file() and p.name != MANIFEST}
+# A file's identity for the caches below: any write to it changes its ctime (and a replaced file its inode).
+Stamp = tuple[int, int, int, int, int]
 
 
-# Files already hashed and found right, by path: (device, inode, size, mtime, ctime) when they were. Any write to a
-# file changes its ctime, so it is hashed again; an unchanged file costs one stat.
-_verified: dict[str, tuple[int, ...]] = {}
+def stamp(path: Path) -> Stamp:
+    """(device, inode, size, mtime, ctime) of a file."""
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def index_files(folder: Path, known: dict[str, tuple[Stamp, str]] | None = None) -> dict[str, list[int | str]]:
+    """Each file of an index folder: name → [size, hash] (what the manifest records).
+
+    ``known``: name → (stamp, hash) of files whose content is known (kb.build.publish.copy_index: copies of files
+    just verified); such a file is not read again if its stamp is unchanged. The hash is then what the file was
+    copied from, so a copy damaged since is still found by verify_index.
+    """
+    known = known or {}
+    out: dict[str, list[int | str]] = {}
+    for p in sorted(folder.iterdir()):
+        if not p.is_file() or p.name == MANIFEST:
+            continue
+        st, hit = stamp(p), known.get(p.name)
+        out[p.name] = [st[2], hit[1] if hit is not None and hit[0] == st else file_digest(p)]
+    return out
+
+
+# Files already hashed and found right, by path: their stamp and hash when they were. Any write to a file changes its
+# ctime, so it is hashed again; an unchanged file costs one stat.
+_verified: dict[str, tuple[Stamp, str]] = {}
+
+
+def verified_digest(path: Path) -> str | None:
+    """The hash of a file verify_index found right in this process, if it has not changed since (else None)."""
+    seen = _verified.get(str(path))
+    try:
+        return seen[1] if seen is not None and seen[0] == stamp(path) else None
+    except OSError:
+        return None
 
 
 def verify_index(folder: Path) -> str | None:
@@ -209,16 +240,15 @@ def verify_index(folder: Path) -> str | None:
     for name, (size, digest) in sorted(entries):
         path = folder / name
         try:
-            st = os.stat(path)
-            key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-            if st.st_size != size:
-                return f"fichier « {name} » modifié depuis la construction ({st.st_size} octets au lieu de {size})"
-            if _verified.get(str(path)) == key:
+            key = stamp(path)
+            if key[2] != size:
+                return f"fichier « {name} » modifié depuis la construction ({key[2]} octets au lieu de {size})"
+            if _verified.get(str(path)) == (key, digest):
                 continue
             if file_digest(path) != digest:
                 _verified.pop(str(path), None)
                 return f"fichier « {name} » modifié depuis la construction (contenu différent)"
         except OSError:
             return f"fichier « {name} » absent ou illisible"
-        _verified[str(path)] = key
+        _verified[str(path)] = (key, str(digest))
     return None
