@@ -16,6 +16,15 @@ from kb.content.scaffold import is_placeholder
 
 LoadMany = Callable[[Files, int], list[Loaded]]
 BROKEN_TARGET = "renvoie à « {} », qui a des erreurs"
+# What a proposal refers to: field, kind of the target, label in messages.
+PROPOSAL_REFS = (
+    ("document", "document", "document"),
+    ("axis", "axis", "axe"),
+    ("sectors", "sector", "filière"),
+    ("regions", "region", "région"),
+    ("related", "proposal", "proposition liée"),
+    ("echoes", "axis", "axe"),
+)
 
 
 def check(data_dir: Path, load_many: LoadMany = load_each, max_bytes: int = MAX_FILE_BYTES) -> tuple[Corpus, list[Problem]]:
@@ -78,9 +87,12 @@ def check_links(corpus: Corpus) -> list[Problem]:
     pools = {kind: {r.id: r for r in corpus.of(kind)} for kind in RECORD_KINDS}
     documents, axes = pools["document"], pools["axis"]
 
-    def expect(record: Record, field: str, kind: str, label: str) -> None:
-        # Same as looping over _refs, without a generator per field: this runs ~50,000 times at 10,000 records.
-        value, pool = getattr(record.model, field), pools[kind]
+    def expect(record: Record, field: str, kind: str, label: str, value: object = None) -> None:
+        # Called per record and field (~50,000 times at 10,000 records): one getattr, no generator. ``value``: the
+        # field's value when the caller already has it.
+        if value is None:
+            value = getattr(record.model, field)
+        pool = pools[kind]
         if isinstance(value, list):
             for i, ref in enumerate(value):
                 if not isinstance(ref, str):  # a LinkRef (id with its basis)
@@ -98,11 +110,11 @@ def check_links(corpus: Corpus) -> list[Problem]:
     for axis in corpus.of("axis"):
         expect(axis, "document", "document", "document")
     for prop in corpus.of("proposal"):
-        expect(prop, "document", "document", "document")
-        expect(prop, "axis", "axis", "axe")
-        expect(prop, "sectors", "sector", "filière")
-        expect(prop, "regions", "region", "région")
-        expect(prop, "related", "proposal", "proposition liée")
+        fields = vars(prop.model)
+        # Empty lists (most of them) need no call: 0.09 -> 0.07 s for check_links at 10,000 records.
+        for field, kind, label in PROPOSAL_REFS:
+            if value := fields[field]:
+                expect(prop, field, kind, label, value)
         axis = axes.get(prop.model.axis)
         # Only between two known documents: a missing or placeholder document is already its own message.
         if axis and axis.model.document != prop.model.document and prop.model.document in documents:
@@ -113,14 +125,15 @@ def check_links(corpus: Corpus) -> list[Problem]:
                     (f"l'axe « {axis.id} » appartient au document « {axis.model.document} », pas à « {prop.model.document} »"),
                 )
             )
-        for loc, ref in _refs(prop, "related"):
-            if ref == prop.id:
-                problems.append(_err(prop, loc, "une proposition ne peut pas être liée à elle-même"))
-        expect(prop, "echoes", "axis", "axe")
-        for loc, ref in _refs(prop, "echoes"):
-            if ref in axes and axes[ref].model.document == prop.model.document:
-                message = f"« echoes » nomme l'axe « {ref} » de son propre document : un écho rapproche l'axe d'un autre document"
-                problems.append(_err(prop, loc, message))
+        if fields["related"]:
+            for loc, ref in _refs(prop, "related"):
+                if ref == prop.id:
+                    problems.append(_err(prop, loc, "une proposition ne peut pas être liée à elle-même"))
+        if fields["echoes"]:
+            for loc, ref in _refs(prop, "echoes"):
+                if ref in axes and axes[ref].model.document == prop.model.document:
+                    message = f"« echoes » nomme l'axe « {ref} » de son propre document : un écho rapproche l'axe d'un autre document"
+                    problems.append(_err(prop, loc, message))
         for i, change in enumerate(prop.model.status_history):
             src = change.source
             if src and not is_url(src.strip()) and src not in documents:  # addresses are checked with the other addresses
@@ -161,6 +174,8 @@ def _check_aliases(corpus: Corpus, owner: dict[str, Record]) -> list[Problem]:
     seen: dict[str, tuple[Record, int]] = {}
     for kind in ("proposal", "action"):
         for record in corpus.of(kind):
+            if not record.model.aliases:  # most records have none: no generator for them
+                continue
             for loc, alias in _refs(record, "aliases"):
                 if alias in owner:
                     problems.append(
