@@ -6,9 +6,30 @@ how an opened index is shared by a worker's threads (kb.search.index), and how a
 only kb.content: it knows neither the database nor the web.
 """
 
-from kb.search.index import SearchIndex, Shared, open_index, remove_index
-from kb.search.indexing import build_index, index_doc, update_index
-from kb.search.searching import Hit, Results, more_like, search, suggest
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from kb.search.indexing import build_index, index_doc, remove_index, update_index
+
+if TYPE_CHECKING:
+    from kb.search.index import SearchIndex, Shared, open_index
+    from kb.search.searching import Hit, Results, more_like, search, suggest
+
+# The read side is imported on first use: `kb build` writes an index and never searches (about 15 ms of its start-up,
+# compiling included when no bytecode is cached).
+_READ_SIDE = {name: "kb.search.index" for name in ("SearchIndex", "Shared", "open_index")} | {
+    name: "kb.search.searching" for name in ("Hit", "Results", "more_like", "search", "suggest")
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _READ_SIDE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_READ_SIDE[name]), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "Hit",

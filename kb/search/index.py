@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -164,6 +163,3 @@ def open_index(path: Path, shared: Shared | None = None) -> SearchIndex:
     return SearchIndex(path, meta["synonyms"], meta["accents"], ix.searcher(), shared or Shared(), meta.get("forms", {}))
 
 
-def remove_index(path: Path) -> None:
-    """Delete an index folder (a failed or superseded build)."""
-    shutil.rmtree(path, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from collections import Counter
 from multiprocessing import util
 from pathlib import Path
@@ -244,3 +245,8 @@ def update_index(target: Path, changed: list[dict[str, Any]], deleted: list[str]
     _count_forms(forms, old, -1)
     _count_forms(forms, changed)
     _write_meta(target, meta["synonyms"], forms)
+
+
+def remove_index(path: Path) -> None:
+    """Delete an index folder (a failed or superseded build)."""
+    shutil.rmtree(path, ignore_errors=True)
