@@ -204,3 +204,26 @@ def test_partial_results_are_said_on_the_page_in_the_api_and_the_cli(site: Flask
     assert site.get("/api/v1/search?q=foncier").get_json()["partial"] is False
     out = CliRunner().invoke(main, ["search", "prix", "de", "l'électricité", "--index", str(real.index_dir)]).output
     assert "Aucune fiche ne contient tous ces mots" in out
+
+
+def test_a_query_that_names_a_kind_of_record_ranks_that_kind_first_among_equals(idx: search.SearchIndex) -> None:
+    # Without the kind's bonus, the Medef's axis came before its second proposal, and the region before the fourth
+    # action; the Medef's own document (a clearly better match) stays first.
+    medef = ids(idx, "quelles sont les propositions du Medef", 4)
+    assert medef[0] == "medef-projet-loi-acceleration-economique"
+    assert set(medef[1:3]) == {"medef-bouclier-administratif", "medef-projet-interet-national-majeur"}
+    normandie = ids(idx, "actions de la CPME Normandie", 6)
+    assert set(normandie[1:5]) == {"normandie-implantation-sites-production", "normandie-nouvelles-filieres",
+                                   "normandie-projets-fabrique-en-france", "normandie-simplification-demarches"}
+    assert normandie.index("normandie") == 5
+
+
+def test_an_excluded_kind_word_gives_no_bonus() -> None:
+    from kb.search.analysis import build_query
+
+    def kinds(q: str) -> set[str]:
+        parsed = build_query(q, [])
+        return {text for field, text in parsed.all_terms() if field == "type"} if parsed is not None else set()
+
+    assert kinds("actions Normandie") == {"action"} and kinds("propositions") == {"proposal"}
+    assert kinds("Normandie -actions") == set() and kinds("Normandie") == set()

@@ -82,6 +82,13 @@ SYNONYM_WEIGHT = 0.3
 EXACT_TITLE_BONUS = 100.0
 # Added to a mesure phare's score: it passes a peer proposal of the same score, never a clearly better match.
 FLAGSHIP_BONUS = 0.1
+# A query that names a kind of record (« les propositions du Medef », « actions de la CPME Normandie ») asks for
+# records of that kind: they get this much more (scores run from about 1 to 50), enough to pass an axis or a region
+# that matches the other words as well, not a clearly better match (the Medef's own document stays first). Measured
+# on the judged queries: nDCG@5 0.911 without, 0.912 at 5, 0.913 at 10, 0.909 at 15 (« quinze propositions » then
+# loses its axis). Folded words typed → the kind.
+KIND_WORDS = {"proposition": "proposal", "propositions": "proposal", "action": "action", "actions": "action"}
+KIND_BONUS = 5.0
 
 
 # A word: letters and digits. Dots split (« bfc-industries.com » gives bfc, industries, com; « 25.000 » gives 25, 000).
@@ -287,6 +294,9 @@ def build_query(text: str, synonyms: list[list[str]], any_word: bool = False) ->
     main = musts[0] if len(musts) == 1 else (wq.Or if any_word else wq.And)(musts)
     # Bonuses add to the score of what matches anyway (AndMaybe), so Whoosh's own search ranks the same way.
     bonus: list[wq.Query] = [wq.ConstantScoreQuery(wq.Term("flagship", True), FLAGSHIP_BONUS)]
+    asked = folded_words(" ".join(t for t in text.split() if not t.startswith("-")))  # not « -actions »
+    for kind in sorted({KIND_WORDS[w] for w in asked if w in KIND_WORDS}):
+        bonus.append(wq.ConstantScoreQuery(wq.Term("type", kind), KIND_BONUS))
     if not re.search(r'["*]|(^|\s)-|(^|\s)(OU|OR|ET|AND)(\s|$)', text) and (key := title_key(text)):
         bonus.append(wq.ConstantScoreQuery(wq.Term("titlekey", key), EXACT_TITLE_BONUS))
     main = wq.AndMaybe(main, wq.Or(bonus))
