@@ -22,8 +22,10 @@ from kb.search.engine.columns import Columns, bits, docnums
 
 TEXT_FIELDS = {"title", "summary", "content", "quotes"}
 # Postings held by the per-build leaf cache (about 100 bytes each; one cache per worker, shared by its threads):
-# 200,000 holds the common words of 10,000 records; bench/README.md gives the worker's memory with it.
-LEAF_POSTINGS = 200_000
+# 400,000 holds the common words of 10,000 records now that every kind of record and the sources' quotes are indexed
+# (four text fields a word): at 200,000, leaves were evicted within one pass of the bench's 200 queries and search p50
+# was 1.15-1.27x FTS5's; at 400,000, 0.82-0.90x, worker peak RSS 209 MB (bench/README.md).
+LEAF_POSTINGS = 400_000
 PHRASE_POSTINGS = 40_000
 # Bounded cost: a prefix (« ind* ») expands to the most frequent of the first PREFIX_SCAN matching words, at most
 # MAX_PREFIX_TERMS of them.
