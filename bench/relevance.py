@@ -29,9 +29,9 @@ LISTS = {"regions.yaml": "région", "sectors.yaml": "filière"}
 TYPE_ORDER = ("document", "axe", "proposition", "action", "région", "filière")
 # bm25() weights of the baseline's columns: title, summary, body, quotes.
 WEIGHTS = (3.0, 1.5, 1.0, 0.5)
-# kb's nDCG@5 on the judged queries may not fall below this (measured 0.911 on 1 December 2026, 131 queries; the
+# kb's nDCG@5 on the judged queries may not fall below this (measured 0.918 on 1 December 2026, 131 queries; the
 # slack leaves room for content that grows before its judgments are reviewed); nor below FTS5's.
-MIN_NDCG = 0.89
+MIN_NDCG = 0.90
 # `kb build` run as the installed `kb` program runs it (kb.cli has no `python -m` entry point).
 KB_PROGRAM = "import sys; from kb.cli import main; sys.argv[0] = 'kb'; main()"
 
