@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.conftest import ROOT, build_corpus
-from tests.servers import free_port
+from tests.servers import free_port, stop, wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -40,21 +39,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = (tmp_path_factory.mktemp("server-log") / "server.log").open("w")
     proc = subprocess.Popen([str(kb), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
+    def answers() -> bool:
+        if proc.poll() is not None:
+            pytest.fail(f"the server did not start: {Path(log.name).read_text()}")
+        try:
+            with urllib.request.urlopen(base + "/robots.txt", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
     try:
-        deadline = time.monotonic() + 30  # a loaded two-core machine can be slow to import everything
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/robots.txt", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the server did not start: {Path(log.name).read_text()}")
-                time.sleep(0.1)
+        # A loaded two-core machine can be slow to import everything.
+        wait_until(answers, "the server answers /robots.txt", timeout=30)
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc)
         log.close()
 
 

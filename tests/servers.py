@@ -82,24 +82,28 @@ def gunicorn(env: dict[str, str], workdir: Path, workers: int = 2) -> Iterator[s
     full_env = {**os.environ, "KB_ACCESS_LOG": "-", **named, **env}
     proc = subprocess.Popen(cmd, cwd=workdir, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    def answers() -> bool:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {Path(log.name).read_text()}")
+        try:
+            get(base + "/sante", timeout=2)
+        except OSError:
+            return False
+        return True
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {Path(log.name).read_text()}")
-            try:
-                get(base + "/sante", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        wait_until(answers, "gunicorn answers /sante", timeout=30)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         log.close()
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a process a test started, by its handle: terminate, then kill if it lingers."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, Built
-from .servers import free_port, gunicorn, wait_until
+from .servers import free_port, gunicorn, stop, wait_until
 
 SITE_HOST = "kb.example.fr"
 SLOW_CLIENTS = 8
@@ -119,16 +119,6 @@ def start_nginx(folder: Path, upstream_port: int) -> tuple[subprocess.Popen[byte
 
     wait_until(listening, "nginx listens", timeout=20)
     return proc, http_port, https_port
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a process this test started, by its handle."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture(scope="module")
