@@ -59,15 +59,7 @@ _TRIGGER = re.compile(r"['«»:;!?%\d]|&#")
 
 def french(text: str) -> str:
     """French typography for a piece of running text (plain or HTML-escaped); addresses inside it are kept."""
-    if not _TRIGGER.search(text):
-        return text
-    out: list[str] = []
-    pos = 0
-    for m in _URL.finditer(text):
-        out += [_apply(text[pos : m.start()]), m.group(0)]
-        pos = m.end()
-    out.append(_apply(text[pos:]))
-    return "".join(out)
+    return _outside(_URL, text, _apply) if _TRIGGER.search(text) else text
 
 
 def _apply(text: str) -> str:
@@ -78,12 +70,17 @@ def _apply(text: str) -> str:
 
 def french_html(html: str) -> str:
     """French typography for the text of an HTML document (tags, attributes, code and scripts untouched)."""
+    return _outside(_RAW, html, french)
+
+
+def _outside(kept: re.Pattern[str], text: str, change: Callable[[str], str]) -> str:
+    """``change`` applied to the text between the matches of ``kept``, which stay as they are."""
     out: list[str] = []
     pos = 0
-    for m in _RAW.finditer(html):
-        out += [french(html[pos : m.start()]), m.group(0)]
+    for m in kept.finditer(text):
+        out += [change(text[pos : m.start()]), m.group(0)]
         pos = m.end()
-    out.append(french(html[pos:]))
+    out.append(change(text[pos:]))
     return "".join(out)
 
 
