@@ -227,3 +227,8 @@ def test_an_excluded_kind_word_gives_no_bonus() -> None:
 
     assert kinds("actions Normandie") == {"action"} and kinds("propositions") == {"proposal"}
     assert kinds("Normandie -actions") == set() and kinds("Normandie") == set()
+
+
+def test_eti_finds_the_records_that_speak_of_etis_first(idx: search.SearchIndex) -> None:
+    # ETI is not in the PMI/PME/TPE group of the synonyms file: in it, the records saying PME passed those saying ETI.
+    assert "lluansi-reindustrialiser-defi-d-une-generation" in ids(idx, "ETI", 5)
