@@ -69,7 +69,7 @@ def bench_builds(data: Path, work: Path) -> tuple[dict[str, float], dict[str, st
     one = timed([KB, "build"], env)
     # The same change once more, timed inside the process: the build without Python's start-up and imports.
     sys.path.insert(0, str(ROOT))
-    from kb.build import build
+    from kb.builder import build
     from kb.store import make_engine
 
     target.write_text('title: "Simplifier l\'accès au foncier des PMI (seconde révision)"\n' + "".join(lines[1:]), "utf-8")
@@ -181,7 +181,7 @@ def bench_http(env: dict[str, str], docs_db: Path, args: argparse.Namespace, tmp
 def run_size(records: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     """Every measure at one corpus size."""
     sys.path.insert(0, str(ROOT))
-    from kb.build.rows import index_docs
+    from kb.builder.rows import index_docs
     from kb.content import check
     from kb.content.demo import write_corpus
 

@@ -62,7 +62,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from kb import search
-    from kb.build import build
+    from kb.builder import build
     from kb.content.demo import write_corpus
     from kb.store import Layout, make_engine
 

@@ -14,7 +14,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # Flask is imported here, not at the top: `import kb.cli` for check or build must not pay for the web stack.
     from flask import Flask
 
-    from kb import api, config, newsletter, web
+    from kb import api, config, http, newsletter, web
 
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config.from_mapping(config.DEFAULTS)
@@ -23,8 +23,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     app.config["SHOW_DRAFTS"] = config.truthy(app.config.get("SHOW_DRAFTS"))  # KB_SHOW_DRAFTS=1 arrives as int 1, « oui » as text
     app.config["TRUSTED_HOSTS"] = config.trusted_hosts(app.config, config.under_gunicorn(os.environ))
+    http.init_app(app)  # the floor first: its hooks run around every front end's
     web.init_app(app)
     api.init_app(app)
     newsletter.init_app(app)
-    web.start_page_cache(app)  # last: keeps pages as the app made them (kb.web.pagecache)
+    http.start_page_cache(app)  # last: keeps pages as the app made them (kb.http.pagecache)
     return app

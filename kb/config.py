@@ -21,7 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "SITE_TAG_AUTHORITY": "cpme.fr,2025",  # Atom ids are tag:<this>:kb/<path> (kb.feeds): never change it
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "MAX_FILE_KB": 256,  # a content file larger than this (Kio) is refused before it is read (kb.content.files)
-    "PAGE_CACHE": True,  # pages kept per worker and replayed (kb.web.pagecache); KB_PAGE_CACHE=false turns it off
+    "PAGE_CACHE": True,  # pages kept per worker and replayed (kb.http.pagecache); KB_PAGE_CACHE=false turns it off
     # Who publishes the site (/a-propos, /mentions-legales, /accessibilite): empty until the publisher sets them.
     "PUBLISHER_NAME": "",
     "PUBLISHER_ADDRESS": "",

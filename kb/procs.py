@@ -1,6 +1,6 @@
 """Child processes that never outlive their parent: a build killed with SIGKILL leaves no worker behind.
 
-Builds fork helpers (the record-validation pool of kb.build.cache, Whoosh's index writers in kb.search.indexing).
+Builds fork helpers (the record-validation pool of kb.builder.cache, Whoosh's index writers in kb.search.indexing).
 Killed parents do not run ``finally`` blocks, so a forked helper blocked on its job queue would live on as an
 orphan, holding memory and anything it inherited. Each helper calls ``die_with_parent`` first thing.
 """

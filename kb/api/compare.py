@@ -1,6 +1,7 @@
-"""The data twin of « Qui propose quoi »: /api/v1/compare (JSON, in the OpenAPI document) and /comparer.csv.
+"""The data twins of « Qui propose quoi »: /api/v1/compare (JSON, in the OpenAPI document) and /comparer.csv.
 
-Both read kb.store.compare through the same shape, so the CSV is the JSON's cells laid flat, one line per record.
+Both render the data of kb.pages.compare through the same shape, so the CSV is the JSON's cells laid flat, one line
+per record.
 """
 
 from __future__ import annotations
@@ -8,30 +9,30 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal, NamedTuple
 
-from flask import Response
+from flask import Response, abort, request
 from pydantic import BaseModel, Field, create_model
 from werkzeug.datastructures import MultiDict
 
-from kb.api import export, shapes
-from kb.api.models import Ref
+from kb.api import export
 from kb.api.params import ApiError, IdParam, Query, check_known_ids, parse
 from kb.content.fields import DocumentKind, ProposalStatus
+from kb.content.kinds import AXIS, DOCUMENT, PROPOSAL
 from kb.content.urls import PAGES
-from kb.store import compare
-from kb.web import compare as page
-from kb.web.head import base_url
-from kb.web.records import drafts
-from kb.web.state import state
+from kb.http.context import built
+from kb.pages import Context, compare
+from kb.pages.compare import COLUMNS, ROWS, Choice, CompareData
+from kb.pages.shapes import Ref
+from kb.store.compare import Entry
 
 CSV_NAME = "comparer.csv"
 
 CompareQuery = create_model(
     "CompareQuery", __base__=Query, __doc__="Columns and rows of the comparison (none: the defaults).",
     **{
-        page.COLUMNS.name: (list[IdParam], Field([], description=(
+        COLUMNS.name: (list[IdParam], Field([], description=(
             "Identifiant d'un document : une colonne. Sans ce paramètre : le livre blanc et chaque document qui a une "
             "proposition sur les axes choisis."))),
-        page.ROWS.name: (list[IdParam], Field([], description=(
+        ROWS.name: (list[IdParam], Field([], description=(
             "Identifiant d'un axe du livre blanc : une ligne. Sans ce paramètre : tous ses axes."))),
     },
 )
@@ -89,29 +90,30 @@ class Line(NamedTuple):
     record: CompareRecord
 
 
-def shape(ctx: shapes.Ctx, c: compare.Comparison, choice: page.Choice) -> CompareResponse:
+def shape(ctx: Context, data: CompareData) -> CompareResponse:
     """The API shape of a comparison, with the addresses of the same view on the site and as CSV."""
+    c, choice = data.comparison, data.choice
 
-    def record(e: compare.Entry) -> CompareRecord:
+    def record(e: Entry) -> CompareRecord:
         p = e.proposal
         basis: Literal["source", "editorial"] = "editorial" if e.editorial else "source"
-        return CompareRecord(id=p.id, title=p.title, url=ctx.url("proposal", p.id), status=p.status, flagship=p.flagship,
+        return CompareRecord(id=p.id, title=p.title, url=ctx.url(PROPOSAL, p.id), status=p.status, flagship=p.flagship,
                              basis=basis, note=e.note or None)
 
     rows = [
-        CompareRow(axis=Ref(id=a.id, title=a.title, url=ctx.url("axis", a.id)),
+        CompareRow(axis=Ref(id=a.id, title=a.title, url=ctx.url(AXIS, a.id)),
                    cells=[CompareCell(document=d.id, records=[record(e) for e in c.cell(a.id, d.id)]) for d in c.documents])
         for a in c.axes
     ]
     return CompareResponse(
-        livre_blanc=Ref(id=c.livre.id, title=c.livre.title, url=ctx.url("document", c.livre.id)) if c.livre else None,
-        documents=[CompareDocument(id=d.id, title=d.title, url=ctx.url("document", d.id), publisher=d.publisher, kind=d.kind,
+        livre_blanc=Ref(id=c.livre.id, title=c.livre.title, url=ctx.url(DOCUMENT, c.livre.id)) if c.livre else None,
+        documents=[CompareDocument(id=d.id, title=d.title, url=ctx.url(DOCUMENT, d.id), publisher=d.publisher, kind=d.kind,
                                    published=d.published) for d in c.documents],
         rows=rows,
         count=c.count(),
-        page=ctx.base + choice.url(PAGES["compare"]),
-        csv=ctx.base + choice.url(PAGES["compare_csv"]),
-        source=page.source_line(c),
+        page=ctx.urls.absolute(choice.url(PAGES["compare"])),
+        csv=ctx.urls.absolute(choice.url(PAGES["compare_csv"])),
+        source=data.source,
     )
 
 
@@ -124,24 +126,26 @@ def lines(body: CompareResponse) -> Iterator[Line]:
                 yield Line(row.axis, columns[cell.document], rec)
 
 
-def answer(ctx: shapes.Ctx, args: MultiDict[str, str]) -> CompareResponse:
+def answer(ctx: Context, args: MultiDict[str, str]) -> CompareResponse:
     """GET /api/v1/compare: the API's filter names (``document``, ``axis``); unknown values are a 400 naming them."""
     q = parse(CompareQuery, args)
     check_known_ids(q, ctx.names())
-    documents, axes = getattr(q, page.COLUMNS.name), getattr(q, page.ROWS.name)
-    c = compare.comparison(session=ctx.session, documents=documents, axes=axes, drafts=ctx.drafts)
-    bad = c.unknown(documents, axes)
-    if bad:
+    try:
+        data = compare.read(ctx, Choice.asked(args, api=True))
+    except compare.Unknown as exc:
         # Known to the base (check_known_ids passed) but not a row: an axis of another document.
-        message = f"L'axe « {bad[1]} » n'est pas un axe du livre blanc : les lignes de la comparaison sont ses axes."
-        raise ApiError(400, "bad_parameter", message, parameter=bad[0])
-    return shape(ctx, c, page.Choice.canonical(c, documents, axes))
+        raise ApiError(400, "bad_parameter", exc.api_message(), parameter=exc.filter.name) from None
+    return shape(ctx, data)
 
 
 def csv_page() -> Response:
     """/comparer.csv: the page's filters (``document``, ``axe``), the page's French 400, one line per record."""
-    c, choice = page.read()
-    body = shape(shapes.Ctx(state().session, base_url(), drafts()), c, choice)
+    ctx = built()
+    try:
+        data = compare.read(ctx, Choice.asked(request.args))
+    except compare.Unknown as exc:
+        abort(400, description=exc.site_message())
+    body = shape(ctx, data)
     resp = Response(export.table_csv(export.COMPARE_COLUMNS, lines(body)).encode("utf-8"), mimetype="text/csv")
     resp.headers["Content-Type"] = "text/csv; charset=utf-8"
     resp.headers["Content-Disposition"] = f'attachment; filename="{CSV_NAME}"'

@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from kb.api import shapes
-from kb.api.models import Source
 from kb.content.fields import ACTION_STATUSES, HORIZONS, PROPOSAL_STATUSES
+from kb.content.kinds import ACTION, PROPOSAL
+from kb.pages import Context, records
+from kb.pages.shapes import Source
 
 BOM = "\ufeff"
 JOIN = " | "
@@ -102,10 +103,9 @@ ACTION_COLUMNS: dict[str, Column] = {
     **TAIL,
 }
 
-CSV_FILES: dict[str, tuple[str, dict[str, Column]]] = {
-    "proposals.csv": ("proposal", PROPOSAL_COLUMNS),
-    "actions.csv": ("action", ACTION_COLUMNS),
-}
+# The CSV files, named after their kind's collection (proposals.csv): every listed kind has its columns.
+COLUMNS_OF: dict[str, dict[str, Column]] = {PROPOSAL: PROPOSAL_COLUMNS, ACTION: ACTION_COLUMNS}
+CSV_FILES: dict[str, tuple[str, dict[str, Column]]] = {f"{kind.collection}.csv": (kind, COLUMNS_OF[kind]) for kind in COLUMNS_OF}
 
 
 # comparer.csv (« Qui propose quoi »): one line per record of a cell, read from the comparison's API shape.
@@ -124,29 +124,29 @@ COMPARE_COLUMNS: dict[str, Column] = {
 }
 
 
-def table_csv(columns: dict[str, Column], records: Iterable[Any]) -> str:
+def table_csv(columns: dict[str, Column], rows: Iterable[Any]) -> str:
     """Rows of records as CSV text with these columns, BOM first so Excel reads UTF-8, formulas neutralised."""
     buf = io.StringIO()
     buf.write(BOM)
     writer = csv.writer(buf)
     writer.writerow(columns)
-    for record in records:
+    for record in rows:
         writer.writerow([_cell(get(record)) for _doc, get in columns.values()])
     return buf.getvalue()
 
 
-def csv_text(ctx: shapes.Ctx, name: str) -> str:
+def csv_text(ctx: Context, name: str) -> str:
     """One CSV export (``proposals.csv`` or ``actions.csv``) as text."""
     kind, columns = CSV_FILES[name]
-    return table_csv(columns, shapes.all_records(ctx, kind))
+    return table_csv(columns, records.all_records(ctx, kind))
 
 
-def json_text(ctx: shapes.Ctx) -> str:
+def json_text(ctx: Context) -> str:
     """kb.json: every record of every kind, in the detail endpoints' shapes."""
-    return shapes.export_all(ctx).model_dump_json() + "\n"
+    return records.export_all(ctx).model_dump_json() + "\n"
 
 
-def write_files(ctx: shapes.Ctx, out: Path, formats: list[str]) -> list[Path]:
+def write_files(ctx: Context, out: Path, formats: list[str]) -> list[Path]:
     """Write the exports of the given formats (``csv``, ``json``) into ``out``; return the paths written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []

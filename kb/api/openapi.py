@@ -9,9 +9,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from kb.api.models import ErrorBody
 from kb.content.fields import ID_PATTERN
 from kb.content.urls import API_PREFIX
+from kb.pages.shapes import ErrorBody
 
 REF = "#/components/schemas/{model}"
 BASE_PATH = API_PREFIX

@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, create_model
 from werkzeug.datastructures import MultiDict
 
-from kb.content.fields import ID_PATTERN, ActionStatus, DocumentKind, ProposalStatus
+from kb.content import kinds
+from kb.content.fields import ID_PATTERN
 from kb.content.filters import BY_KIND, BY_NAME, FILTERS, NAMES
 
 MAX_LIMIT = 100
@@ -63,20 +64,38 @@ RecordFilters = create_model(
     "RecordFilters", __base__=Page, __doc__="Filters shared by proposals and actions (several values of one filter: any of them).",
     **_filters(LIST_FILTERS), updated_since=_SINCE,
 )
-ProposalQuery = create_model(
-    "ProposalQuery", __base__=RecordFilters, __doc__="Filters of the proposals list.",
-    **_filters(("status",), ProposalStatus, "Statut de la proposition."),
-)
-ActionQuery = create_model(
-    "ActionQuery", __base__=RecordFilters,
-    __doc__="Filters of the actions list (document, axis and horizon: through the proposals carried).",
-    **_filters(("status",), ActionStatus, "Statut de l'action."),
-)
-AxisQuery = create_model("AxisQuery", __base__=Page, __doc__="Filters of the axes list.", **_filters(("document",)))
-DocumentQuery = create_model(
-    "DocumentQuery", __base__=Page, __doc__="Filters of the documents list.",
-    kind=(list[DocumentKind], Field([], description="Genre du document (livre blanc, rapport, communiqué, article, autre).")),
-)
+
+
+def _closed(kind: kinds.Kind) -> dict[str, Any]:
+    """Query fields for a kind's own fields whose values are a closed list (a document's genre)."""
+    fields: dict[str, Any] = {}
+    for name, info in kind.model.model_fields.items():
+        if name not in BY_NAME and typing.get_origin(info.annotation) is Literal:
+            fields[name] = (list[info.annotation], Field([], description=info.description or CLOSED_DOCS.get(name, "")))  # type: ignore[name-defined]
+    return fields
+
+
+# The French description of the closed fields a list filters on.
+CLOSED_DOCS = {"kind": "Genre du document (livre blanc, rapport, communiqué, article, autre)."}
+
+
+def query_model(kind: kinds.Kind) -> type[Page]:
+    """The query parameters of a kind's list: a listed kind takes every shared filter and its own statuses; another,
+    the shared filters that name one of its fields (an axis's document) and its closed fields (a document's genre)."""
+    name = kind.base.__name__.removesuffix("Base") + "Query"
+    if kind.listed:
+        status = kind.model.model_fields["status"].annotation
+        return create_model(  # type: ignore[no-any-return,call-overload]
+            name, __base__=RecordFilters, __doc__=f"Filters of the {kind.collection} list.",
+            **_filters(("status",), status, f"Statut ({kind.noun})."),
+        )
+    shared = tuple(f.name for f in FILTERS if f.name in kind.model.model_fields)
+    return create_model(  # type: ignore[no-any-return,call-overload]
+        name, __base__=Page, __doc__=f"Filters of the {kind.collection} list.", **_filters(shared), **_closed(kind),
+    )
+
+
+QUERIES: dict[str, type[Page]] = {kind: query_model(kind) for kind in kinds.every()}
 SearchQuery = create_model(
     "SearchQuery", __base__=Query, __doc__="A French full-text query with the site's filters.",
     q=(str, Field("", max_length=500, description="Mots cherchés (syntaxe : « expression », -exclu, début*, OU).")),
@@ -86,8 +105,6 @@ SearchQuery = create_model(
 )
 
 
-# What an unknown id is called, per kind of record a filter takes.
-UNKNOWN: dict[str, str] = {"document": "Document inconnu", "axis": "Axe inconnu", "sector": "Filière inconnue", "region": "Région inconnue"}
 
 
 class ApiError(Exception):
@@ -154,5 +171,5 @@ def check_known_ids(query: BaseModel, names: dict[str, dict[str, str]]) -> None:
     for kind, flt in BY_KIND.items():
         for value in getattr(query, flt.name, None) or []:
             if value not in names[kind]:
-                message = f"{UNKNOWN[kind]} : « {_show(value)} » (paramètre « {flt.name} »)."
+                message = f"{kinds.kind(kind).unknown} : « {_show(value)} » (paramètre « {flt.name} »)."
                 raise ApiError(400, "bad_parameter", message, parameter=flt.name)

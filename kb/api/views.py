@@ -1,8 +1,12 @@
-"""The read-only JSON API under /api/v1: lists, records, search, exports and the OpenAPI document."""
+"""The read-only JSON API under /api/v1: lists, records, search, exports and the OpenAPI document.
+
+Every route renders data computed once elsewhere (the record shapes of kb.pages.records, « Qui propose quoi » of
+kb.pages.compare) from the request context of kb.http.context; errors, ETags and conditional requests are the HTTP
+floor's (kb.http), the same as the site's.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -12,55 +16,26 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel
 
 from kb import search
-from kb.api import compare, export, openapi, shapes
-from kb.api import models as m
-from kb.api.params import (
-    LIST_FILTERS,
-    ActionQuery,
-    ApiError,
-    AxisQuery,
-    DocumentQuery,
-    Page,
-    ProposalQuery,
-    SearchQuery,
-    check_known_ids,
-    parse,
-)
-from kb.content.filters import NAMES
+from kb.api import compare, export, openapi
+from kb.api.params import LIST_FILTERS, QUERIES, ApiError, SearchQuery, check_known_ids, parse
+from kb.content import kinds
+from kb.content.filters import NAMES, UPDATED_SINCE
 from kb.content.urls import API_PREFIX, API_ROOT
+from kb.http import errors
+from kb.http.context import current, show_drafts
+from kb.pages import Context, records
+from kb.pages import shapes as m
 from kb.store import queries
-from kb.web import errors
-from kb.web.head import base_url
-from kb.web.httpcache import etag
-from kb.web.state import state
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 OPERATIONS: list[openapi.Operation] = []
 
-# kind → (list path, query model, list envelope, French tag)
-KINDS: dict[str, tuple[str, type[BaseModel], type[m.ListEnvelope], str]] = {
-    "proposal": ("/proposals", ProposalQuery, m.ProposalList, "Propositions"),
-    "action": ("/actions", ActionQuery, m.ActionList, "Actions régionales"),
-    "document": ("/documents", DocumentQuery, m.DocumentList, "Documents"),
-    "axis": ("/axes", AxisQuery, m.AxisList, "Axes"),
-    "sector": ("/sectors", Page, m.SectorList, "Filières"),
-    "region": ("/regions", Page, m.RegionList, "Régions"),
-}
-DETAIL_MODELS: dict[str, type[BaseModel]] = {
-    "proposal": m.ProposalOut,
-    "action": m.ActionOut,
-    "document": m.DocumentOut,
-    "axis": m.AxisOut,
-    "sector": m.SectorOut,
-    "region": m.RegionOut,
-}
 
-
-def _ctx() -> shapes.Ctx:
-    st = state()
-    if st.build_id is None:
+def _ctx() -> Context:
+    ctx = current()
+    if ctx.build_id is None:
         raise ApiError(503, "not_built", "Aucune base construite : lancez « kb build ».")
-    return shapes.Ctx(st.session, base_url(), bool(current_app.config["SHOW_DRAFTS"]))
+    return ctx
 
 
 def _json(model: BaseModel, status: int = 200) -> Response:
@@ -68,90 +43,59 @@ def _json(model: BaseModel, status: int = 200) -> Response:
     return Response(model.model_dump_json(), status=status, mimetype="application/json")
 
 
-def _conditional(view: Callable[..., Response]) -> Callable[..., Response]:
-    """ETag from the build id and the request (kb.web.httpcache); Last-Modified from the build time; 304 on a match.
-
-    The view runs first, so a bad parameter or an unknown id answers 400/404 even to a conditional request.
-    """
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        resp = view(*args, **kwargs)
-        st = state()
-        if resp.status_code != 200 or st.build_id is None:
-            return resp
-        tag = etag(st.build_id)
-        built_at = st.info.get("built_at")
-        modified = dt.datetime.fromisoformat(built_at) if built_at else None
-        if request.if_none_match:
-            fresh = request.if_none_match.contains_weak(tag)
-        else:
-            fresh = bool(modified and request.if_modified_since and modified <= request.if_modified_since)
-        if fresh:
-            resp = Response(status=304)
-        resp.set_etag(tag)
-        resp.last_modified = modified
-        resp.headers["Cache-Control"] = "no-cache"
-        return resp
-
-    return wrapper
-
-
 def _register(op: openapi.Operation, view: Callable[..., Response]) -> None:
     OPERATIONS.append(op)
     rule = op.path.replace("{id}", "<path:record_id>")
-    bp.add_url_rule(rule, endpoint=op.endpoint, view_func=_conditional(view), methods=["GET"])
+    bp.add_url_rule(rule, endpoint=op.endpoint, view_func=view, methods=["GET"])
 
 
-def _next(total: int, limit: int, offset: int) -> str | None:
+def _next(ctx: Context, total: int, limit: int, offset: int) -> str | None:
     if offset + limit >= total:
         return None
     args = request.args.to_dict(flat=False)
     args["offset"] = [str(offset + limit)]
-    return base_url() + request.path + "?" + urlencode(args, doseq=True)
+    return ctx.urls.absolute(request.path + "?" + urlencode(args, doseq=True))
 
 
-def _list(kind: str) -> Response:
-    _path, query_model, envelope, _tag = KINDS[kind]
+def _list(kind: kinds.Kind) -> Response:
     ctx = _ctx()
-    q = parse(query_model, request.args)
+    q: Any = parse(QUERIES[kind], request.args)
     check_known_ids(q, ctx.names())
-    if kind in ("proposal", "action"):
+    if kind.listed:
         values = {name: getattr(q, name) for name in (*LIST_FILTERS, "status")}
-        filters = queries.Filters(values, updated_since=q.updated_since)  # type: ignore[attr-defined]
-        rows, total = queries.list_records(kind, filters, session=ctx.session, limit=q.limit, offset=q.offset, drafts=ctx.drafts)  # type: ignore[attr-defined]
+        rows, total = queries.list_records(ctx.db, kind, queries.Filters(values, updated_since=q.updated_since), limit=q.limit,
+                                           offset=q.offset)
         ids = [r.id for r in rows]
     else:
-        rows = queries.all_of(kind, session=ctx.session, drafts=ctx.drafts)
-        if getattr(q, "document", None):
-            rows = [r for r in rows if r.document in q.document]  # type: ignore[attr-defined]
-        if getattr(q, "kind", None):
-            rows = [r for r in rows if r.kind in q.kind]  # type: ignore[attr-defined]
-        total, ids = len(rows), [r.id for r in rows[q.offset : q.offset + q.limit]]  # type: ignore[attr-defined]
-    data = shapes.many(ctx, kind, ids)
-    return _json(envelope.model_validate({"data": data, "count": total, "next": _next(total, q.limit, q.offset)}))  # type: ignore[attr-defined]
+        # The other kinds' lists are short (every record fits in a few pages): filtered here on their own fields.
+        wanted = {name: set(values) for name, values in q.model_dump(exclude={"limit", "offset"}).items() if values}
+        rows = [r for r in queries.all_of(ctx.db, kind) if all(getattr(r, name) in values for name, values in wanted.items())]
+        total, ids = len(rows), [r.id for r in rows[q.offset : q.offset + q.limit]]
+    data = records.many(ctx, kind, ids)
+    return _json(m.LISTS[kind].model_validate({"data": data, "count": total, "next": _next(ctx, total, q.limit, q.offset)}))
 
 
-def _detail(kind: str, record_id: str) -> Response:
+def _detail(kind: kinds.Kind, record_id: str) -> Response:
     ctx = _ctx()
-    record = shapes.DETAIL[kind](ctx, record_id)
+    record = records.DETAIL[kind](ctx, record_id)
     if record is not None:
         return _json(record)
-    alias = queries.resolve_alias(record_id, session=ctx.session, drafts=ctx.drafts)
+    alias = queries.resolve_alias(ctx.db, record_id)
     if alias:
         resp = Response(status=301)
-        resp.headers["Location"] = base_url() + API_PREFIX + KINDS[alias[0]][0] + "/" + alias[1]
+        resp.headers["Location"] = ctx.urls.api(f"/{kinds.kind(alias[0]).collection}/{alias[1]}")
         return resp
-    raise ApiError(404, "not_found", f"Aucune fiche « {record_id[:80]} » parmi les {KINDS[kind][3].lower()}.")
+    raise ApiError(404, "not_found", f"Aucune fiche « {record_id[:80]} » parmi les {kind.plural.lower()}.")
 
 
-for _kind, (_path, _query, _envelope, _tag) in KINDS.items():
+for _kind in kinds.every():
+    _path, _tag = f"/{_kind.collection}", _kind.plural
     _register(
-        openapi.Operation(_path, f"list_{_kind}", f"Liste : {_tag.lower()}", _tag, _query, _envelope),
+        openapi.Operation(_path, f"list_{_kind}", f"Liste : {_tag.lower()}", _tag, QUERIES[_kind], m.LISTS[_kind]),
         functools.partial(_list, _kind),
     )
     _register(
-        openapi.Operation(_path + "/{id}", f"get_{_kind}", f"Une fiche ({_tag.lower()})", _tag, None, DETAIL_MODELS[_kind], detail=True),
+        openapi.Operation(_path + "/{id}", f"get_{_kind}", f"Une fiche ({_tag.lower()})", _tag, None, m.DETAIL[_kind], detail=True),
         lambda record_id, _k=_kind: _detail(_k, record_id),
     )
 
@@ -160,22 +104,13 @@ def _search() -> Response:
     ctx = _ctx()
     q: Any = parse(SearchQuery, request.args)
     check_known_ids(q, ctx.names())
-    idx = state().index
-    if idx is None:
+    if ctx.index is None:
         raise ApiError(503, "not_built", "Aucun index de recherche : lancez « kb build ».")
     filters = {name: getattr(q, name) for name in NAMES}
     if q.updated_since:
-        filters["updated_since"] = [str(q.updated_since)]
-    res = search.search(idx, q.q, filters=filters, page=1, per_page=q.offset + q.limit, show_drafts=ctx.drafts)
-    hits = [
-        m.SearchHit(id=h.id, type=h.type, title=h.title, score=h.score, url=ctx.url(h.type, h.id), highlight=h.highlight)  # type: ignore[arg-type]
-        for h in res.hits[q.offset :]
-    ]
-    body = m.SearchResponse(
-        query=res.query, total=res.total, data=hits, next=_next(res.total, q.limit, q.offset), facets=res.facets, suggestion=res.suggestion,
-        partial=res.partial,
-    )
-    return _json(body)
+        filters[UPDATED_SINCE] = [str(q.updated_since)]
+    res = search.search(ctx.index, q.q, filters=filters, page=1, per_page=q.offset + q.limit, show_drafts=ctx.drafts)
+    return _json(records.search_response(ctx.urls, res, q.offset, _next(ctx, res.total, q.limit, q.offset)))
 
 
 _register(
@@ -251,16 +186,10 @@ def _api_error(exc: ApiError) -> Response:
     return errors.json_error(exc.status, exc.code, exc.message, exc.parameter)
 
 
-@bp.errorhandler(Exception)
-def _any_error(exc: Exception) -> Response:
-    # In the API's own views even an unexpected exception answers JSON (kb.web.errors logs it).
-    return errors.answer(exc)
-
-
 @bp.after_app_request
 def _cors(resp: Response) -> Response:
-    """Any site may read the API and the exports (GET only; OPTIONS preflight answered)."""
-    if request.path.startswith(API_ROOT):
+    """Any site may read the API and the exports (GET only; OPTIONS preflight answered); never a preview's, which shows drafts."""
+    if request.path.startswith(API_ROOT) and not show_drafts():
         resp.headers["Access-Control-Allow-Origin"] = "*"
         resp.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
         if request.method == "OPTIONS":

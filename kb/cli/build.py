@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import Engine
 
-from kb.build import BuildLocked, build_local_index
-from kb.build import build as run_build
+from kb.builder import BuildLocked, build_local_index
+from kb.builder import build as run_build
 from kb.cli.common import keep, print_problems, without_gc
 from kb.cli.options import DATA, DATABASE, INDEX, MAX_FILE
 from kb.config import resolve_database_url

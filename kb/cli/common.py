@@ -47,19 +47,24 @@ def without_gc(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 @contextlib.contextmanager
-def built_session(database_url: str, not_built: str) -> Iterator[Any]:
-    """A session on the built database; exit 1 with ``not_built`` when nothing is built there."""
+def built_context(database_url: str, not_built: str, base_url: str = "", drafts: bool = False) -> Iterator[Any]:
+    """The page context (kb.pages.Context) of a command on the built database; exit 1 with ``not_built`` when nothing
+    is built there. ``base_url``: the site's address for absolute links ("" keeps paths)."""
     from sqlmodel import Session  # the database stack: only when a command that reads it runs
 
     from kb.config import resolve_database_url
+    from kb.content.urls import Urls
+    from kb.pages import Context
     from kb.store import build_info, make_engine
+    from kb.store.reader import Reader
 
     engine = make_engine(resolve_database_url(database_url))
     try:
         with Session(engine) as session:
-            if not build_info(session):
+            info = build_info(session)
+            if not info:
                 click.echo(not_built, err=True)
                 sys.exit(1)
-            yield session
+            yield Context(Reader(session, drafts), Urls(base_url.rstrip("/")), info.get("build_id"), info)
     finally:
         engine.dispose()

@@ -20,7 +20,7 @@ from kb.content.importer import NEXT_STEP, ImportReadError, ImportRefused, impor
 from kb.content.labels import count_kinds
 from kb.content.permanence import write_published
 from kb.content.problems import blocking, display_path
-from kb.content.scaffold import write_template
+from kb.content.scaffold import TEMPLATES, write_template
 from kb.content.schemas import json_schemas
 
 
@@ -53,7 +53,7 @@ def check(files: tuple[Path, ...], data_dir: Path, max_file_bytes: int, strict: 
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["proposal", "action"]), metavar="TYPE")
+@click.argument("kind", type=click.Choice([str(kind) for kind in TEMPLATES]), metavar="TYPE")
 @click.argument("record_id", metavar="ID")
 @DATA
 def new(kind: str, record_id: str, data_dir: Path) -> None:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import click
 
-from kb.cli.common import built_session
+from kb.cli.common import built_context
 from kb.cli.options import BASE_URL, DATA, DATABASE, INDEX, MAX_FILE, Date
 from kb.config import DEFAULTS
 from kb.content import labels as fr
 from kb.content import load_all
+from kb.content.kinds import AXIS, REGION
 from kb.content.labels import date_fr
 from kb.newsletter.autolink import autolink
 from kb.newsletter.digest import FORMATS, collect, distinct_records, render_digest
@@ -40,11 +41,10 @@ NOT_BUILT = "Aucune base construite : lancez d'abord « kb build »."
 @DATABASE
 def export_cmd(fmt: str, out: Path, site_url: str, data_dir: str, index_dir: str, database_url: str) -> None:
     """Écrit les fichiers de données ouvertes (proposals.csv, actions.csv, kb.json) de la base construite."""
-    from kb.api import export, shapes  # the export's stack: only for this command
+    from kb.api import export  # the export's stack: only for this command
 
     del data_dir, index_dir  # accepted like the other commands; the export reads the built database only
-    with built_session(database_url, NOT_BUILT) as session:
-        ctx = shapes.Ctx(session, site_url.rstrip("/"))
+    with built_context(database_url, NOT_BUILT, site_url) as ctx:
         written = export.write_files(ctx, out, ["csv", "json"] if fmt == "all" else [fmt])
     for path in written:
         click.echo(f"Écrit : {path}")
@@ -72,13 +72,13 @@ def stats_cmd(database_url: str | None, data_dir: Path | None, max_file_bytes: i
             _load_content(data_dir, url, max_file_bytes)
         else:
             url = database_url or DEFAULTS["DATABASE_URL"]
-        with built_session(url, NOT_BUILT[:-1] + " (ou passez --data).") as session:
-            click.echo(render_text(figures(session=session, drafts=drafts)))
+        with built_context(url, NOT_BUILT[:-1] + " (ou passez --data).", drafts=drafts) as ctx:
+            click.echo(render_text(figures(ctx.db)))
 
 
 def _load_content(data_dir: Path, url: str, max_file_bytes: int) -> None:
     """Check a content folder and load it into a scratch database (no index): stop on errors, like kb build."""
-    from kb.build.rows import rows_for  # the build's rows and the database writer: only with --data
+    from kb.builder.rows import rows_for  # the build's rows and the database writer: only with --data
     from kb.content import check, errors
     from kb.store import make_engine
     from kb.store.engine import replace_all
@@ -137,12 +137,12 @@ def digest_cmd(
 ) -> None:
     """Bloc prêt à coller dans une lettre d'information : les fiches créées ou mises à jour depuis une date."""
     day = since or dt.date.today() - dt.timedelta(days=30)
-    with built_session(database_url, "kb digest : aucune base construite ; lancez d'abord « kb build ».") as session:
-        for kind, value in (("axis", axis), ("region", region)):
-            if value and queries.get(kind, value, session=session) is None:
-                click.echo(f"kb digest : {fr.KIND[kind]} « {value} » introuvable.", err=True)
+    with built_context(database_url, "kb digest : aucune base construite ; lancez d'abord « kb build ».", base_url) as ctx:
+        for kind, value in ((AXIS, axis), (REGION, region)):
+            if value and queries.get(ctx.db, kind, value) is None:
+                click.echo(f"kb digest : {kind.noun} « {value} » introuvable.", err=True)
                 sys.exit(1)
-        groups = collect(session, since=day, base=base_url.rstrip("/"), axis=axis, region=region, campaign=campaign)
+        groups = collect(ctx, since=day, axis=axis, region=region, campaign=campaign)
     count = distinct_records(groups)
     if not count:
         click.echo(f"Aucune proposition ni action mise à jour depuis le {date_fr(day)}.", err=True)

@@ -16,6 +16,7 @@ import yaml
 
 from kb.content.fields import QUOTE_MAX
 from kb.content.files import MAX_FILE_BYTES, read_bounded, record_files
+from kb.content.kinds import DOCUMENT
 from kb.content.scaffold import is_placeholder
 from kb.content.yamlfile import node_properties
 
@@ -119,7 +120,7 @@ def source_warnings(kind: str, model: Any) -> list[tuple[Loc, str]]:
         if quote and len(quote) > QUOTE_MAX:
             message = f"citation de {len(quote)} caractères : {QUOTE_MAX} au plus ; gardez les mots essentiels"
             out.append((("sources", i, "quote"), message))
-    if kind == "document" and not fields.get("url") and not sources:
+    if kind == DOCUMENT and not fields.get("url") and not sources:
         out.append(((), "document sans adresse ni source : ajoutez « url » ou « sources »"))
     return out
 

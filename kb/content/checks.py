@@ -6,9 +6,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kb.content.addresses import is_url
-from kb.content.fields import RECORD_KINDS
 from kb.content.files import MAX_FILE_BYTES, Files
-from kb.content.labels import KIND as KIND_LABELS
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, KINDS, PROPOSAL, REGION, SECTOR
 from kb.content.loader import Corpus, Loaded, Record, load_all, load_each
 from kb.content.permanence import check_permanence, load_retired, public_paths
 from kb.content.problems import Problem, errors
@@ -18,12 +17,12 @@ LoadMany = Callable[[Files, int], list[Loaded]]
 BROKEN_TARGET = "renvoie à « {} », qui a des erreurs"
 # What a proposal refers to: field, kind of the target, label in messages.
 PROPOSAL_REFS = (
-    ("document", "document", "document"),
-    ("axis", "axis", "axe"),
-    ("sectors", "sector", "filière"),
-    ("regions", "region", "région"),
-    ("related", "proposal", "proposition liée"),
-    ("echoes", "axis", "axe"),
+    ("document", DOCUMENT, DOCUMENT.noun),
+    ("axis", AXIS, AXIS.noun),
+    ("sectors", SECTOR, SECTOR.noun),
+    ("regions", REGION, REGION.noun),
+    ("related", PROPOSAL, "proposition liée"),
+    ("echoes", AXIS, AXIS.noun),
 )
 
 
@@ -74,18 +73,18 @@ def check_links(corpus: Corpus) -> list[Problem]:
     """Every cross-file rule of the content format, as problems."""
     problems: list[Problem] = []
     owner: dict[str, Record] = {}
-    for kind in RECORD_KINDS:
+    for kind in KINDS:
         for record in corpus.of(kind):
             if record.id in owner:
                 first = owner[record.id]
                 where = f"{first.path}:{first.line('id') if first.prefix else 1}"
-                message = f"id « {record.id} » déjà utilisé par {KIND_LABELS[first.kind]} {where}"
+                message = f"id « {record.id} » déjà utilisé par {KINDS[first.kind].noun} {where}"
                 problems.append(_err(record, ("id",) if record.prefix else (), message))
             else:
                 owner[record.id] = record
 
-    pools = {kind: {r.id: r for r in corpus.of(kind)} for kind in RECORD_KINDS}
-    documents, axes = pools["document"], pools["axis"]
+    pools = {kind: {r.id: r for r in corpus.of(kind)} for kind in KINDS}
+    documents, axes = pools[DOCUMENT], pools[AXIS]
 
     def expect(record: Record, field: str, kind: str, label: str, value: object = None) -> None:
         # Called per record and field (~50,000 times at 10,000 records): one getattr, no generator. ``value``: the
@@ -107,9 +106,9 @@ def check_links(corpus: Corpus) -> list[Problem]:
         if problem is not None:
             problems.append(problem)
 
-    for axis in corpus.of("axis"):
-        expect(axis, "document", "document", "document")
-    for prop in corpus.of("proposal"):
+    for axis in corpus.of(AXIS):
+        expect(axis, "document", DOCUMENT, DOCUMENT.noun)
+    for prop in corpus.of(PROPOSAL):
         fields = vars(prop.model)
         # Empty lists (most of them) need no call: 0.09 -> 0.07 s for check_links at 10,000 records.
         for field, kind, label in PROPOSAL_REFS:
@@ -138,17 +137,17 @@ def check_links(corpus: Corpus) -> list[Problem]:
             src = change.source
             if src and not is_url(src.strip()) and src not in documents:  # addresses are checked with the other addresses
                 loc, message = ("status_history", i, "source"), f"source « {src} » : ni un document de la base, ni une adresse http(s)"
-                problem = dangling(corpus, prop, loc, src, "document", message)
+                problem = dangling(corpus, prop, loc, src, DOCUMENT, message)
                 if problem is not None:
                     problems.append(problem)
-    for region in corpus.of("region"):
-        expect(region, "sectors", "sector", "filière")
+    for region in corpus.of(REGION):
+        expect(region, "sectors", SECTOR, SECTOR.noun)
         if (region.model.summary or region.model.sectors) and not region.model.sources:
             problems.append(_err(region, ("id",), "une région qui a un résumé ou des filières doit citer ses « sources »"))
-    for action in corpus.of("action"):
-        expect(action, "region", "region", "région")
-        expect(action, "sectors", "sector", "filière")
-        expect(action, "proposals", "proposal", "proposition")
+    for action in corpus.of(ACTION):
+        expect(action, "region", REGION, REGION.noun)
+        expect(action, "sectors", SECTOR, SECTOR.noun)
+        expect(action, "proposals", PROPOSAL, PROPOSAL.noun)
     problems += _check_sources(corpus, documents)
     problems += _check_aliases(corpus, owner)
     problems += _check_duplicates(corpus)
@@ -158,12 +157,12 @@ def check_links(corpus: Corpus) -> list[Problem]:
 def _check_sources(corpus: Corpus, documents: dict[str, Record]) -> list[Problem]:
     # The documents the sources cite; what else is wrong with a source is found per file (kb.content.addresses).
     problems: list[Problem] = []
-    for kind in ("document", "axis", "proposal", "action", "region"):
+    for kind in (k for k in KINDS.values() if "sources" in k.model.model_fields):
         for record in corpus.of(kind):
             for i, src in enumerate(vars(record.model).get("sources") or ()):
                 if src.document and src.document not in documents:
                     message = f"document « {src.document} » introuvable"
-                    problem = dangling(corpus, record, ("sources", i, "document"), src.document, "document", message)
+                    problem = dangling(corpus, record, ("sources", i, "document"), src.document, DOCUMENT, message)
                     if problem is not None:
                         problems.append(problem)
     return problems
@@ -172,7 +171,7 @@ def _check_sources(corpus: Corpus, documents: dict[str, Record]) -> list[Problem
 def _check_aliases(corpus: Corpus, owner: dict[str, Record]) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, tuple[Record, int]] = {}
-    for kind in ("proposal", "action"):
+    for kind in (k for k in KINDS.values() if k.has_aliases):
         for record in corpus.of(kind):
             if not record.model.aliases:  # most records have none: no generator for them
                 continue
@@ -182,7 +181,7 @@ def _check_aliases(corpus: Corpus, owner: dict[str, Record]) -> list[Problem]:
                         _err(
                             record,
                             loc,
-                            f"l'alias « {alias} » est déjà l'id de {KIND_LABELS[owner[alias].kind]} {owner[alias].path}",
+                            f"l'alias « {alias} » est déjà l'id de {KINDS[owner[alias].kind].noun} {owner[alias].path}",
                         )
                     )
                 elif alias in seen:
@@ -196,7 +195,7 @@ def _check_aliases(corpus: Corpus, owner: dict[str, Record]) -> list[Problem]:
 def _check_duplicates(corpus: Corpus) -> list[Problem]:
     problems: list[Problem] = []
     insee: dict[str, Record] = {}
-    for region in corpus.of("region"):
+    for region in corpus.of(REGION):
         code = region.model.insee
         if code in insee:
             problems.append(_err(region, ("insee",), f"code INSEE « {code} » déjà attribué à « {insee[code].id} »"))

@@ -6,6 +6,8 @@ import json
 import random
 from pathlib import Path
 
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL
+
 REGIONS = [
     ("auvergne-rhone-alpes", "Auvergne-Rhône-Alpes", "84"),
     ("bourgogne-franche-comte", "Bourgogne-Franche-Comté", "27"),
@@ -187,7 +189,7 @@ def write_corpus(out: Path, records: int, seed: int = 1) -> dict[str, int]:
             f"published: {_q(_date(rng))}\nupdated: {_q(_date(rng, 2026))}\n",
             "utf-8",
         )
-    return {"document": n_docs, "axis": 5 * n_docs, "proposal": n_props, "action": n_actions}
+    return {DOCUMENT: n_docs, AXIS: 5 * n_docs, PROPOSAL: n_props, ACTION: n_actions}
 
 
 def read_queries(path: Path) -> list[tuple[str, dict[str, list[str]]]]:

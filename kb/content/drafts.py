@@ -15,11 +15,11 @@ from typing import Any, get_args
 from pydantic import ConfigDict, create_model
 from pydantic.fields import FieldInfo
 
+from kb.content import kinds
 from kb.content.fields import ProposalStatus
-from kb.content.models import ActionFile, ProposalFile, Strict
+from kb.content.models import Strict
 from kb.content.problems import Problem
 
-DRAFTABLE = ("proposal", "action")
 UNTITLED = "Brouillon sans titre"
 
 
@@ -56,8 +56,8 @@ def relaxed(model: type[Strict]) -> type[Strict]:
 
 
 def is_draft(kind: str, data: Any) -> bool:
-    """True for a proposal or action mapping that says ``draft: true``."""
-    return kind in DRAFTABLE and isinstance(data, dict) and data.get("draft") is True
+    """True for the mapping of a record whose kind may be a draft and that says ``draft: true``."""
+    return kinds.kind(kind).draftable and isinstance(data, dict) and data.get("draft") is True
 
 
 def missing_fields(model: type[Strict], data: dict[str, Any]) -> list[str]:
@@ -70,6 +70,5 @@ def draft_warnings(model: type[Strict], data: dict[str, Any], path: str, line: i
     return [Problem(path, line, "warning", f"brouillon : champ « {name} » à compléter") for name in missing_fields(model, data)]
 
 
-# Module-level names, so draft records pickle (the incremental build caches loaded records).
-DraftProposalFile = relaxed(ProposalFile)
-DraftActionFile = relaxed(ActionFile)
+# Module-level names (DraftProposalFile…), so draft records pickle (the incremental build caches loaded records).
+globals().update({model.__name__: model for model in (relaxed(k.model) for k in kinds.every() if k.draftable)})

@@ -32,11 +32,6 @@ HORIZONS: tuple[str, ...] = get_args(Horizon)
 PROPOSAL_STATUSES: tuple[str, ...] = get_args(ProposalStatus)
 ACTION_STATUSES: tuple[str, ...] = get_args(ActionStatus)
 
-# The record kinds, in the order pages, counts and checks list them; the first four are files, the last two list entries.
-RECORD_KINDS = ("document", "axis", "proposal", "action", "sector", "region")
-# Kinds listed as records (in lists, feeds and the body of a results page); a search also finds the other kinds.
-RESULT_KINDS = ("proposal", "action")
-
 
 def _partial_date(value: str) -> str:
     """Accept YYYY, YYYY-MM or YYYY-MM-DD, each a real calendar value."""

@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 from kb.config import DEFAULTS
-from kb.content.models import FILE_MODELS, FOLDERS
+from kb.content import kinds
 from kb.content.problems import Problem
 
 Files = list[tuple[str, str | Path]]
@@ -119,8 +119,8 @@ def record_files(data_dir: Path, unread: set[str] | None = None) -> tuple[Files,
     problems: list[Problem] = []
     unread = set() if unread is None else unread
     root = os.path.realpath(data_dir)
-    for kind in FILE_MODELS:
-        folder = os.path.join(str(data_dir), FOLDERS[kind])
+    for kind in kinds.with_files():
+        folder = os.path.join(str(data_dir), str(kind.folder))
         if not os.path.isdir(folder):
             continue
         if not inside(root, os.path.realpath(folder)):

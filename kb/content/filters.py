@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
-from kb.content.fields import ACTION_STATUSES, HORIZONS, PROPOSAL_STATUSES, RECORD_KINDS
+from kb.content import kinds
+from kb.content.fields import ACTION_STATUSES, HORIZONS, PROPOSAL_STATUSES
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class Filter:
     name: str
     param: str
     title: str
-    kind: str | None = None
+    kind: kinds.Kind | None = None
     values: tuple[str, ...] = ()
     through_carried: bool = False
     multi: bool = False
@@ -41,17 +43,20 @@ class Filter:
 
 
 # Every kind of record a search finds, and its French name in URLs (« /recherche?type=proposition »).
-TYPE_URL_NAMES: Mapping[str, str] = MappingProxyType(
-    {"document": "document", "axis": "axe", "proposal": "proposition", "action": "action", "sector": "filiere", "region": "region"}
-)
+TYPE_URL_NAMES: Mapping[str, str] = MappingProxyType({k: k.url_name for k in kinds.every()})
+
+
+def _over(kind: kinds.Kind, **attrs: Any) -> Filter:
+    """The filter on the ids of a kind: named as the kind, in URLs as the kind's URL name (« axe »), titled as it."""
+    return Filter(str(kind), kind.url_name, kind.label, kind=kind, **attrs)
 
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("type", "type", "Type", values=RECORD_KINDS, url_names=TYPE_URL_NAMES, description="Type de fiche."),
-    Filter("document", "document", "Document", kind="document", through_carried=True, description="Identifiant d'un document source."),
-    Filter("axis", "axe", "Axe", kind="axis", through_carried=True, description="Identifiant d'un axe."),
-    Filter("sector", "filiere", "Filière", kind="sector", multi=True, description="Identifiant d'une filière."),
-    Filter("region", "region", "Région", kind="region", multi=True, description="Identifiant d'une région."),
+    Filter("type", "type", "Type", values=tuple(kinds.KINDS), url_names=TYPE_URL_NAMES, description="Type de fiche."),
+    _over(kinds.DOCUMENT, through_carried=True, description="Identifiant d'un document source."),
+    _over(kinds.AXIS, through_carried=True, description="Identifiant d'un axe."),
+    _over(kinds.SECTOR, multi=True, description="Identifiant d'une filière."),
+    _over(kinds.REGION, multi=True, description="Identifiant d'une région."),
     Filter("status", "statut", "Statut", values=PROPOSAL_STATUSES + ACTION_STATUSES, description="Statut (de proposition ou d'action)."),
     Filter("horizon", "horizon", "Horizon", values=HORIZONS, through_carried=True, description="Horizon de la proposition."),
 )

@@ -7,6 +7,8 @@ import re
 
 from babel.dates import format_date
 
+from kb.content import kinds
+
 STATUS = {
     "proposee": "Proposée",
     "en-discussion": "En discussion",
@@ -42,14 +44,8 @@ OF_DOCUMENT_KIND = {
     "article": "de l’article",
     "autre": "du document",
 }
-TYPE = {"proposal": "Proposition", "action": "Action régionale", "document": "Document", "axis": "Axe", "sector": "Filière",
-        "region": "Région"}
 # The badge of a flagship proposal (also one of its search keywords).
 FLAGSHIP = "Mesure phare"
-# A record kind as a French noun inside a sentence (« id « x » déjà utilisé par proposition … »).
-KIND = {"document": "document", "axis": "axe", "proposal": "proposition", "action": "action", "sector": "filière", "region": "région"}
-TYPE_PLURAL = {"proposal": "Propositions", "action": "Actions régionales", "document": "Documents", "axis": "Axes",
-               "sector": "Filières", "region": "Régions"}
 
 
 def date_fr(value: dt.date | str | None, fmt: str = "long") -> str:
@@ -91,4 +87,4 @@ def of_publisher(publisher: str, *texts: str | None) -> str | None:
 
 def count_kinds(counts: dict[str, int]) -> str:
     """Counts by record kind in French: « 13 documents, 9 axes, 12 propositions, 4 actions, 6 filières, 18 régions »."""
-    return ", ".join(plural(n, KIND[kind]) for kind, n in counts.items())
+    return ", ".join(plural(n, kinds.kind(kind).noun) for kind, n in counts.items())

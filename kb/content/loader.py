@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.content import kinds
 from kb.content.addresses import source_warnings
 from kb.content.drafts import draft_warnings, is_draft, relaxed
 from kb.content.fields import ID_RE
 from kb.content.files import MAX_FILE_BYTES, Files, record_files, side_file
-from kb.content.models import FILE_MODELS, LIST_FILES, LIST_MODELS
 from kb.content.problems import Problem, errors
 from kb.content.scaffold import may_hold_placeholders, placeholders
 from kb.content.validation import field_name, validate
@@ -122,20 +122,21 @@ def load_record(kind: str, path: str | Path, max_bytes: int = MAX_FILE_BYTES) ->
         message = f"{where}« {field_name(loc)} » est encore le texte du modèle (« {value} ») : remplacez-le"
         problems.append(Problem(spath, locate(lines, loc), level, message))
     # A draft may leave required fields out: each is a warning, not an error (kb.drafts).
-    model, errs = validate(relaxed(FILE_MODELS[kind]) if draft else FILE_MODELS[kind], data, spath, lines)
+    model_of = kinds.kind(kind).model
+    model, errs = validate(relaxed(model_of) if draft else model_of, data, spath, lines)
     problems += errs
     if model is None:
         return None, problems
     if draft:
-        problems += draft_warnings(FILE_MODELS[kind], data, spath, locate(lines, ()))
+        problems += draft_warnings(model_of, data, spath, locate(lines, ()))
     # Per file, so that the build cache keeps them with the record: only the references need the whole corpus.
     problems += [Problem(spath, locate(lines, loc), "warning", message) for loc, message in source_warnings(kind, model)]
     return Record(kind, path.stem, spath, model, lines), problems
 
 
 def load_list(kind: str, path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Record], list[Problem], dict[str, str]]:
-    """Read sectors.yaml or regions.yaml: a list of small records; also the ids of entries that have errors."""
-    model = LIST_MODELS[kind]
+    """Read the list file of a kind (sectors.yaml, regions.yaml): its records; also the ids of entries that have errors."""
+    model = kinds.kind(kind).model
     spath = str(path)
     if not path.exists() and not path.is_symlink():
         return [], [Problem(spath, 0, "error", "fichier manquant")], {}
@@ -187,7 +188,7 @@ Loaded = tuple[Record | None, list[Problem]]
 
 
 def load_each(files: Files, max_bytes: int = MAX_FILE_BYTES) -> list[Loaded]:
-    """Load record files one after the other (kb.build.cache adds a cache and a process pool)."""
+    """Load record files one after the other (kb.builder.cache adds a cache and a process pool)."""
     return [load_record(kind, path, max_bytes) for kind, path in files]
 
 
@@ -208,9 +209,9 @@ def load_all(data_dir: Path, load_many: Callable[..., list[Loaded]] = load_each,
             stem = os.path.basename(str(path))[: -len(".yaml")]
             if ID_RE.match(stem):
                 corpus.fail(kind, stem, str(path))
-    for kind, name in LIST_FILES.items():
+    for kind in kinds.with_list_file():
         corpus.files += 1
-        path, refused = side_file(data_dir, name)
+        path, refused = side_file(data_dir, str(kind.list_file))
         if refused is not None:
             corpus.problems.append(refused)
             corpus.unread.add(kind)

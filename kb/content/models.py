@@ -1,7 +1,7 @@
 """Record models: the fields of each kind declared once, in base classes, and the strict file models editors write.
 
 Each ``*Base`` holds the fields that the file model (here), the table model (kb.store.tables) and the API model
-(kb.api.models) share, as in SQLModel's "multiple models" pattern; each derived model adds only what is its own
+(kb.pages.shapes) share, as in SQLModel's "multiple models" pattern; each derived model adds only what is its own
 (file models: sources and history as written; tables: primary key, JSON columns; API: resolved links). The
 ``sa_type`` and ``index`` settings only matter to the table models.
 """
@@ -250,22 +250,6 @@ class RegionFile(RegionBase, Strict):
     sources: list[SourceRef] = []
 
 
-FILE_MODELS: dict[str, type[Strict]] = {
-    "document": DocumentFile,
-    "axis": AxisFile,
-    "proposal": ProposalFile,
-    "action": ActionFile,
-}
-LIST_MODELS: dict[str, type[Strict]] = {"sector": SectorFile, "region": RegionFile}
-
-# Folder under the content directory for each record kind, and the file of each list kind.
-FOLDERS: dict[str, str] = {
-    "document": "documents",
-    "axis": "axes",
-    "proposal": "proposals",
-    "action": "actions",
-}
-LIST_FILES: dict[str, str] = {"sector": "sectors.yaml", "region": "regions.yaml"}
 # Reference fields whose items are LinkRef (an id, or an id with its basis): their relation name in the link rows.
 LINK_FIELDS: dict[str, str] = {"related": "related", "proposals": "carries", "echoes": "echoes"}
 # The relation of a record to each document of the base that one of its sources names (« Fiches qui citent ce document »).

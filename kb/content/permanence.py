@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.content import kinds
 from kb.content.fields import Id, Text
 from kb.content.files import MAX_FILE_BYTES, read_bounded, side_file
 from kb.content.loader import Corpus, Record
 from kb.content.models import Strict
 from kb.content.problems import Problem
-from kb.content.urls import PREFIXES, SITE_PATHS, parse_record_path, record_path, suffixes
+from kb.content.urls import SITE_PATHS, parse_record_path, record_path, suffixes
 from kb.content.validation import validate
 from kb.content.yamlfile import read_yaml
 
@@ -79,7 +80,7 @@ class Resolver:
 def resolver(corpus: Corpus, retired: list[Record]) -> Resolver:
     """The resolver of a loaded corpus (drafts are not public: their URLs do not answer)."""
     res = Resolver(retired={r.id for r in retired})
-    for kind in PREFIXES:
+    for kind in kinds.every():
         for rec in corpus.of(kind):
             if getattr(rec.model, "draft", False):
                 continue
@@ -93,7 +94,7 @@ def public_paths(corpus: Corpus, retired: list[Record]) -> list[str]:
     """Every public URL path the content answers, sorted: site pages, records, aliases, cards, feeds."""
     res = resolver(corpus, retired)
     paths = set(SITE_PATHS)
-    for kind in PREFIXES:
+    for kind in kinds.every():
         for rid in res.live.get(kind, set()) | set(res.aliases.get(kind, {})):
             base = record_path(kind, rid)
             paths |= {base, *(base + s for s in suffixes(kind))}
@@ -144,7 +145,7 @@ def check_retired(corpus: Corpus, retired: list[Record]) -> list[Problem]:
     """Tombstone rules: a retired id is no live id or alias, appears once, and its replacement is a live record."""
     owners: dict[str, Record] = {}
     aliases: dict[str, Record] = {}
-    for kind in PREFIXES:
+    for kind in kinds.every():
         for rec in corpus.of(kind):
             owners.setdefault(rec.id, rec)
             for alias in getattr(rec.model, "aliases", []):

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from kb.content import kinds
 from kb.content.fields import ID_RE
-from kb.content.models import FOLDERS
+from kb.content.kinds import ACTION, PROPOSAL
 
 # What the templates below leave in place of a value: their text marker, and the ids and address they start with.
 # Lowercase « à compléter » is ordinary French (« un décret à compléter ») and is no marker.
@@ -68,15 +69,19 @@ updated: {today}
 """
 
 
+# The kinds `kb new` writes, and their templates.
+TEMPLATES: dict[str, str] = {PROPOSAL: _PROPOSAL, ACTION: _ACTION}
+
+
 def write_template(data_dir: Path, kind: str, record_id: str) -> Path:
     """Write a new template file for ``kind``; never overwrites an existing file."""
     if not ID_RE.match(record_id):
         raise ValueError(f"« {record_id} » n'est pas un id valide (minuscules, chiffres et tirets, 80 caractères au plus)")
-    path = Path(data_dir) / FOLDERS[kind] / f"{record_id}.yaml"
+    path = Path(data_dir) / str(kinds.kind(kind).folder) / f"{record_id}.yaml"
     if path.exists():
         raise FileExistsError(f"{path} existe déjà")
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = (_PROPOSAL if kind == "proposal" else _ACTION).format(id=record_id, today=dt.date.today().isoformat())
+    text = TEMPLATES[kind].format(id=record_id, today=dt.date.today().isoformat())
     path.write_text(text, "utf-8")
     return path
 

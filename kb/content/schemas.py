@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.content.models import FILE_MODELS, LIST_MODELS
+from kb.content import kinds
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
     """One JSON Schema per record kind, plus the sectors, regions and synonyms list files."""
     out: dict[str, dict[str, Any]] = {}
-    for kind, model in FILE_MODELS.items():
-        doc = model.model_json_schema()
+    for kind in kinds.with_files():
+        doc = kind.model.model_json_schema()
         doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         doc["title"] = f"kb {kind}"
         out[kind] = doc
-    for kind, model in ((f"{k}s", m) for k, m in LIST_MODELS.items()):
-        out[kind] = {
+    for kind in kinds.with_list_file():
+        out[kind.collection] = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": f"kb {kind}",
+            "title": f"kb {kind.collection}",
             "type": "array",
-            "items": model.model_json_schema(),
+            "items": kind.model.model_json_schema(),
         }
     out["synonyms"] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

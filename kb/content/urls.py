@@ -9,28 +9,18 @@ every subsystem that serves it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-# Record kind → path prefix of its permanent page.
-PREFIXES: dict[str, str] = {
-    "proposal": "/propositions/",
-    "action": "/actions/",
-    "document": "/documents/",
-    "axis": "/axes/",
-    "sector": "/filieres/",
-    "region": "/regions/",
-}
-KIND_OF_PREFIX: dict[str, str] = {prefix.strip("/"): kind for kind, prefix in PREFIXES.items()}
+from kb.content import kinds
 
-# Sub-pages of a record page: newsletter cards and the preview image (proposals, actions), or an Atom feed (the rest).
+# Sub-pages of a record page: newsletter cards and the preview image (kinds with cards), or an Atom feed (kinds with feeds).
 CARD_VARIANTS = ("carte", "carte.txt", "carte.md")
 PREVIEW = "apercu.png"
 FEED = "flux.atom"
-CARD_KINDS = ("proposal", "action")
-FEED_KINDS = ("document", "axis", "sector", "region")
 SUFFIXES: dict[str, tuple[str, ...]] = {
-    **{kind: tuple(f"/{name}" for name in (*CARD_VARIANTS, PREVIEW)) for kind in CARD_KINDS},
-    **{kind: (f"/{FEED}",) for kind in FEED_KINDS},
+    **{kind: tuple(f"/{name}" for name in (*CARD_VARIANTS, PREVIEW)) for kind in kinds.where(card=True)},
+    **{kind: (f"/{FEED}",) for kind in kinds.where(feed=True)},
 }
 
 # The site's own pages (name → path); the web registers each route under its name.
@@ -52,23 +42,21 @@ PAGES: dict[str, str] = {
     "compare_csv": "/comparer.csv",
     "compare_card": "/comparer/" + CARD_VARIANTS[0],
     "compare_card_md": "/comparer/" + CARD_VARIANTS[2],
-    # Index pages of each kind that has a page per record (the prefix without its slash), and who we are.
-    "axes": "/axes",
-    "documents": "/documents",
-    "sectors": "/filieres",
-    "regions": "/regions",
+    # The index page of each kind that has one, under the kind's collection name (« axes »: /axes).
+    **{str(kind.collection): str(kind.index) for kind in kinds.every() if kind.index},
+    # Who we are.
     "about": "/a-propos",
     "legal": "/mentions-legales",
     "accessibility": "/accessibilite",
 }
-# The index page of each browsable kind.
-INDEX_OF: dict[str, str] = {"axis": "axes", "document": "documents", "sector": "sectors", "region": "regions"}
+# The names of the index pages, in the registry's order.
+INDEXES: tuple[str, ...] = tuple(kind.collection for kind in kinds.every() if kind.index)
 # Pages that answer whatever the content holds, and so may be published in a newsletter.
 SITE_PATHS = tuple(
     PAGES[name]
     for name in (
         "home", "search", "search_feed", "feed", "compare", "compare_csv", "compare_card", "compare_card_md",
-        *INDEX_OF.values(), "about", "legal", "accessibility",
+        *INDEXES, "about", "legal", "accessibility",
     )
 )
 # Everything under API_ROOT answers JSON, errors included; the current version lives under API_PREFIX.
@@ -82,7 +70,7 @@ RECORD_PATH_RE = re.compile(rf"^/([a-z]+)/([a-z0-9-]{{1,80}})({_SUB})?$")
 
 def record_path(kind: str, record_id: str) -> str:
     """The permanent path of a record, e.g. ``/propositions/pass-foncier-pmi``."""
-    return PREFIXES[kind] + record_id
+    return kinds.kind(kind).path(record_id)
 
 
 def suffixes(kind: str) -> tuple[str, ...]:
@@ -93,12 +81,18 @@ def suffixes(kind: str) -> tuple[str, ...]:
 def parse_record_path(path: str) -> tuple[str, str, str] | None:
     """(kind, id, suffix) for a record URL path such as ``/propositions/x/carte``; None for any other path."""
     m = RECORD_PATH_RE.match(path)
-    if not m or m.group(1) not in KIND_OF_PREFIX:
+    kind = kinds.by_prefix(m.group(1)) if m else None
+    if m is None or kind is None:
         return None
-    kind, suffix = KIND_OF_PREFIX[m.group(1)], m.group(3) or ""
+    suffix = m.group(3) or ""
     if suffix and suffix not in suffixes(kind):
         return None
     return kind, m.group(2), suffix
+
+
+def is_card(path: str) -> bool:
+    """True for the email-card endpoints (…/carte): the only pages that may be framed, and that keep plain typography."""
+    return path.rstrip("/").endswith("/" + CARD_VARIANTS[0])
 
 
 def with_campaign(url: str, campaign: str | None) -> str:
@@ -117,3 +111,29 @@ def without_campaign(url: str) -> str:
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")]
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@dataclass(frozen=True)
+class Urls:
+    """The site's addresses from its public root (as Datasette's ``ds.urls``): absolute with a base, paths with "".
+
+    The request context builds one from KB_SITE_URL or the request's own address; the commands from --base-url.
+    """
+
+    base: str = ""
+
+    def absolute(self, path: str) -> str:
+        """An absolute URL for a site path (an absolute URL is returned unchanged)."""
+        return path if urlsplit(path).scheme else self.base + path
+
+    def record(self, kind: str, record_id: str, suffix: str = "") -> str:
+        """A record's permanent page (or one of its sub-pages: « /carte », « /flux.atom »)."""
+        return self.base + record_path(kind, record_id) + suffix
+
+    def page(self, name: str, query: str = "") -> str:
+        """One of the site's own pages (kb.content.urls.PAGES), with a query string if given."""
+        return self.base + PAGES[name] + (f"?{query}" if query else "")
+
+    def api(self, path: str) -> str:
+        """An address of the JSON API (``path`` relative to /api/v1)."""
+        return self.base + API_PREFIX + path

@@ -7,8 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kb.content import kinds
 from kb.content.fields import PATTERNS
-from kb.content.models import FILE_MODELS, LIST_MODELS, SourceRef, StatusChange, Strict
+from kb.content.models import SourceRef, StatusChange, Strict
 from kb.content.problems import Problem
 from kb.content.yamlfile import Loc, locate
 
@@ -78,4 +79,4 @@ def validate(model: type[Strict], data: Any, path: str, lines: dict[Loc, int], p
         return None, list(found.values())
 
 
-_FIELD_NAMES = {name for model in (*FILE_MODELS.values(), *LIST_MODELS.values(), SourceRef, StatusChange) for name in model.model_fields}
+_FIELD_NAMES = {name for model in (*(k.model for k in kinds.every()), SourceRef, StatusChange) for name in model.model_fields}

@@ -3,7 +3,7 @@
 Owns what leaves the site to be pasted elsewhere, where a link is never corrected again: cards and citations
 (kb.newsletter.cards, also used by `kb digest` without Flask), link-preview images, oEmbed, the share block of
 record pages, the comparison's « Copier ce tableau » (kb.newsletter.comparison), and the draft
-autolinker. Builds on kb.web for the served pages; never imports kb.api.
+autolinker. Builds on the HTTP floor (kb.http) and the pages' data (kb.pages); never imports kb.web nor kb.api.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kb.content import Corpus
+from kb.content import Corpus, kinds
 from kb.content.urls import record_path
 
 APOSTROPHES = "['’]|&#39;|&#x27;|&rsquo;|&#8217;"
@@ -53,7 +53,7 @@ def terms(corpus: Corpus) -> list[tuple[str, str, str]]:
     """(regex, record id, permanent path) for every mention form, longest first; drafts are not linked."""
     found: list[tuple[str, str, str, int]] = []
     names: dict[str, list[tuple[str, str]]] = {}
-    for kind in ("proposal", "action"):
+    for kind in kinds.where(card=True):
         for rec in corpus.of(kind):
             if rec.model.draft:
                 continue

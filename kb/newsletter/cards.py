@@ -9,15 +9,16 @@ import functools
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from sqlmodel import Session
 
-from kb.content.labels import DOCUMENT_KIND, OF_DOCUMENT_KIND, STATUS, TYPE, date_fr, of_publisher
+from kb.content import kinds
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL
+from kb.content.labels import DOCUMENT_KIND, OF_DOCUMENT_KIND, STATUS, date_fr, of_publisher
 from kb.content.markup import safe_url
-from kb.content.urls import record_path, with_campaign
+from kb.content.urls import with_campaign
+from kb.pages import Context
 from kb.store import linked, queries
 
 CARD_WIDTH = 600
-CTA = {"proposal": "Lire la proposition", "action": "Lire l'action"}
 VARIANTS = {"carte": ("carte.html", "text/html"), "carte.txt": ("carte.txt", "text/plain"), "carte.md": ("carte.md", "text/markdown")}
 
 
@@ -43,35 +44,34 @@ def md_escape(text: Any) -> str:
     return out
 
 
-def card(
-    kind: str, record_id: str, *, session: Session, base: str, campaign: str | None = None, drafts: bool = False
-) -> dict[str, Any] | None:
+def card(ctx: Context, kind: str, record_id: str, campaign: str | None = None) -> dict[str, Any] | None:
     """What a card shows for a proposal or action (None if absent): labels, summary, absolute link."""
-    if kind == "proposal":
-        view = linked.proposal_view(record_id, session=session, drafts=drafts)
+    if kind == PROPOSAL:
+        view = linked.proposal_view(ctx.db, record_id)
         if view is None:
             return None
         rec, axes, place = view.proposal, [view.axis] if view.axis else [], None
         doc = view.document
         source = f"{doc.publisher} — {DOCUMENT_KIND.get(doc.kind, '').lower()} « {doc.title} »" if doc else ""
-    elif kind == "action":
-        aview = linked.action_view(record_id, session=session, drafts=drafts)
+    elif kind == ACTION:
+        aview = linked.action_view(ctx.db, record_id)
         if aview is None:
             return None
         rec, place, doc = aview.action, aview.region, None
         axis_ids = list(dict.fromkeys(p.axis for p in aview.proposals))
-        axes = queries.by_ids("axis", axis_ids, session=session)
+        axes = queries.by_ids(ctx.db, AXIS, axis_ids)
         source = f"Action régionale — {place.name}" if place else "Action régionale"
         cited = next((s["document"] for s in rec.sources if s.get("document")), None)
-        source_doc = queries.get("document", cited, session=session) if cited else None
+        source_doc = queries.get(ctx.db, DOCUMENT, cited) if cited else None
     else:
         return None
-    url = base.rstrip("/") + record_path(kind, rec.id)
+    url = ctx.url(kind, rec.id)
+    label = kinds.kind(kind).label
     return {
-        "attribution": attribution(TYPE[kind], doc) if kind == "proposal" else action_attribution(place, source_doc),
+        "attribution": attribution(label, doc) if kind == PROPOSAL else action_attribution(place, source_doc),
         "kind": kind,
         "id": rec.id,
-        "type": TYPE[kind],
+        "type": label,
         "title": rec.title,
         "summary": rec.summary,
         "axes": [a.title for a in axes],
@@ -83,7 +83,7 @@ def card(
         "published": rec.published,
         "url": url,
         "link": safe_url(with_campaign(url, campaign)) or "",
-        "cta": CTA[kind],
+        "cta": kinds.kind(kind).cta,
     }
 
 

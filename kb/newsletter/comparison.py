@@ -1,6 +1,6 @@
 """« Copier ce tableau »: the comparison as an email-safe HTML table and as Markdown, like the record cards.
 
-Same filters as /comparer (kb.web.compare reads them); absolute links (with campaign tags under ``?utm_campaign=``);
+The data of /comparer (kb.pages.compare), for the same filters; absolute links (with campaign tags under ``?utm_campaign=``);
 rendered by the card templates' environment (kb.newsletter.cards). In an email the table is one block per axis, a
 line per document that proposes something on it, so that it holds in 600 pixels whatever the number of documents.
 """
@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, request
 
 from kb.content import labels as fr
+from kb.content.kinds import AXIS, DOCUMENT, PROPOSAL
 from kb.content.markup import safe_url
-from kb.content.urls import PAGES, record_path, with_campaign
+from kb.content.urls import PAGES, Urls, with_campaign
+from kb.http.context import built
 from kb.newsletter.cards import CARD_WIDTH, render
-from kb.store import compare
-from kb.web import compare as page
-from kb.web.head import base_url
+from kb.pages import compare
+from kb.pages.compare import EMPTY, Choice, CompareData
 
 bp = Blueprint("compare_copy", __name__)
 
@@ -28,14 +29,15 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def copy_data(c: compare.Comparison, choice: page.Choice, *, base: str, campaign: str | None = None) -> dict[str, Any]:
+def copy_data(data: CompareData, urls: Urls, campaign: str | None = None) -> dict[str, Any]:
     """What the copies show: per axis, the documents with records on it (absolute links) and those without."""
+    c, choice = data.comparison, data.choice
 
-    def link(path: str) -> str:
-        return safe_url(with_campaign(base + path, campaign)) or ""
+    def link(url: str) -> str:
+        return safe_url(with_campaign(url, campaign)) or ""
 
     def doc(d: Any) -> dict[str, str]:
-        return {"title": d.title, "url": link(record_path("document", d.id)), "date": fr.date_fr(d.published),
+        return {"title": d.title, "url": link(urls.record(DOCUMENT, d.id)), "date": fr.date_fr(d.published),
                 "kind": fr.DOCUMENT_KIND.get(d.kind, d.kind)}
 
     rows = []
@@ -46,30 +48,34 @@ def copy_data(c: compare.Comparison, choice: page.Choice, *, base: str, campaign
             if not entries:
                 empty.append(d.title)
                 continue
-            records = [{"title": e.proposal.title, "url": link(record_path("proposal", e.proposal.id)),
+            records = [{"title": e.proposal.title, "url": link(urls.record(PROPOSAL, e.proposal.id)),
                         "status": fr.STATUS.get(e.proposal.status, e.proposal.status), "editorial": e.editorial} for e in entries]
             filled.append({**doc(d), "records": records})
-        rows.append({"title": a.title, "url": link(record_path("axis", a.id)), "documents": filled, "empty": empty})
+        rows.append({"title": a.title, "url": link(urls.record(AXIS, a.id)), "documents": filled, "empty": empty})
     return {
         "livre": doc(c.livre) if c.livre else None,
         "rows": rows,
-        "url": link(choice.url(PAGES["compare"])),
-        "source": page.source_line(c),
-        "empty_text": page.EMPTY,
+        "url": link(urls.absolute(choice.url(PAGES["compare"]))),
+        "source": data.source,
+        "empty_text": EMPTY,
     }
 
 
 def copy_page(variant: str) -> Response:
     """/comparer/carte (HTML for email) or /comparer/carte.md, for the filters of the address."""
-    c, choice = page.read()
+    ctx = built()
+    try:
+        data = compare.read(ctx, Choice.asked(request.args))
+    except compare.Unknown as exc:
+        abort(400, description=exc.site_message())
     _path, template, mime = VARIANTS[variant]
-    data = copy_data(c, choice, base=base_url(), campaign=request.args.get("utm_campaign"))
-    resp = Response(render(template, t=data, width=CARD_WIDTH), mimetype=mime)
+    copy = copy_data(data, ctx.urls, campaign=request.args.get("utm_campaign"))
+    resp = Response(render(template, t=copy, width=CARD_WIDTH), mimetype=mime)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp
 
 
-def share_links(choice: page.Choice) -> dict[str, str]:
+def share_links(choice: Choice) -> dict[str, str]:
     """The « Copier ce tableau » links of the page: the same view as HTML for email and as Markdown."""
     return {variant: choice.url(path) for variant, (path, _template, _mime) in VARIANTS.items()}
 

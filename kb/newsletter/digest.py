@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session
-
 from kb.config import SITE_NAME
+from kb.content.filters import BY_KIND
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION
 from kb.content.labels import date_fr
 from kb.newsletter.cards import card, render
+from kb.pages import Context
 from kb.store import queries
 
 FORMATS = {"html": "digest.html", "md": "digest.md", "txt": "digest.txt"}
@@ -28,27 +29,27 @@ class Group:
 
 
 def collect(
-    session: Session, *, since: dt.date, base: str, axis: str | None = None, region: str | None = None, campaign: str | None = None
+    ctx: Context, *, since: dt.date, axis: str | None = None, region: str | None = None, campaign: str | None = None
 ) -> list[Group]:
     """The records updated since ``since`` (filtered by axis and region), as cards grouped by axis, in axis order.
 
     Each record appears once: a proposal under its axis; an action under the axis of the first proposal it carries (the
     requested axis when filtered), or under « Actions régionales » when it carries none that is public."""
-    f = queries.Filters({"axis": [axis] if axis else [], "region": [region] if region else []}, updated_since=since)
-    axes = queries.all_of("axis", session=session)
-    docs = {d.id: d.title for d in queries.all_of("document", session=session)}
+    f = queries.Filters({BY_KIND[AXIS].name: [axis] if axis else [], BY_KIND[REGION].name: [region] if region else []}, updated_since=since)
+    axes = queries.all_of(ctx.db, AXIS)
+    docs = {d.id: d.title for d in queries.all_of(ctx.db, DOCUMENT)}
     groups = {a.id: Group(a.title, docs.get(a.document, "")) for a in axes}
     regional = Group(REGIONAL)
-    for kind in ("proposal", "action"):
-        rows, _ = queries.list_records(kind, f, session=session, limit=LIMIT, offset=0)
+    for kind in (PROPOSAL, ACTION):
+        rows, _ = queries.list_records(ctx.db, kind, f, limit=LIMIT, offset=0)
         for row in rows:
-            data = card(kind, row.id, session=session, base=base, campaign=campaign)
+            data = card(ctx, kind, row.id, campaign=campaign)
             if data is None:
                 continue
-            if kind == "proposal":
+            if kind == PROPOSAL:
                 home = row.axis
             else:
-                carried = [p.axis for p in queries.by_ids("proposal", row.proposals, session=session)]
+                carried = [p.axis for p in queries.by_ids(ctx.db, PROPOSAL, row.proposals)]
                 home = axis if axis in carried else (carried[0] if carried else None)
             groups.get(home or "", regional).items.append(data)
     ordered = [g for g in groups.values() if g.items] + ([regional] if regional.items else [])

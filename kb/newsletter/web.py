@@ -10,13 +10,16 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, abort, jsonify, request
 
 from kb.config import SITE_NAME
-from kb.content.urls import CARD_KINDS, CARD_VARIANTS, PAGES, PREFIXES, PREVIEW, parse_record_path, record_path
+from kb.content import kinds
+from kb.content.kinds import PROPOSAL
+from kb.content.urls import CARD_VARIANTS, PAGES, PREVIEW, parse_record_path, record_path
+from kb.http.context import current
+from kb.http.records import find
 from kb.newsletter.cards import CARD_WIDTH, VARIANTS, card, citation, render_card
 from kb.newsletter.preview import render_preview
 from kb.store import queries
-from kb.web.head import absolute, base_url
-from kb.web.records import drafts, find
-from kb.web.state import state
+
+CARD_KINDS = kinds.where(card=True)
 
 bp = Blueprint("newsletter", __name__)
 
@@ -28,12 +31,12 @@ IMAGE_MAX_AGE = 86400
 
 def _request_card(kind: str, record_id: str) -> dict[str, Any] | None:
     """The card of a record as this request sees it: absolute links, its campaign tags, draft mode."""
-    return card(kind, record_id, session=state().session, base=base_url(), campaign=request.args.get("utm_campaign"), drafts=drafts())
+    return card(current(), kind, record_id, campaign=request.args.get("utm_campaign"))
 
 
 def _routes(suffix: str) -> list[tuple[str, str]]:
     """(rule, kind) of a sub-page of every card kind's records."""
-    return [(f"{PREFIXES[kind]}<record_id>/{suffix}", kind) for kind in CARD_KINDS]
+    return [(f"{kind.prefix}<record_id>/{suffix}", kind) for kind in CARD_KINDS]
 
 
 def card_page(kind: str, record_id: str, variant: str) -> Any:
@@ -48,13 +51,13 @@ def card_page(kind: str, record_id: str, variant: str) -> Any:
 def preview_image(kind: str, record_id: str) -> Any:
     """The 1200×630 link-preview image of a proposal or action."""
     find(kind, record_id, f"/{PREVIEW}")
-    st = state()
-    data = card(kind, record_id, session=st.session, base="", drafts=drafts())
+    ctx = current()
+    data = card(ctx, kind, record_id)
     if data is None:
         abort(404)
-    kicker = f"{data['type']} · {data['source']}" if kind == "proposal" else data["source"]
+    kicker = f"{data['type']} · {data['source']}" if kind == PROPOSAL else data["source"]
     axis = " · ".join(data["axes"])
-    return _png(_preview_png(st.build_id or "", kicker, axis, data["title"], f"{SITE_NAME} · réf. {data['id']}"))
+    return _png(_preview_png(ctx.build_id or "", kicker, axis, data["title"], f"{SITE_NAME} · réf. {data['id']}"))
 
 
 @bp.get(PAGES["site_preview"])
@@ -74,8 +77,8 @@ def _preview_png(_build_id: str, kicker: str, axis: str, title: str, footer: str
 def _png(data: bytes) -> Any:
     resp = Response(data, mimetype="image/png")
     resp.headers["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}"
-    resp.set_etag(hashlib.sha256(data).hexdigest()[:32])
-    return resp.make_conditional(request)
+    resp.set_etag(hashlib.sha256(data).hexdigest()[:32])  # its content's: the conditional answer is kb.http.caching's
+    return resp
 
 
 # ---- oEmbed ----------------------------------------------------------------------------------------
@@ -89,16 +92,16 @@ def oembed() -> Any:
     target = urlsplit(request.args.get("url", ""))
     # Ours: the site's address (KB_SITE_URL, else this request's host); never the Host once KB_SITE_URL is set, so the
     # answer does not depend on it.
-    ours = urlsplit(base_url()).netloc.lower()
+    ctx = current()
+    ours = urlsplit(ctx.urls.base).netloc.lower()
     parsed = parse_record_path(target.path) if target.scheme in ("http", "https") and target.netloc.lower() == ours else None
     if parsed is None or parsed[0] not in CARD_KINDS or parsed[2]:
         abort(404)
     kind, record_id, _ = parsed
-    st = state()
-    alias = queries.resolve_alias(record_id, session=st.session, drafts=drafts())
-    if alias and alias[0] == kind and queries.get(kind, record_id, session=st.session) is None:
+    alias = queries.resolve_alias(ctx.db, record_id)
+    if alias and alias[0] == kind and queries.get(ctx.db, kind, record_id) is None:
         record_id = alias[1]
-    data = card(kind, record_id, session=st.session, base=base_url(), drafts=drafts())
+    data = card(ctx, kind, record_id)
     if data is None:
         abort(404)
     width = min(_int_arg("maxwidth", CARD_WIDTH), CARD_WIDTH)
@@ -108,11 +111,11 @@ def oembed() -> Any:
         version="1.0",
         title=data["title"],
         provider_name=SITE_NAME,
-        provider_url=base_url() + "/",
+        provider_url=ctx.urls.page("home"),
         html=render_card(data, "carte", width),
         width=width,
         height=height,
-        thumbnail_url=absolute(f"{record_path(kind, data['id'])}/{PREVIEW}"),
+        thumbnail_url=ctx.urls.record(kind, data["id"], f"/{PREVIEW}"),
         thumbnail_width=1200,
         thumbnail_height=630,
     )
@@ -140,7 +143,7 @@ def share_block(path: str) -> dict[str, Any] | None:
     data = _request_card(kind, record_id)
     if data is None:
         return None
-    base = PREFIXES[kind] + data["id"]
+    base = record_path(kind, data["id"])
     return {
         "card": data,
         "citation": citation(data),

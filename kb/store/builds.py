@@ -8,11 +8,11 @@ A build id names both a database state and an index folder. On disk, under the i
     CURRENT                the id of the last finished build on this server (written last)
     .build.lock            locked by the build that is writing (a POSIX record lock: it dies with its process);
                            names that build's pid and start time
-    records.cache, records.delta   validated records of the last build (kb.build.cache)
+    records.cache, records.delta   validated records of the last build (kb.builder.cache)
 
 The database names the build it serves in its ``buildinfo`` table. Everything that asks "which build?" asks
 here: the CLI and builds read CURRENT, every request reads the database in its own transaction, and the page
-cache asks ``BuildWatch`` (one ``PRAGMA`` on SQLite). kb.build writes what this module reads.
+cache asks ``BuildWatch`` (one ``PRAGMA`` on SQLite). kb.builder writes what this module reads.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class Layout:
 
     @property
     def cache_file(self) -> Path:
-        """The validated records of the last build (kb.build.cache)."""
+        """The validated records of the last build (kb.builder.cache)."""
         return Path(self.root) / "records.cache"
 
     def current(self) -> str | None:
@@ -193,7 +193,7 @@ def stamp(path: Path) -> Stamp:
 def index_files(folder: Path, known: dict[str, tuple[Stamp, str]] | None = None) -> dict[str, list[int | str]]:
     """Each file of an index folder: name → [size, hash] (what the manifest records).
 
-    ``known``: name → (stamp, hash) of files whose content is known (kb.build.publish.copy_index: copies of files
+    ``known``: name → (stamp, hash) of files whose content is known (kb.builder.publish.copy_index: copies of files
     just verified); such a file is not read again if its stamp is unchanged. The hash is then what the file was
     copied from, so a copy damaged since is still found by verify_index.
     """

@@ -3,7 +3,7 @@ the CSV and the newsletter copy.
 
 A cell holds the records of one document on one axis: the livre blanc's own proposals on its axis, or the proposals
 of another document that the base links to that axis (``echoes``: always an editorial link, never the source's own).
-No Flask here: the session is a keyword argument, as in kb.store.queries.
+No Flask here: a Reader (kb.store.reader) comes first, as in kb.store.queries.
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from kb.content.filters import BY_KIND
+from kb.content.kinds import AXIS, DOCUMENT, PROPOSAL
 from kb.store.queries import all_of, by_ids, livre_blanc, visible
+from kb.store.reader import Reader
 from kb.store.tables import Axis, Document, Link, Proposal
 
 
@@ -49,7 +52,8 @@ class Comparison:
         """(filter name, value) of the first chosen column or row the comparison does not offer, else None."""
         doc_ids = {d.id for d in self.all_documents}
         axis_ids = {a.id for a in self.all_axes}
-        bad = [("document", v) for v in documents if v not in doc_ids] + [("axis", v) for v in axes if v not in axis_ids]
+        bad = [(BY_KIND[DOCUMENT].name, v) for v in documents if v not in doc_ids]
+        bad += [(BY_KIND[AXIS].name, v) for v in axes if v not in axis_ids]
         return bad[0] if bad else None
 
 
@@ -61,19 +65,19 @@ def column_order(documents: Sequence[Document], livre: Document | None) -> list[
     return ([livre] if livre is not None else []) + others
 
 
-def comparison(*, session: Session, documents: Sequence[str] = (), axes: Sequence[str] = (), drafts: bool = False) -> Comparison:
+def comparison(db: Reader, documents: Sequence[str] = (), axes: Sequence[str] = ()) -> Comparison:
     """The comparison for the chosen columns and rows (unknown ids are left out: ``unknown`` names them).
 
     No rows chosen: every axis of the livre blanc. No columns chosen: the livre blanc and every document with at least
     one record on the rows shown.
     """
-    docs = all_of("document", session=session)
+    docs = all_of(db, DOCUMENT)
     livre = livre_blanc(docs)
     ordered = column_order(docs, livre)
-    all_axes = list(session.exec(select(Axis).where(Axis.document == livre.id).order_by(col(Axis.order), col(Axis.id)))) if livre else []
+    all_axes = list(db.session.exec(select(Axis).where(Axis.document == livre.id).order_by(col(Axis.order), col(Axis.id)))) if livre else []
     chosen_axes, chosen_docs = set(axes), set(documents)
     rows = [a for a in all_axes if a.id in chosen_axes] if axes else all_axes
-    cells = _cells(livre, [a.id for a in rows], session=session, drafts=drafts)
+    cells = _cells(db, livre, [a.id for a in rows])
     if documents:
         columns = [d for d in ordered if d.id in chosen_docs]
     else:
@@ -82,16 +86,16 @@ def comparison(*, session: Session, documents: Sequence[str] = (), axes: Sequenc
     return Comparison(livre, rows, columns, cells, all_axes, ordered)
 
 
-def _cells(livre: Document | None, axis_ids: list[str], *, session: Session, drafts: bool) -> dict[tuple[str, str], list[Entry]]:
+def _cells(db: Reader, livre: Document | None, axis_ids: list[str]) -> dict[tuple[str, str], list[Entry]]:
     """(axis, document) → its records: the livre blanc's own by axis, the others' through their echoes links."""
     if livre is None or not axis_ids:
         return {}
     cells: dict[tuple[str, str], list[Entry]] = {}
-    own = select(Proposal).where(Proposal.document == livre.id, col(Proposal.axis).in_(axis_ids), visible(Proposal, drafts))
-    for p in session.exec(own.order_by(col(Proposal.id))):
+    own = select(Proposal).where(Proposal.document == livre.id, col(Proposal.axis).in_(axis_ids), visible(Proposal, db.drafts))
+    for p in db.session.exec(own.order_by(col(Proposal.id))):
         cells.setdefault((p.axis, p.document), []).append(Entry(p))
-    echoes = list(session.exec(select(Link).where(Link.rel == "echoes", col(Link.dst).in_(axis_ids))))
-    peers = {p.id: p for p in by_ids("proposal", sorted({lk.src for lk in echoes}), session=session, drafts=drafts)}
+    echoes = list(db.session.exec(select(Link).where(Link.rel == "echoes", col(Link.dst).in_(axis_ids))))
+    peers = {p.id: p for p in by_ids(db, PROPOSAL, sorted({lk.src for lk in echoes}))}
     for lk in sorted(echoes, key=lambda lk: lk.src):
         p = peers.get(lk.src)
         if p is not None and p.document != livre.id:

@@ -50,7 +50,7 @@ BUILD_LOCK_KEY = 0x6B62_6275_696C64
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session for a build's writes; on PostgreSQL, builds from several servers take turns.
 
-    The file lock of kb.build.publish only serialises builds on one machine. On a shared PostgreSQL, a second
+    The file lock of kb.builder.publish only serialises builds on one machine. On a shared PostgreSQL, a second
     build waits for the first one's commit (advisory lock), then works in READ COMMITTED so that it
     sees and replaces those rows instead of failing with a serialization error.
     """

@@ -1,7 +1,6 @@
 """Records with their links resolved both ways, as the pages, the API and the cards show them (read-only).
 
-No Flask here: each function takes the session as a keyword argument (and ``drafts`` to include draft records, for
-the staff preview mode).
+No Flask here: each function takes a Reader (kb.store.reader) first: the session, and whether drafts are shown.
 """
 
 from __future__ import annotations
@@ -10,10 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from kb.store.queries import KINDS, all_of, by_ids, get, links, livre_blanc, visible
+from kb.content.filters import BY_KIND
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION, SECTOR
+from kb.store.queries import CARRIES, KINDS, all_of, by_ids, get, links, livre_blanc, visible
+from kb.store.reader import Reader
 from kb.store.tables import Action, Axis, Document, Link, Proposal, Region, Sector
+
+# The link rows of the sector and region references are named after their filters (kb.builder.rows).
+SECTOR_REL, REGION_REL = BY_KIND[SECTOR].name, BY_KIND[REGION].name
 
 
 @dataclass
@@ -35,9 +40,9 @@ class ProposalView:
     editorial: dict[str, str] = field(default_factory=dict)
 
 
-def proposal_view(record_id: str, *, session: Session, drafts: bool = False) -> ProposalView | None:
+def proposal_view(db: Reader, record_id: str) -> ProposalView | None:
     """A proposal and its resolved links (related declared on either side)."""
-    return next(iter(proposal_views([record_id], session=session, drafts=drafts)), None)
+    return next(iter(proposal_views(db, [record_id])), None)
 
 
 @dataclass
@@ -51,19 +56,19 @@ class ActionView:
     editorial: dict[str, str] = field(default_factory=dict)
 
 
-def action_view(record_id: str, *, session: Session, drafts: bool = False) -> ActionView | None:
+def action_view(db: Reader, record_id: str) -> ActionView | None:
     """An action and its resolved links."""
-    return next(iter(action_views([record_id], session=session, drafts=drafts)), None)
+    return next(iter(action_views(db, [record_id])), None)
 
 
-def _index(kind: str, ids: set[str], *, session: Session, drafts: bool = False) -> dict[str, Any]:
-    return {r.id: r for r in by_ids(kind, sorted(ids), session=session, drafts=drafts)}
+def _index(db: Reader, kind: str, ids: set[str]) -> dict[str, Any]:
+    return {r.id: r for r in by_ids(db, kind, sorted(ids))}
 
 
-def _editorial(ids: list[str], *, session: Session) -> dict[str, dict[str, str]]:
+def _editorial(db: Reader, ids: list[str]) -> dict[str, dict[str, str]]:
     """For each record id, the records linked to it editorially (either direction) and why."""
     out: dict[str, dict[str, str]] = {}
-    for lk in session.exec(select(Link).where(Link.basis == "editorial", or_(col(Link.src).in_(ids), col(Link.dst).in_(ids)))):
+    for lk in db.session.exec(select(Link).where(Link.basis == "editorial", or_(col(Link.src).in_(ids), col(Link.dst).in_(ids)))):
         if lk.src in ids:
             out.setdefault(lk.src, {})[lk.dst] = lk.note or ""
         if lk.dst in ids:
@@ -71,27 +76,27 @@ def _editorial(ids: list[str], *, session: Session) -> dict[str, dict[str, str]]
     return out
 
 
-def proposal_views(ids: list[str], *, session: Session, drafts: bool = False) -> list[ProposalView]:
+def proposal_views(db: Reader, ids: list[str]) -> list[ProposalView]:
     """The views of many proposals in a fixed number of queries (pages, API lists, exports), in the ids' order."""
-    props = by_ids("proposal", ids, session=session, drafts=drafts)
+    props = by_ids(db, PROPOSAL, ids)
     pids = [p.id for p in props]
-    back: dict[str, dict[str, list[str]]] = {"carries": {}, "related": {}}
-    for lk in session.exec(select(Link).where(col(Link.rel).in_(("carries", "related")), col(Link.dst).in_(pids)).order_by(col(Link.src))):
+    back: dict[str, dict[str, list[str]]] = {CARRIES: {}, "related": {}}
+    for lk in db.session.exec(select(Link).where(col(Link.rel).in_((CARRIES, "related")), col(Link.dst).in_(pids)).order_by(col(Link.src))):
         back[lk.rel].setdefault(lk.dst, []).append(lk.src)
     related = {p.id: list(dict.fromkeys(p.related + back["related"].get(p.id, []))) for p in props}
-    docs = _index("document", {p.document for p in props}, session=session)
-    axes = _index("axis", {p.axis for p in props} | {e for p in props for e in p.echoes}, session=session)
-    actions = _index("action", {a for srcs in back["carries"].values() for a in srcs}, session=session, drafts=drafts)
-    others = _index("proposal", {r for rs in related.values() for r in rs}, session=session, drafts=drafts)
-    sectors = _index("sector", {s for p in props for s in p.sectors}, session=session)
-    regions = _index("region", {r for p in props for r in p.regions}, session=session)
-    editorial = _editorial(pids, session=session)
+    docs = _index(db, DOCUMENT, {p.document for p in props})
+    axes = _index(db, AXIS, {p.axis for p in props} | {e for p in props for e in p.echoes})
+    actions = _index(db, ACTION, {a for srcs in back[CARRIES].values() for a in srcs})
+    others = _index(db, PROPOSAL, {r for rs in related.values() for r in rs})
+    sectors = _index(db, SECTOR, {s for p in props for s in p.sectors})
+    regions = _index(db, REGION, {r for p in props for r in p.regions})
+    editorial = _editorial(db, pids)
     return [
         ProposalView(
             p,
             docs.get(p.document),
             axes.get(p.axis),
-            [actions[a] for a in sorted(back["carries"].get(p.id, [])) if a in actions],
+            [actions[a] for a in sorted(back[CARRIES].get(p.id, [])) if a in actions],
             [others[r] for r in related[p.id] if r in others],
             [sectors[s] for s in p.sectors if s in sectors],
             [regions[r] for r in p.regions if r in regions],
@@ -102,13 +107,13 @@ def proposal_views(ids: list[str], *, session: Session, drafts: bool = False) ->
     ]
 
 
-def action_views(ids: list[str], *, session: Session, drafts: bool = False) -> list[ActionView]:
+def action_views(db: Reader, ids: list[str]) -> list[ActionView]:
     """The views of many actions in a fixed number of queries, in the ids' order."""
-    actions = by_ids("action", ids, session=session, drafts=drafts)
-    props = _index("proposal", {p for a in actions for p in a.proposals}, session=session, drafts=drafts)
-    regions = _index("region", {a.region for a in actions}, session=session)
-    sectors = _index("sector", {s for a in actions for s in a.sectors}, session=session)
-    editorial = _editorial([a.id for a in actions], session=session)
+    actions = by_ids(db, ACTION, ids)
+    props = _index(db, PROPOSAL, {p for a in actions for p in a.proposals})
+    regions = _index(db, REGION, {a.region for a in actions})
+    sectors = _index(db, SECTOR, {s for a in actions for s in a.sectors})
+    editorial = _editorial(db, [a.id for a in actions])
     return [
         ActionView(a, [props[p] for p in a.proposals if p in props], regions.get(a.region), [sectors[s] for s in a.sectors if s in sectors],
                    editorial.get(a.id, {}))
@@ -116,10 +121,10 @@ def action_views(ids: list[str], *, session: Session, drafts: bool = False) -> l
     ]
 
 
-def echoing(axis_id: str, *, session: Session, drafts: bool = False) -> list[Proposal]:
+def echoing(db: Reader, axis_id: str) -> list[Proposal]:
     """The proposals of other documents that echo an axis (links the base makes), by document then id."""
-    srcs = sorted({lk.src for lk in links(None, "echoes", axis_id, session=session)})
-    return sorted(by_ids("proposal", srcs, session=session, drafts=drafts), key=lambda p: (p.document, p.id))
+    srcs = sorted({lk.src for lk in links(db, None, "echoes", axis_id)})
+    return sorted(by_ids(db, PROPOSAL, srcs), key=lambda p: (p.document, p.id))
 
 
 @dataclass
@@ -133,32 +138,100 @@ class DocumentView:
     announced: int | None
 
 
-def document_view(record_id: str, *, session: Session, drafts: bool = False) -> DocumentView | None:
+def document_view(db: Reader, record_id: str) -> DocumentView | None:
     """A document page's data: axes in order, proposals held against proposals announced."""
-    doc = get("document", record_id, session=session)
+    doc = get(db, DOCUMENT, record_id)
     if doc is None:
         return None
-    axes = list(session.exec(select(Axis).where(Axis.document == record_id).order_by(col(Axis.order))))
+    axes = list(db.session.exec(select(Axis).where(Axis.document == record_id).order_by(col(Axis.order))))
     props = list(
-        session.exec(select(Proposal).where(Proposal.document == record_id, visible(Proposal, drafts)).order_by(col(Proposal.id)))
+        db.session.exec(select(Proposal).where(Proposal.document == record_id, visible(Proposal, db.drafts)).order_by(col(Proposal.id)))
     )
     per_axis = {a.id: sum(1 for p in props if p.axis == a.id) for a in axes}
     return DocumentView(doc, [(a, per_axis[a.id]) for a in axes], props, len(props), doc.announced_proposals)
 
 
-def proposals_of_axis(axis_id: str, *, session: Session, drafts: bool = False) -> list[Proposal]:
+@dataclass
+class AxisView:
+    """An axis, its document, its proposals, the peer proposals the base links to it (``notes``: why), and how many
+    proposals of its document the base holds (to say why an axis has none)."""
+
+    axis: Axis
+    document: Document | None
+    proposals: list[Proposal]
+    echoing: list[Proposal]
+    notes: dict[str, str]
+    held: int
+
+
+def axis_view(db: Reader, record_id: str) -> AxisView | None:
+    """An axis page's data, and its API shape's."""
+    axis = get(db, AXIS, record_id)
+    if axis is None:
+        return None
+    notes = {lk.src: lk.note or "" for lk in links(db, None, "echoes", record_id)}
+    held = len(list(db.session.exec(select(Proposal.id).where(Proposal.document == axis.document, visible(Proposal, db.drafts)))))
+    return AxisView(axis, get(db, DOCUMENT, axis.document), proposals_of_axis(db, record_id), echoing(db, record_id), notes, held)
+
+
+@dataclass
+class SectorView:
+    """A sector, the proposals and actions that name it, the regions a source names it for and their actions."""
+
+    sector: Sector
+    proposals: list[Proposal]
+    actions: list[Action]
+    regions: list[Region]
+    region_actions: list[Action]
+
+
+def sector_view(db: Reader, record_id: str) -> SectorView | None:
+    """A sector page's data, and its API shape's."""
+    sector = get(db, SECTOR, record_id)
+    if sector is None:
+        return None
+    found = linked_records(db, SECTOR_REL, record_id)
+    regions = by_ids(db, REGION, sorted({lk.src for lk in links(db, None, SECTOR_REL, record_id)}))
+    return SectorView(sector, found[PROPOSAL], found[ACTION], regions, actions_in(db, [r.id for r in regions]))
+
+
+@dataclass
+class RegionView:
+    """A region, its filières where a source names them, the proposals that name it and its regional actions."""
+
+    region: Region
+    sectors: list[Sector]
+    proposals: list[Proposal]
+    actions: list[Action]
+
+
+def region_view(db: Reader, record_id: str) -> RegionView | None:
+    """A region page's data, and its API shape's."""
+    region = get(db, REGION, record_id)
+    if region is None:
+        return None
+    found = linked_records(db, REGION_REL, record_id)
+    return RegionView(region, by_ids(db, SECTOR, region.sectors), found[PROPOSAL], found[ACTION])
+
+
+def actions_in(db: Reader, region_ids: list[str]) -> list[Action]:
+    """The regional actions of some regions, by region then id."""
+    if not region_ids:
+        return []
+    stmt = select(Action).where(visible(Action, db.drafts), col(Action.region).in_(region_ids))
+    return list(db.session.exec(stmt.order_by(col(Action.region), col(Action.id))))
+
+
+def proposals_of_axis(db: Reader, axis_id: str) -> list[Proposal]:
     """The proposals on one axis."""
-    stmt = select(Proposal).where(Proposal.axis == axis_id, visible(Proposal, drafts)).order_by(col(Proposal.id))
-    return list(session.exec(stmt))
+    stmt = select(Proposal).where(Proposal.axis == axis_id, visible(Proposal, db.drafts)).order_by(col(Proposal.id))
+    return list(db.session.exec(stmt))
 
 
-def linked_records(rel: str, dst: str, *, session: Session, drafts: bool = False) -> dict[str, list[Any]]:
+def linked_records(db: Reader, rel: str, dst: str) -> dict[str, list[Any]]:
     """Proposals and actions that reference ``dst`` through ``rel`` (sector or region)."""
-    srcs = sorted({lk.src for lk in links(None, rel, dst, session=session)})
-    return {
-        "proposal": by_ids("proposal", srcs, session=session, drafts=drafts),
-        "action": by_ids("action", srcs, session=session, drafts=drafts),
-    }
+    srcs = sorted({lk.src for lk in links(db, None, rel, dst)})
+    return {PROPOSAL: by_ids(db, PROPOSAL, srcs), ACTION: by_ids(db, ACTION, srcs)}
 
 
 @dataclass
@@ -171,30 +244,31 @@ class HomeView:
     latest: list[Proposal | Action]
 
 
-def home_view(*, session: Session, drafts: bool = False, latest: int = 8) -> HomeView:
+def home_view(db: Reader, latest: int = 8) -> HomeView:
     """The home page's data: counts from the database, and only the latest records loaded."""
     # Loading every record to count them cost ~60 MB of transient memory at 10,000 records, which a worker keeps.
-    per_doc, per_axis = (_count_by(c, session=session, drafts=drafts) for c in (Proposal.document, Proposal.axis))
-    docs = all_of("document", session=session)
+    per_doc, per_axis = (_count_by(db, c) for c in (Proposal.document, Proposal.axis))
+    docs = all_of(db, DOCUMENT)
     flagship_doc = livre_blanc(docs)
-    axes = [(a, per_axis.get(a.id, 0)) for a in all_of("axis", session=session) if flagship_doc and a.document == flagship_doc.id]
-    counts = {"proposal": sum(per_doc.values()), "action": len(_stamps("action", session, drafts)), "document": len(docs)}
-    return HomeView([(d, per_doc.get(d.id, 0)) for d in docs], axes, counts, _latest(latest, session, drafts))
+    axes = [(a, per_axis.get(a.id, 0)) for a in all_of(db, AXIS) if flagship_doc and a.document == flagship_doc.id]
+    counts = {PROPOSAL: sum(per_doc.values()), ACTION: len(_stamps(db, ACTION)), DOCUMENT: len(docs)}
+    return HomeView([(d, per_doc.get(d.id, 0)) for d in docs], axes, counts, _latest(db, latest))
 
 
-def _count_by(column: Any, *, session: Session, drafts: bool) -> dict[str, int]:
-    stmt = select(column, func.count()).where(visible(Proposal, drafts)).group_by(column)
-    return {key: int(n) for key, n in session.exec(stmt)}
+def _count_by(db: Reader, column: Any) -> dict[str, int]:
+    stmt = select(column, func.count()).where(visible(Proposal, db.drafts)).group_by(column)
+    return {key: int(n) for key, n in db.session.exec(stmt)}
 
 
-def _stamps(kind: str, session: Session, drafts: bool) -> list[tuple[Any, str, str]]:
+def _stamps(db: Reader, kind: str) -> list[tuple[Any, str, str]]:
     model = KINDS[kind]
-    return [(updated, rid, kind) for updated, rid in session.exec(select(model.updated, model.id).where(visible(model, drafts)))]
+    return [(updated, rid, kind) for updated, rid in db.session.exec(select(model.updated, model.id).where(visible(model, db.drafts)))]
 
 
-def _latest(n: int, session: Session, drafts: bool) -> list[Proposal | Action]:
+def _latest(db: Reader, n: int) -> list[Proposal | Action]:
     # Newest first, ties by id in code-point order (as Python sorts; a database collation may not): dates and ids only.
-    top = sorted(_stamps("proposal", session, drafts) + _stamps("action", session, drafts), reverse=True)[:n]
-    ids = {kind: [i for _, i, k in top if k == kind] for kind in ("proposal", "action")}
-    rows = {(kind, r.id): r for kind in ids for r in by_ids(kind, ids[kind], session=session, drafts=drafts)}
+    listed = [k for k in KINDS if k.listed]
+    top = sorted((stamp for kind in listed for stamp in _stamps(db, kind)), reverse=True)[:n]
+    ids = {kind: [i for _, i, k in top if k == kind] for kind in listed}
+    rows = {(kind, r.id): r for kind in ids for r in by_ids(db, kind, ids[kind])}
     return [rows[(kind, rid)] for _, rid, kind in top]

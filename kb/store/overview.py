@@ -1,7 +1,7 @@
 """What the index and browse pages count and list: axes by document, documents by kind, sectors, regions, citations.
 
-No Flask here: each function takes the session as a keyword argument (and ``drafts`` to include draft records, for
-the staff preview mode). Counts are made over ids and link rows, never by loading whole records.
+No Flask here: each function takes a Reader (kb.store.reader) first: the session, and whether drafts are shown.
+Counts are made over ids and link rows, never by loading whole records.
 """
 
 from __future__ import annotations
@@ -10,21 +10,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from kb.content.fields import DOCUMENT_KINDS
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION, SECTOR, Kind
 from kb.content.models import CITES
+from kb.store.linked import REGION_REL, SECTOR_REL
 from kb.store.queries import all_of, by_ids, links, visible
+from kb.store.reader import Reader
 from kb.store.tables import Action, Axis, Document, Link, Proposal, Region, Sector
 
 
-def _visible_ids(model: Any, *, session: Session, drafts: bool) -> set[str]:
-    return set(session.exec(select(model.id).where(visible(model, drafts))))
+def _visible_ids(db: Reader, model: Any) -> set[str]:
+    return set(db.session.exec(select(model.id).where(visible(model, db.drafts))))
 
 
-def _link_counts(rel: str, srcs: set[str], *, session: Session) -> Counter[str]:
+def _link_counts(db: Reader, rel: str, srcs: set[str]) -> Counter[str]:
     """How many of ``srcs`` link to each target through ``rel``."""
-    return Counter(lk.dst for lk in session.exec(select(Link).where(Link.rel == rel)) if lk.src in srcs)
+    return Counter(lk.dst for lk in db.session.exec(select(Link).where(Link.rel == rel)) if lk.src in srcs)
 
 
 @dataclass
@@ -44,20 +47,20 @@ class DocumentAxes:
     axes: list[AxisEntry]
 
 
-def _documents_in_order(session: Session) -> list[Document]:
+def _documents_in_order(db: Reader) -> list[Document]:
     """Livres blancs first, then the others; newest first within each (the order of all_of)."""
-    return sorted(all_of("document", session=session), key=lambda d: d.kind != "livre-blanc")
+    return sorted(all_of(db, DOCUMENT), key=lambda d: d.kind != "livre-blanc")
 
 
-def axes_by_document(*, session: Session, drafts: bool = False) -> list[DocumentAxes]:
+def axes_by_document(db: Reader) -> list[DocumentAxes]:
     """Every document that has axes, with each axis's proposal and echo counts (for /axes)."""
-    props = list(session.exec(select(Proposal.id, Proposal.axis).where(visible(Proposal, drafts))))
+    props = list(db.session.exec(select(Proposal.id, Proposal.axis).where(visible(Proposal, db.drafts))))
     per_axis = Counter(axis for _id, axis in props)
-    echoes = _link_counts("echoes", {pid for pid, _axis in props}, session=session)
+    echoes = _link_counts(db, "echoes", {pid for pid, _axis in props})
     axes: dict[str, list[AxisEntry]] = {}
-    for axis in all_of("axis", session=session):
+    for axis in all_of(db, AXIS):
         axes.setdefault(axis.document, []).append(AxisEntry(axis, per_axis[axis.id], echoes[axis.id]))
-    return [DocumentAxes(d, axes[d.id]) for d in _documents_in_order(session) if d.id in axes]
+    return [DocumentAxes(d, axes[d.id]) for d in _documents_in_order(db) if d.id in axes]
 
 
 @dataclass
@@ -77,19 +80,19 @@ class KindGroup:
     documents: list[DocumentEntry]
 
 
-def documents_by_kind(*, session: Session, drafts: bool = False) -> list[KindGroup]:
+def documents_by_kind(db: Reader) -> list[KindGroup]:
     """Documents grouped by kind (livre blanc, rapport, communiqué, article, autre), newest first in each (for /documents)."""
-    held = Counter(session.exec(select(Proposal.document).where(visible(Proposal, drafts))))
-    citing = _link_counts(CITES, _citing_ids(session, drafts), session=session)
+    held = Counter(db.session.exec(select(Proposal.document).where(visible(Proposal, db.drafts))))
+    citing = _link_counts(db, CITES, _citing_ids(db))
     groups: dict[str, list[DocumentEntry]] = {}
-    for doc in all_of("document", session=session):
+    for doc in all_of(db, DOCUMENT):
         groups.setdefault(doc.kind, []).append(DocumentEntry(doc, held[doc.id], citing[doc.id]))
     return [KindGroup(kind, groups[kind]) for kind in DOCUMENT_KINDS if kind in groups]
 
 
-def _citing_ids(session: Session, drafts: bool) -> set[str]:
-    ids = {*_visible_ids(Proposal, session=session, drafts=drafts), *_visible_ids(Action, session=session, drafts=drafts)}
-    ids |= set(session.exec(select(Document.id))) | set(session.exec(select(Axis.id))) | set(session.exec(select(Region.id)))
+def _citing_ids(db: Reader) -> set[str]:
+    ids = {*_visible_ids(db, Proposal), *_visible_ids(db, Action)}
+    ids |= set(db.session.exec(select(Document.id))) | set(db.session.exec(select(Axis.id))) | set(db.session.exec(select(Region.id)))
     return ids
 
 
@@ -106,17 +109,15 @@ class Citing:
     def __len__(self) -> int:
         return len(self.proposals) + len(self.actions) + len(self.axes) + len(self.documents) + len(self.regions)
 
+    def groups(self) -> list[tuple[Kind, list[Any]]]:
+        """(kind, records) in the order the document's page lists them."""
+        return [(PROPOSAL, self.proposals), (ACTION, self.actions), (AXIS, self.axes), (DOCUMENT, self.documents), (REGION, self.regions)]
 
-def citing(document_id: str, *, session: Session, drafts: bool = False) -> Citing:
+
+def citing(db: Reader, document_id: str) -> Citing:
     """Every record with a source on this document (« Fiches qui citent ce document »)."""
-    srcs = sorted({lk.src for lk in links(None, CITES, document_id, session=session)})
-    return Citing(
-        by_ids("proposal", srcs, session=session, drafts=drafts),
-        by_ids("action", srcs, session=session, drafts=drafts),
-        by_ids("axis", srcs, session=session),
-        by_ids("document", srcs, session=session),
-        by_ids("region", srcs, session=session),
-    )
+    srcs = sorted({lk.src for lk in links(db, None, CITES, document_id)})
+    return Citing(*(by_ids(db, kind, srcs) for kind in (PROPOSAL, ACTION, AXIS, DOCUMENT, REGION)))
 
 
 @dataclass
@@ -129,23 +130,19 @@ class SectorEntry:
     regions: list[Region]
 
 
-def sectors_overview(*, session: Session, drafts: bool = False) -> list[SectorEntry]:
+def sectors_overview(db: Reader) -> list[SectorEntry]:
     """Every sector with its counts and regions (for /filieres)."""
-    prop_ids = _visible_ids(Proposal, session=session, drafts=drafts)
-    action_ids = _visible_ids(Action, session=session, drafts=drafts)
-    rows = list(session.exec(select(Link).where(Link.rel == "sector")))
-    regions = {r.id: r for r in all_of("region", session=session)}
+    prop_ids = _visible_ids(db, Proposal)
+    action_ids = _visible_ids(db, Action)
+    rows = list(db.session.exec(select(Link).where(Link.rel == SECTOR_REL)))
+    regions = {r.id: r for r in all_of(db, REGION)}
     out = []
-    for s in all_of("sector", session=session):
+    for s in all_of(db, SECTOR):
         named = [lk.src for lk in rows if lk.dst == s.id]
         out.append(SectorEntry(s, sum(i in prop_ids for i in named), sum(i in action_ids for i in named),
                                [regions[i] for i in named if i in regions]))
     return out
 
-
-def regions_naming(sector_id: str, *, session: Session) -> list[Region]:
-    """The regions whose entry, on a source's word, names this sector."""
-    return by_ids("region", sorted({lk.src for lk in links(None, "sector", sector_id, session=session)}), session=session)
 
 
 @dataclass
@@ -157,30 +154,18 @@ class RegionEntry:
     proposals: int
 
 
-def regions_overview(*, session: Session, drafts: bool = False) -> list[RegionEntry]:
+def regions_overview(db: Reader) -> list[RegionEntry]:
     """Every region with its counts (for /regions and its map)."""
-    actions = Counter(session.exec(select(Action.region).where(visible(Action, drafts))))
-    proposals = _link_counts("region", _visible_ids(Proposal, session=session, drafts=drafts), session=session)
-    return [RegionEntry(r, actions[r.id], proposals[r.id]) for r in all_of("region", session=session)]
+    actions = Counter(db.session.exec(select(Action.region).where(visible(Action, db.drafts))))
+    proposals = _link_counts(db, REGION_REL, _visible_ids(db, Proposal))
+    return [RegionEntry(r, actions[r.id], proposals[r.id]) for r in all_of(db, REGION)]
 
 
-def national_proposals(*, session: Session, drafts: bool = False) -> list[Proposal]:
+def national_proposals(db: Reader) -> list[Proposal]:
     """The proposals that name no region (« portée nationale »), livres blancs first, then by document (newest first)."""
-    regional = select(Link.src).where(Link.rel == "region")
-    stmt = select(Proposal).where(visible(Proposal, drafts), col(Proposal.id).not_in(regional)).order_by(col(Proposal.id))
-    rank = {d.id: i for i, d in enumerate(_documents_in_order(session))}
-    return sorted(session.exec(stmt), key=lambda p: rank.get(p.document, len(rank)))
+    regional = select(Link.src).where(Link.rel == REGION_REL)
+    stmt = select(Proposal).where(visible(Proposal, db.drafts), col(Proposal.id).not_in(regional)).order_by(col(Proposal.id))
+    rank = {d.id: i for i, d in enumerate(_documents_in_order(db))}
+    return sorted(db.session.exec(stmt), key=lambda p: rank.get(p.document, len(rank)))
 
 
-def held(document_id: str, *, session: Session, drafts: bool = False) -> int:
-    """How many proposals of a document the base holds."""
-    stmt = select(Proposal.id).where(Proposal.document == document_id, visible(Proposal, drafts))
-    return len(list(session.exec(stmt)))
-
-
-def actions_in(region_ids: list[str], *, session: Session, drafts: bool = False) -> list[Action]:
-    """The regional actions of some regions, by region then id."""
-    if not region_ids:
-        return []
-    stmt = select(Action).where(visible(Action, drafts), col(Action.region).in_(region_ids))
-    return list(session.exec(stmt.order_by(col(Action.region), col(Action.id))))

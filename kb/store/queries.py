@@ -1,7 +1,6 @@
 """Read-only functions over the database: records by id, kind and filters, labels (kb.store.linked adds their links).
 
-No Flask here: each function takes the session as a keyword argument (and ``drafts`` to include
-draft records, for the staff preview mode).
+No Flask here: each function takes a Reader (kb.store.reader) first: the session, and whether drafts are shown.
 """
 
 from __future__ import annotations
@@ -12,11 +11,17 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from kb.content import kinds
 from kb.content.filters import FILTERS
+from kb.content.kinds import AXIS, DOCUMENT, REGION, SECTOR
+from kb.content.models import LINK_FIELDS
+from kb.store.reader import Reader
 from kb.store.tables import TABLE_OF as KINDS
-from kb.store.tables import Alias, Axis, Document, Link, Proposal, Region, Retired, Sector
+from kb.store.tables import Alias, Link, Proposal, Retired
+
+CARRIES = LINK_FIELDS["proposals"]  # the relation of an action to the proposals it carries
 
 
 def visible(model: Any, drafts: bool) -> Any:
@@ -24,85 +29,87 @@ def visible(model: Any, drafts: bool) -> Any:
     return True if drafts or not hasattr(model, "draft") else col(model.draft).is_(False)
 
 
-def get(kind: str, record_id: str, *, session: Session, drafts: bool = False) -> Any | None:
+def get(db: Reader, kind: str, record_id: str) -> Any | None:
     """One record of a kind by id (None when absent, or a draft outside preview)."""
-    row = session.get(KINDS[kind], record_id)
-    if row is None or (getattr(row, "draft", False) and not drafts):
+    row = db.session.get(KINDS[kind], record_id)
+    if row is None or (getattr(row, "draft", False) and not db.drafts):
         return None
     return row
 
 
-def resolve_alias(record_id: str, *, session: Session, drafts: bool = False) -> tuple[str, str] | None:
+def resolve_alias(db: Reader, record_id: str) -> tuple[str, str] | None:
     """(kind, current id) for a former id, or None: also None for a draft's former id outside preview (it would name the draft)."""
-    alias = session.get(Alias, record_id)
-    if alias is None or get(alias.kind, alias.target, session=session, drafts=drafts) is None:
+    alias = db.session.get(Alias, record_id)
+    if alias is None or get(db, alias.kind, alias.target) is None:
         return None
     return alias.kind, alias.target
 
 
-def get_retired(record_id: str, *, session: Session) -> Retired | None:
+def get_retired(db: Reader, record_id: str) -> Retired | None:
     """The tombstone of an id, if any (None too for a database built before tombstones existed)."""
     try:
-        return session.get(Retired, record_id)
+        return db.session.get(Retired, record_id)
     except (OperationalError, ProgrammingError):
-        session.rollback()
+        db.session.rollback()
         return None
 
 
-def find_kind(record_id: str, *, session: Session, drafts: bool = False) -> str | None:
+def find_kind(db: Reader, record_id: str) -> str | None:
     """The kind of the record with this id, if any."""
-    for kind in KINDS:
-        if get(kind, record_id, session=session, drafts=drafts) is not None:
-            return kind
-    return None
+    return next((kind for kind in KINDS if get(db, kind, record_id) is not None), None)
 
 
-def counts(*, session: Session, drafts: bool = False) -> dict[str, int]:
+def counts(db: Reader) -> dict[str, int]:
     """How many records of each kind there are (drafts counted only in preview)."""
     count = select(func.count())
-    return {kind: int(session.exec(count.select_from(model).where(visible(model, drafts))).one()) for kind, model in KINDS.items()}
+    return {kind: int(db.session.exec(count.select_from(model).where(visible(model, db.drafts))).one()) for kind, model in KINDS.items()}
 
 
-def all_of(kind: str, *, session: Session, drafts: bool = False) -> list[Any]:
-    """Every record of a kind, in a stable order."""
+def _order(kind: str) -> list[Any]:
+    """The SQL order of a kind's records (kb.content.kinds: ``order``), ties by id."""
     model = KINDS[kind]
-    stmt = select(model).where(visible(model, drafts))
-    order = {"axis": (col(Axis.document), col(Axis.order)), "document": (col(Document.published).desc(),)}.get(kind, (col(model.id),))
-    return list(session.exec(stmt.order_by(*order)))
+    fields = [col(getattr(model, name.lstrip("-"))).desc() if name.startswith("-") else col(getattr(model, name))
+              for name in kinds.kind(kind).order]
+    return [*fields, col(model.id)]
 
 
-def by_ids(kind: str, ids: list[str], *, session: Session, drafts: bool = False) -> list[Any]:
+def all_of(db: Reader, kind: str) -> list[Any]:
+    """Every record of a kind, in its kind's order."""
+    model = KINDS[kind]
+    return list(db.session.exec(select(model).where(visible(model, db.drafts)).order_by(*_order(kind))))
+
+
+def by_ids(db: Reader, kind: str, ids: list[str]) -> list[Any]:
     """Records of a kind for a list of ids, in the list's order (missing ones dropped)."""
     if not ids:
         return []
     model = KINDS[kind]
-    rows = {r.id: r for r in session.exec(select(model).where(col(model.id).in_(ids), visible(model, drafts)))}
+    rows = {r.id: r for r in db.session.exec(select(model).where(col(model.id).in_(ids), visible(model, db.drafts)))}
     return [rows[i] for i in ids if i in rows]
 
 
-def livre_blanc(documents: list[Document]) -> Document | None:
-    """The livre blanc the site is built around: the first of kind livre-blanc in ``all_of("document")`` order (newest)."""
+def livre_blanc(documents: list[Any]) -> Any | None:
+    """The livre blanc the site is built around: the first of kind livre-blanc in ``all_of(DOCUMENT)`` order (newest)."""
     return next((d for d in documents if d.kind == "livre-blanc"), None)
 
 
-def labels(*, session: Session) -> dict[str, dict[str, str]]:
+def labels(db: Reader) -> dict[str, dict[str, str]]:
     """Display names of documents, axes, sectors and regions, keyed by id (for facets and badges)."""
-    return {
-        "document": {d.id: d.title for d in session.exec(select(Document))},
-        "axis": {a.id: a.title for a in session.exec(select(Axis))},
-        "sector": {s.id: s.name for s in session.exec(select(Sector))},
-        "region": {r.id: r.name for r in session.exec(select(Region))},
-    }
+    out = {}
+    for kind in (DOCUMENT, AXIS, SECTOR, REGION):
+        model = KINDS[kind]
+        out[kind] = dict(db.session.exec(select(model.id, getattr(model, kind.name_field))).all())
+    return out
 
 
-def links(src: str | None, rel: str, dst: str | None, *, session: Session) -> list[Link]:
+def links(db: Reader, src: str | None, rel: str, dst: str | None) -> list[Link]:
     """Link rows of one relation, from and/or to a record."""
     stmt = select(Link).where(Link.rel == rel)
     if src is not None:
         stmt = stmt.where(Link.src == src)
     if dst is not None:
         stmt = stmt.where(Link.dst == dst)
-    return list(session.exec(stmt))
+    return list(db.session.exec(stmt))
 
 
 @dataclass
@@ -133,16 +140,16 @@ def _filtered(model: Any, f: Filters, drafts: bool) -> Any:
         else:
             stmt = stmt.where(col(getattr(model, flt.name)).in_(values))
     if through:
-        stmt = stmt.where(col(model.id).in_(select(Link.src).where(Link.rel == "carries", col(Link.dst).in_(carried))))
+        stmt = stmt.where(col(model.id).in_(select(Link.src).where(Link.rel == CARRIES, col(Link.dst).in_(carried))))
     return stmt
 
 
-def list_records(kind: str, f: Filters, *, session: Session, limit: int, offset: int, drafts: bool = False) -> tuple[list[Any], int]:
+def list_records(db: Reader, kind: str, f: Filters, *, limit: int, offset: int) -> tuple[list[Any], int]:
     """A page of proposals or actions matching the filters, newest update first, and the total count."""
     model = KINDS[kind]
-    stmt = _filtered(model, f, drafts)
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(col(model.updated).desc(), col(model.id)).offset(offset).limit(limit))
+    stmt = _filtered(model, f, db.drafts)
+    total = db.session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    rows = db.session.exec(stmt.order_by(col(model.updated).desc(), col(model.id)).offset(offset).limit(limit))
     return list(rows), int(total)
 
 

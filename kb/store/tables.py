@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
+from kb.content import kinds
 from kb.content.models import ActionLinks, AxisBase, DocumentBase, ProposalLinks, RegionBase, SectorBase
 
 
@@ -98,6 +99,14 @@ class Retired(SQLModel, table=True):
     replacement_kind: str | None = None
 
 
-# Every table, in an order where deleting backwards never leaves a reference behind; TABLE_OF maps kinds to tables.
-TABLES: list[type[SQLModel]] = [Document, Axis, Proposal, Action, Sector, Region, Link, Alias, Retired, BuildInfo]
-TABLE_OF: dict[str, Any] = {"document": Document, "axis": Axis, "proposal": Proposal, "action": Action, "sector": Sector, "region": Region}
+# Every table, in an order where deleting backwards never leaves a reference behind.
+RECORD_TABLES: tuple[type[SQLModel], ...] = (Document, Axis, Proposal, Action, Sector, Region)
+TABLES: list[type[SQLModel]] = [*RECORD_TABLES, Link, Alias, Retired, BuildInfo]
+# Each kind's table: the one built on the fields the kind declares (kb.content.kinds: ``base``).
+TABLE_OF: dict[str, Any] = {kind: next(t for t in RECORD_TABLES if issubclass(t, kind.base)) for kind in kinds.every()}
+KIND_OF_TABLE: dict[type[SQLModel], kinds.Kind] = {table: kinds.kind(kind) for kind, table in TABLE_OF.items()}
+
+
+def kind_of(row: Any) -> kinds.Kind:
+    """The kind of a record row (« proposal » for a Proposal)."""
+    return KIND_OF_TABLE[type(row)]

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, current_app, render_template
-from sqlmodel import Session
 
 from kb.config import PUBLISHER_KEYS, SITE_NAME
+from kb.content.kinds import ACTION, AXIS, PROPOSAL
 from kb.content.markup import safe_url
+from kb.content.models import LINK_FIELDS
 from kb.content.urls import PAGES
+from kb.http.context import current
 from kb.store import overview, queries
-from kb.web.head import base_url
-from kb.web.records import drafts
-from kb.web.state import state
+from kb.store.reader import Reader
 
 bp = Blueprint("about", __name__)
 
@@ -94,12 +94,11 @@ class Coverage:
     citing: int
 
 
-def _figures(session: Session) -> dict[str, Any]:
+def _figures(db: Reader) -> dict[str, Any]:
     """What the base holds, counted from the served build."""
-    show = drafts()
-    groups = overview.documents_by_kind(session=session, drafts=show)
-    proposals = queries.all_of("proposal", session=session, drafts=show)
-    actions = queries.all_of("action", session=session, drafts=show)
+    groups = overview.documents_by_kind(db)
+    proposals = queries.all_of(db, PROPOSAL)
+    actions = queries.all_of(db, ACTION)
     sources = [s for r in (*proposals, *actions) for s in r.sources]
     regions = Counter(a.region for a in actions)
     return {
@@ -108,11 +107,11 @@ def _figures(session: Session) -> dict[str, Any]:
         "proposals": len(proposals),
         "actions": len(actions),
         "action_regions": len(regions),
-        "axes": len(queries.all_of("axis", session=session)),
+        "axes": len(queries.all_of(db, AXIS)),
         "sources": len(sources),
         "quotes": sum(1 for s in sources if s.get("quote")),
-        "editorial": len([lk for lk in queries.links(None, "carries", None, session=session) if lk.basis == "editorial"])
-        + len([lk for lk in queries.links(None, "related", None, session=session) if lk.basis == "editorial"]),
+        "editorial": sum(lk.basis == "editorial" for rel in (LINK_FIELDS["proposals"], LINK_FIELDS["related"])
+                         for lk in queries.links(db, None, rel, None)),
         "livres": [e.document for g in groups if g.kind == "livre-blanc" for e in g.documents],
         "coverage": [Coverage(e.document, e.held, e.document.announced_proposals, e.citing) for g in groups for e in g.documents],
     }
@@ -121,8 +120,8 @@ def _figures(session: Session) -> dict[str, Any]:
 @bp.get(PAGES["about"])
 def about() -> str:
     """What the base contains, who publishes it, how records are sourced and checked, each document's coverage."""
-    st = state()
-    figures = _figures(st.session) if st.build_id else None
+    ctx = current()
+    figures = _figures(ctx.db) if ctx.build_id else None
     description = f"Ce que contient la {SITE_NAME.lower()}, qui la publie, comment chaque fiche est sourcée et vérifiée."
     meta = _meta("about", "À propos", description)
     return render_template("about.html", meta=meta, figures=figures, publisher=publisher())
@@ -131,7 +130,7 @@ def about() -> str:
 @bp.get(PAGES["legal"])
 def legal() -> str:
     """Mentions légales: publisher, director of publication, host, personal data."""
-    state()  # the page cache keeps a page under the build it was rendered from
+    current()  # the page cache keeps a page under the build it was rendered from
     meta = _meta("legal", "Mentions légales", "Éditeur, directeur de la publication, hébergeur et données personnelles.")
     return render_template("legal.html", meta=meta, publisher=publisher())
 
@@ -139,7 +138,7 @@ def legal() -> str:
 @bp.get(PAGES["accessibility"])
 def accessibility() -> str:
     """The accessibility statement, in the form the RGAA asks for."""
-    state()  # the page cache keeps a page under the build it was rendered from
+    ctx = current()  # the page cache keeps a page under the build it was rendered from
     meta = _meta("accessibility", "Déclaration d'accessibilité", f"État de conformité au RGAA du site {SITE_NAME}.")
     return render_template("accessibility.html", meta=meta, publisher=publisher(), declared=DECLARED, checked=CHECKED_PAGE_TYPES,
-                           site_url=base_url())
+                           site_url=ctx.urls.base)

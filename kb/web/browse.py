@@ -11,82 +11,88 @@ from typing import Any
 from flask import Blueprint, abort, render_template
 
 from kb.content.filters import BY_KIND
+from kb.content.kinds import AXIS, DOCUMENT, REGION, SECTOR
 from kb.content.markup import safe_url
-from kb.content.urls import PREFIXES
-from kb.store import linked, overview, queries
+from kb.http.context import current
+from kb.http.records import find
+from kb.pages import records
+from kb.pages.context import Context
+from kb.store import linked, overview
 from kb.web import display
 from kb.web.listing import browse, browse_meta
-from kb.web.records import drafts, find
-from kb.web.state import state
 
 bp = Blueprint("browse", __name__)
 
 
-@bp.get(PREFIXES["document"] + "<record_id>")
+@bp.get(DOCUMENT.prefix + "<record_id>")
 def document_page(record_id: str) -> str:
     """A document: its axes in order, its coverage, its proposals with facets, and every record that cites it."""
-    find("document", record_id)
-    st = state()
-    view = linked.document_view(record_id, session=st.session, drafts=drafts())
+    find(DOCUMENT, record_id)
+    ctx = current()
+    view = linked.document_view(ctx.db, record_id)
     if view is None:
         abort(404)
-    ctx = browse("document", record_id)
-    meta = browse_meta("document", record_id, view.document.title, view.document.summary)
+    page = browse(DOCUMENT, record_id)
+    meta = browse_meta(DOCUMENT, record_id, view.document.title, view.document.summary)
     return render_template("document.html", meta=meta, heading=meta["title"], view=view,
-                           sources=display.sources(view.document.sources, ctx["names"]["document"]),
+                           sources=records.sources(ctx, view.document.sources),
                            coverage=display.coverage(view.held, view.announced) if view.announced else None,
-                           document_url=safe_url(view.document.url),
-                           citing=overview.citing(record_id, session=st.session, drafts=drafts()), **ctx)
+                           document_url=safe_url(view.document.url), citing=overview.citing(ctx.db, record_id), **page)
 
 
-@bp.get(PREFIXES["axis"] + "<record_id>")
+@bp.get(AXIS.prefix + "<record_id>")
 def axis_page(record_id: str) -> str:
     """An axis and the records on it; an axis without proposal in the base says why, with its source."""
-    axis = find("axis", record_id)
-    st = state()
-    document = queries.get("document", axis.document, session=st.session)
-    echoing = linked.echoing(record_id, session=st.session, drafts=drafts())
-    notes = {lk.src: lk.note or "" for lk in queries.links(None, "echoes", record_id, session=st.session)}
-    held = overview.held(axis.document, session=st.session, drafts=drafts())
-    ctx = browse("axis", record_id)
-    meta = browse_meta("axis", record_id, axis.title, axis.description)
-    return render_template("axis.html", meta=meta, heading=meta["title"], axis=axis, document=document, echoing=echoing,
-                           echo_notes=notes, held=held, axis_sources=display.sources(axis.sources, ctx["names"]["document"]), **ctx)
+    find(AXIS, record_id)
+    ctx = current()
+    view = linked.axis_view(ctx.db, record_id)
+    if view is None:
+        abort(404)
+    page = browse(AXIS, record_id)
+    meta = browse_meta(AXIS, record_id, view.axis.title, view.axis.description)
+    return render_template("axis.html", meta=meta, heading=meta["title"], axis=view.axis, document=view.document,
+                           echoing=view.echoing, echo_notes=view.notes, held=view.held,
+                           axis_sources=records.sources(ctx, view.axis.sources), **page)
 
 
-@bp.get(PREFIXES["sector"] + "<record_id>")
+@bp.get(SECTOR.prefix + "<record_id>")
 def sector_page(record_id: str) -> str:
     """A sector (filière): the records that name it, the regions a source names it for, and their actions."""
-    sector = find("sector", record_id)
-    st = state()
-    ctx = browse("sector", record_id)
-    regions = overview.regions_naming(record_id, session=st.session)
-    listed = {record.id for _hit, record, _snippet in ctx["items"]}
-    actions = overview.actions_in([r.id for r in regions], session=st.session, drafts=drafts())
-    meta = browse_meta("sector", record_id, f"{BY_KIND['sector'].title} : {sector.name}",
-                       f"Ce que la base sait de la filière {sector.name} : propositions, actions régionales et régions qui la citent.")
-    return render_template("sector.html", meta=meta, heading=meta["title"], sector=sector, regions=_with_sources(regions, ctx),
-                           region_actions=actions, listed=listed, **ctx)
+    find(SECTOR, record_id)
+    ctx = current()
+    view = linked.sector_view(ctx.db, record_id)
+    if view is None:
+        abort(404)
+    page = browse(SECTOR, record_id)
+    listed = {record.id for _hit, record, _snippet in page["items"]}
+    name = view.sector.name
+    meta = browse_meta(SECTOR, record_id, f"{BY_KIND[SECTOR].title} : {name}",
+                       f"Ce que la base sait de la filière {name} : propositions, actions régionales et régions qui la citent.")
+    return render_template("sector.html", meta=meta, heading=meta["title"], sector=view.sector, regions=_with_sources(ctx, view.regions),
+                           region_actions=view.region_actions, listed=listed, **page)
 
 
-@bp.get(PREFIXES["region"] + "<record_id>")
+@bp.get(REGION.prefix + "<record_id>")
 def region_page(record_id: str) -> str:
     """A region: its introduction and filières where a source gives them, its actions, and the national proposals."""
-    region = find("region", record_id)
-    st = state()
-    ctx = browse("region", record_id)
-    national = overview.national_proposals(session=st.session, drafts=drafts())
-    meta = browse_meta("region", record_id, f"{BY_KIND['region'].title} : {region.name}",
+    find(REGION, record_id)
+    ctx = current()
+    view = linked.region_view(ctx.db, record_id)
+    if view is None:
+        abort(404)
+    page = browse(REGION, record_id)
+    national = overview.national_proposals(ctx.db)
+    region = view.region
+    meta = browse_meta(REGION, record_id, f"{BY_KIND[REGION].title} : {region.name}",
                        region.summary or f"Actions régionales et propositions qui concernent la région {region.name}.")
-    return render_template("region.html", meta=meta, heading=meta["title"], region=region,
-                           sectors=queries.by_ids("sector", region.sectors, session=st.session),
-                           region_sources=display.sources(region.sources, ctx["names"]["document"]),
-                           national=_by_document(national, ctx["names"]["document"]), national_count=len(national), **ctx)
+    return render_template("region.html", meta=meta, heading=meta["title"], region=region, sectors=view.sectors,
+                           region_sources=records.sources(ctx, region.sources),
+                           national=_by_document(national, ctx.names()[DOCUMENT]), national_count=len(national), **page)
 
 
-def _with_sources(regions: list[Any], ctx: dict[str, Any]) -> list[tuple[Any, list[display.Source]]]:
+def _with_sources(ctx: Context, regions: list[Any]) -> list[tuple[Any, list[Any]]]:
     """Each region with its sources ready to show."""
-    return [(r, display.sources(r.sources, ctx["names"]["document"])) for r in regions]
+    return [(r, records.sources(ctx, r.sources)) for r in regions]
 
 
 def _by_document(proposals: list[Any], documents: dict[str, str]) -> list[tuple[str, str, list[Any]]]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, render_template
 
 from kb.content.urls import PAGES
+from kb.http.context import built
 from kb.web import stats
 from kb.web.charts import bar_chart
-from kb.web.state import state
 
 bp = Blueprint("dashboard", __name__)
 bp.add_app_template_global(bar_chart, "bar_chart")
@@ -16,10 +16,7 @@ bp.add_app_template_global(bar_chart, "bar_chart")
 @bp.get(PAGES["dashboard"])
 def dashboard() -> str:
     """Proposals by axis and status per document, actions by region and sector, recent status changes."""
-    st = state()
-    if st.build_id is None:
-        abort(404)
-    figs = stats.figures(session=st.session, drafts=bool(current_app.config.get("SHOW_DRAFTS")))
+    figs = stats.figures(built().db)
     meta = {
         "title": "Tableau de bord",
         "description": "Les propositions par axe et par statut, les actions régionales par région et par filière, "

@@ -13,8 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import quote_plus, urlencode
 
+from kb.content import kinds
 from kb.content import labels as fr
 from kb.content.filters import BY_NAME, FILTERS
+from kb.content.urls import PAGES
 
 # URL parameter → kb.search filter name, in the order they appear in URLs and on pages.
 PARAMS: dict[str, str] = {f.param: f.name for f in FILTERS}
@@ -23,6 +25,7 @@ _ORDER = {param: i for i, param in enumerate(PARAMS)}
 # The record types keep French values in URLs (« type=proposition », « type=axe »): kb.content.filters names them.
 TYPE = BY_NAME["type"]
 SORTS: dict[str, str] = {"pertinence": "relevance", "date": "date"}
+SORT_PARAM = "tri"
 PER_PAGE = 20
 MAX_PAGE = 500
 
@@ -42,7 +45,7 @@ def collation_key(text: str) -> tuple[str, str]:
 
 def choices(names: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
     """Allowed values and their labels per URL parameter, from ``queries.labels`` output."""
-    fixed = {"type": {TYPE.url_value(kind): fr.TYPE_PLURAL[kind] for kind in TYPE.values}, "status": fr.STATUS, "horizon": fr.HORIZON}
+    fixed = {"type": {TYPE.url_value(kind): kinds.kind(kind).plural for kind in TYPE.values}, "status": fr.STATUS, "horizon": fr.HORIZON}
     return {f.param: dict(names[f.kind]) if f.kind else dict(fixed[f.name]) for f in FILTERS}
 
 
@@ -86,7 +89,7 @@ class SearchState:
         out = [("q", self.q)] if self.q else []
         out += [(param, value) for param, values in self.filters for value in values]
         if self.tri:
-            out.append(("tri", self.tri))
+            out.append((SORT_PARAM, self.tri))
         if with_page and self.page > 1:
             out.append(("page", str(self.page)))
         return out
@@ -111,7 +114,7 @@ class SearchState:
         before = [(p, v) for p, values in base.filters if _ORDER[p] <= at for v in values]
         after = [(p, v) for p, values in base.filters if _ORDER[p] > at for v in values]
         head = urlencode(([("q", base.q)] if base.q else []) + before)
-        tail = urlencode(after + ([("tri", base.tri)] if base.tri else []))
+        tail = urlencode(after + ([(SORT_PARAM, base.tri)] if base.tri else []))
         name = quote_plus(param)
 
         def url(value: str) -> str:
@@ -131,6 +134,14 @@ class SearchState:
             # A browse page's own filter always holds (its facet is not offered there).
             out[PARAMS[fixed[0]]] = [fixed[1]]
         return out
+
+
+def search_url(q: str = "", sort: str = "", **filters: str) -> str:
+    """The /recherche address for a query, a sort (« relevance », « date ») and filters by their names (kb.content.filters):
+    ``search_url(type=PROPOSAL, status="adoptee")`` → « /recherche?type=proposition&statut=adoptee »."""
+    chosen = {BY_NAME[name].param: (TYPE.url_value(value) if name == "type" else value,) for name, value in filters.items()}
+    state = SearchState(q, tuple((p, chosen[p]) for p in PARAMS if p in chosen), next((t for t, s in SORTS.items() if s == sort), ""))
+    return state.url(PAGES["search"])
 
 
 def _clean(value: str) -> str:
@@ -154,7 +165,7 @@ def parse(args: Mapping[str, list[str]], allowed: Mapping[str, Mapping[str, str]
                 raise BadParam(f"Le filtre « {TITLES[param]} » ne connaît pas la valeur « {shown} ».")
         if values:
             filters.append((param, values))
-    tri = next((v.strip() for v in reversed(args.get("tri", [])) if v.strip()), "")
+    tri = next((v.strip() for v in reversed(args.get(SORT_PARAM, [])) if v.strip()), "")
     if tri and tri not in SORTS:
         raise BadParam("Le tri demandé n'existe pas : choisissez « pertinence » ou « date ».")
     raw_page = next((v.strip() for v in reversed(args.get("page", [])) if v.strip()), "1")

@@ -14,23 +14,22 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from kb import search
 from kb.config import SITE_NAME
-from kb.content.fields import RESULT_KINDS
+from kb.content import kinds
 from kb.content.filters import BY_KIND
-from kb.content.labels import STATUS, TYPE
-from kb.content.urls import FEED, FEED_KINDS, PAGES, PREFIXES, record_path
+from kb.content.labels import STATUS
+from kb.content.urls import FEED, PAGES, record_path
+from kb.http.context import current
+from kb.pages.search import LISTED, records_of
 from kb.store import queries
+from kb.store.tables import kind_of
 from kb.web import facets
-from kb.web.display import kind_of
-from kb.web.head import absolute
-from kb.web.records import drafts
-from kb.web.state import state
 
 bp = Blueprint("feeds", __name__)
 
 MAX_ENTRIES = 50
 AUTHOR = {"name": "CPME — " + SITE_NAME}
 # Browse prefix (« axes ») → kind of the records whose feed it serves.
-BROWSE = {PREFIXES[kind].strip("/"): kind for kind in FEED_KINDS}
+BROWSE = {kind.prefix.strip("/"): kind for kind in kinds.where(feed=True)}
 
 
 def tag_uri(authority: str, path: str) -> str:
@@ -45,14 +44,15 @@ def _when(day: dt.date) -> dt.datetime:
 def atom(records: list[Any], *, feed_path: str, title: str, page: str, subtitle: str) -> Response:
     """An Atom document for records (newest update first), with self and alternate links and a stable id."""
     authority = current_app.config["SITE_TAG_AUTHORITY"]
+    urls = current().urls
     records = sorted(records, key=lambda r: (r.updated, r.id), reverse=True)[:MAX_ENTRIES]
     fg = FeedGenerator()
     fg.id(tag_uri(authority, feed_path))
     fg.title(title)
     fg.subtitle(subtitle)
     fg.author(AUTHOR)
-    fg.link(href=absolute(feed_path), rel="self", type="application/atom+xml")
-    fg.link(href=absolute(page), rel="alternate", type="text/html")
+    fg.link(href=urls.absolute(feed_path), rel="self", type="application/atom+xml")
+    fg.link(href=urls.absolute(page), rel="alternate", type="text/html")
     fg.language("fr")
     # The feed changes when an entry does: its date is the newest entry's, never the time of the request.
     newest = records[0].updated if records else dt.date(2025, 1, 1)
@@ -63,19 +63,19 @@ def atom(records: list[Any], *, feed_path: str, title: str, page: str, subtitle:
         entry = fg.add_entry(order="append")
         entry.id(tag_uri(authority, path))
         entry.title(rec.title)
-        entry.summary(f"{TYPE[kind]} · {STATUS.get(rec.status, rec.status)} — {rec.summary}")
-        entry.link(href=absolute(path), rel="alternate", type="text/html")
+        entry.summary(f"{kind.label} · {STATUS.get(rec.status, rec.status)} — {rec.summary}")
+        entry.link(href=urls.absolute(path), rel="alternate", type="text/html")
         entry.updated(_when(rec.updated))
-        entry.category(term=kind, label=TYPE[kind])
+        entry.category(term=kind, label=kind.label)
     body = fg.atom_str(pretty=True)
     return Response(body, mimetype="application/atom+xml", headers={"X-Content-Type-Options": "nosniff"})
 
 
 def _records(f: queries.Filters) -> list[Any]:
-    st = state()
+    db = current().db
     out: list[Any] = []
-    for kind in RESULT_KINDS:
-        rows, _total = queries.list_records(kind, f, session=st.session, limit=MAX_ENTRIES, offset=0, drafts=drafts())
+    for kind in LISTED:
+        rows, _total = queries.list_records(db, kind, f, limit=MAX_ENTRIES, offset=0)
         out += rows
     return out
 
@@ -83,7 +83,7 @@ def _records(f: queries.Filters) -> list[Any]:
 @bp.get(PAGES["feed"])
 def all_updates() -> Response:
     """Every proposal and action, newest update first."""
-    records = _records(queries.Filters()) if state().build_id is not None else []
+    records = _records(queries.Filters()) if current().build_id is not None else []
     return atom(records, feed_path=PAGES["feed"], title=SITE_NAME, page=PAGES["home"], subtitle="Toutes les mises à jour")
 
 
@@ -92,11 +92,11 @@ def browse_feed(prefix: str, record_id: str) -> Response:
     """The records of one document, axis, sector or region."""
     kind = BROWSE[prefix]
     flt = BY_KIND[kind]
-    st = state()
-    record = queries.get(kind, record_id, session=st.session) if st.build_id else None
+    ctx = current()
+    record = queries.get(ctx.db, kind, record_id) if ctx.build_id else None
     if record is None:
         abort(404)
-    name = getattr(record, "title", None) or record.name
+    name = getattr(record, kind.name_field)
     page = record_path(kind, record_id)
     return atom(_records(queries.Filters({flt.name: [record_id]})), feed_path=f"{page}/{FEED}",
                 title=f"{flt.title} : {name} — {SITE_NAME}", page=page, subtitle=f"Mises à jour : {name}")
@@ -105,20 +105,19 @@ def browse_feed(prefix: str, record_id: str) -> Response:
 @bp.get(PAGES["search_feed"])
 def search_feed() -> Response:
     """The records matching a search (same French parameters as /recherche), newest update first."""
-    st = state()
-    if st.build_id is None or st.index is None:
+    ctx = current()
+    if ctx.build_id is None or ctx.index is None:
         abort(404)
-    allowed = facets.choices(queries.labels(session=st.session))
+    allowed = facets.choices(ctx.names())
     args = {k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("utm_")}
     try:
         s = facets.parse(args, allowed)
     except facets.BadParam as exc:
         abort(400, description=str(exc))
     # A feed's entries are proposals and actions (documents, axes… have no update date).
-    results = search.search(st.index, s.q, filters=s.search_filters(), sort="date", per_page=MAX_ENTRIES, show_drafts=drafts(),
-                            listed=RESULT_KINDS)
-    ids = [h.id for h in results.hits]
-    records = [r for kind in RESULT_KINDS for r in queries.by_ids(kind, ids, session=st.session, drafts=drafts())]
+    results = search.search(ctx.index, s.q, filters=s.search_filters(), sort="date", per_page=MAX_ENTRIES, show_drafts=ctx.drafts,
+                            listed=LISTED)
+    records = records_of(ctx, [h.id for h in results.hits])
     qs = s.query_string(False)
     what = f"« {s.q} »" if s.q else "toutes les fiches"
     return atom(

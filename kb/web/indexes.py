@@ -6,53 +6,49 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
+from kb.content.kinds import AXIS, DOCUMENT, REGION, SECTOR, Kind
 from kb.content.urls import API_PREFIX, PAGES, record_path
+from kb.http.context import built
 from kb.store import overview
-from kb.web.records import built, drafts
 from kb.web.tilemap import Tile, tile_map
 
 bp = Blueprint("indexes", __name__)
-# The JSON twin of each index page: the API list of the same records (every one fits in a page of 100).
-TWINS = {"axes": "/axes", "documents": "/documents", "sectors": "/sectors", "regions": "/regions"}
 
 
-def _meta(name: str, title: str, description: str) -> dict[str, Any]:
-    return {"title": title, "description": description, "canonical": PAGES[name], "feed": PAGES["feed"],
-            "json": f"{API_PREFIX}{TWINS[name]}?limit=100", "type": "website"}
+def _meta(kind: Kind, title: str, description: str) -> dict[str, Any]:
+    # The JSON twin of each index page: the API list of the same records (every one fits in a page of 100).
+    return {"title": title, "description": description, "canonical": kind.index, "feed": PAGES["feed"],
+            "json": f"{API_PREFIX}/{kind.collection}?limit=100", "type": "website"}
 
 
-@bp.get(PAGES["axes"])
+@bp.get(str(AXIS.index))
 def axes_index() -> str:
     """Every document's axes, in the document's order, with the proposals the base holds on each."""
-    st = built()
-    groups = overview.axes_by_document(session=st.session, drafts=drafts())
-    meta = _meta("axes", "Les axes", "Les axes de chaque document et le nombre de propositions que la base en contient.")
+    groups = overview.axes_by_document(built().db)
+    meta = _meta(AXIS, "Les axes", "Les axes de chaque document et le nombre de propositions que la base en contient.")
     return render_template("axes.html", meta=meta, groups=groups)
 
 
-@bp.get(PAGES["documents"])
+@bp.get(str(DOCUMENT.index))
 def documents_index() -> str:
     """The source documents by kind, newest first, with what the base holds from each and how often it is cited."""
-    st = built()
-    groups = overview.documents_by_kind(session=st.session, drafts=drafts())
-    meta = _meta("documents", "Les documents sources", "Livres blancs, rapports, communiqués et articles d'où viennent les fiches.")
+    groups = overview.documents_by_kind(built().db)
+    meta = _meta(DOCUMENT, "Les documents sources", "Livres blancs, rapports, communiqués et articles d'où viennent les fiches.")
     return render_template("documents.html", meta=meta, groups=groups)
 
 
-@bp.get(PAGES["sectors"])
+@bp.get(str(SECTOR.index))
 def sectors_index() -> str:
     """The sectors (filières), with the records that name them and the regions a source names them for."""
-    st = built()
-    entries = overview.sectors_overview(session=st.session, drafts=drafts())
-    meta = _meta("sectors", "Les filières", "Les filières industrielles, les fiches qui les nomment et les régions qui les citent.")
+    entries = overview.sectors_overview(built().db)
+    meta = _meta(SECTOR, "Les filières", "Les filières industrielles, les fiches qui les nomment et les régions qui les citent.")
     return render_template("sectors.html", meta=meta, entries=entries)
 
 
-@bp.get(PAGES["regions"])
+@bp.get(str(REGION.index))
 def regions_index() -> str:
     """The 18 regions on a tile map and in a list, with their regional actions."""
-    st = built()
-    entries = overview.regions_overview(session=st.session, drafts=drafts())
-    tiles = [Tile(e.region.insee, e.region.name, e.actions, record_path("region", e.region.id)) for e in entries]
-    meta = _meta("regions", "Les régions", f"Les {len(entries)} régions et les actions régionales que la base recense dans chacune.")
+    entries = overview.regions_overview(built().db)
+    tiles = [Tile(e.region.insee, e.region.name, e.actions, record_path(REGION, e.region.id)) for e in entries]
+    meta = _meta(REGION, "Les régions", f"Les {len(entries)} régions et les actions régionales que la base recense dans chacune.")
     return render_template("regions.html", meta=meta, entries=entries, tilemap=tile_map(tiles, "carte-titre"))

@@ -7,13 +7,12 @@ from typing import Any
 from flask import abort, request
 
 from kb import search
-from kb.content.fields import RESULT_KINDS
 from kb.content.filters import BY_KIND
+from kb.content.kinds import AXIS, DOCUMENT, REGION
 from kb.content.urls import FEED, record_path
-from kb.store import queries
+from kb.http.context import built
+from kb.pages.search import LISTED, rows_of
 from kb.web import display, facets
-from kb.web.records import built, drafts
-from kb.web.state import state
 
 # How many documents, axes, regions or sectors the compact block above the results shows.
 ASIDE = 5
@@ -27,22 +26,22 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
     Without a type filter, /recherche lists proposals and actions and shows the documents, axes, regions and sectors
     that match in a block above them (all counted in the type facet); a browse page lists only proposals and actions.
     """
-    st = built()
+    ctx = built()
     allowed = facets.choices(names)
     try:
         s = facets.parse(request.args.to_dict(flat=False), allowed, fixed=fixed[0] if fixed else None)
     except facets.BadParam as exc:
         abort(400, description=str(exc))
-    if st.index is None:
+    if ctx.index is None:
         abort(404)
     filters, listed = s.search_filters(fixed), None
     if not s.values("type"):
         if fixed:
-            filters["type"] = list(RESULT_KINDS)
+            filters["type"] = list(LISTED)
         else:
-            listed = RESULT_KINDS
-    results = search.search(st.index, s.q, filters=filters, sort=s.sort(), page=s.page, per_page=facets.PER_PAGE,
-                            show_drafts=drafts(), listed=listed, aside=ASIDE if listed else 0)
+            listed = LISTED
+    results = search.search(ctx.index, s.q, filters=filters, sort=s.sort(), page=s.page, per_page=facets.PER_PAGE,
+                            show_drafts=ctx.drafts, listed=listed, aside=ASIDE if listed else 0)
     last = max(1, -(-results.total // facets.PER_PAGE))
     if s.page > min(last, facets.MAX_PAGE):
         abort(404, description="Cette page de résultats n'existe pas.")
@@ -62,30 +61,23 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
 
 def _shown(hits: list[search.Hit]) -> list[tuple[search.Hit, Any, Any]]:
     """(hit, table row, safe snippet) for the hits whose record the database holds (each kind read once)."""
-    ids: dict[str, list[str]] = {}
-    for h in hits:
-        ids.setdefault(h.type, []).append(h.id)
-    session = state().session
-    rows = {(kind, r.id): r for kind, some in ids.items() for r in queries.by_ids(kind, some, session=session, drafts=drafts())}
-    return [(h, rows[h.type, h.id], display.safe_highlight(h.highlight)) for h in hits if (h.type, h.id) in rows]
+    return [(h, row, display.safe_highlight(h.highlight)) for h, row in rows_of(built(), hits)]
 
 
 def _ways_in(names: dict[str, dict[str, str]]) -> dict[str, Any]:
     """What a page that found nothing offers instead: the axes, documents and regions that have records, the latest."""
-    st = state()
-    every = search.search(st.index, "", filters={"type": list(RESULT_KINDS)}, per_page=LATEST, show_drafts=drafts())
-    browse = {
-        kind: sorted(((record_path(kind, i), names[kind].get(i, i)) for i in every.facets.get(BY_KIND[kind].name, {})),
-                     key=lambda link: facets.collation_key(link[1]))
-        for kind in ("axis", "document", "region")
-    }
+    ctx = built()
+    every = search.search(ctx.index, "", filters={"type": list(LISTED)}, per_page=LATEST, show_drafts=ctx.drafts)
+    browse = []
+    for kind in (AXIS, DOCUMENT, REGION):
+        links = [(record_path(kind, i), names[kind].get(i, i)) for i in every.facets.get(BY_KIND[kind].name, {})]
+        browse.append((f"Parcourir par {kind.noun}", sorted(links, key=lambda link: facets.collation_key(link[1]))))
     return {"browse": browse, "latest": [row for _hit, row, _snippet in _shown(every.hits)]}
 
 
 def browse(kind: str, record_id: str) -> dict[str, Any]:
     """The listing of a browse page: the records with its filter fixed to this record."""
-    names = queries.labels(session=state().session)
-    return listing(record_path(kind, record_id), names, (BY_KIND[kind].param, record_id))
+    return listing(record_path(kind, record_id), built().names(), (BY_KIND[kind].param, record_id))
 
 
 def browse_meta(kind: str, record_id: str, title: str, description: str) -> dict[str, Any]:

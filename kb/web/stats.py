@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session
-
 from kb.content import labels as fr
 from kb.content.fields import PROPOSAL_STATUSES
-from kb.content.urls import PAGES, record_path
+from kb.content.filters import BY_KIND
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION, SECTOR
+from kb.content.urls import record_path
 from kb.store import queries
+from kb.store.reader import Reader
 from kb.store.tables import Document
 from kb.web import facets
 
@@ -43,8 +44,8 @@ class DocumentFigures:
 
 
 @dataclass
-class StatusChange:
-    """One dated step of a proposal's status history."""
+class RecentChange:
+    """One dated step of a proposal's status history, with the proposal it belongs to (the dashboard's « derniers changements »)."""
 
     date: str
     proposal_id: str
@@ -67,28 +68,27 @@ class Figures:
     documents: list[DocumentFigures]
     actions_by_region: list[Count]
     actions_by_sector: list[Count]
-    recent: list[StatusChange]
+    recent: list[RecentChange]
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def search_href(**params: str) -> str:
-    """The /recherche URL for some filters (French parameter names, built by kb.facets like every search link)."""
-    order = [p for p in facets.PARAMS if p in params]
-    return facets.SearchState(filters=tuple((p, (params[p],)) for p in order)).url(PAGES["search"])
+def search_href(**filters: str) -> str:
+    """The /recherche URL for some filters, by their names (kb.content.filters), built by kb.web.facets like every search link."""
+    return facets.search_url(**filters)
 
 
-def _by_count(counts: dict[str, int], names: dict[str, str], param: str) -> list[Count]:
-    rows = [Count(k, names.get(k, k), n, search_href(type="action", **{param: k})) for k, n in counts.items() if n]
+def _by_count(counts: dict[str, int], names: dict[str, str], name: str) -> list[Count]:
+    rows = [Count(k, names.get(k, k), n, search_href(type=ACTION, **{name: k})) for k, n in counts.items() if n]
     return sorted(rows, key=lambda c: (-c.count, facets.collation_key(c.label)))
 
 
-def figures(*, session: Session, drafts: bool = False, recent: int = RECENT) -> Figures:
+def figures(db: Reader, recent: int = RECENT) -> Figures:
     """The dashboard's figures from the built database (drafts only in preview)."""
-    props = queries.all_of("proposal", session=session, drafts=drafts)
-    actions = queries.all_of("action", session=session, drafts=drafts)
-    axes = queries.all_of("axis", session=session)
-    names = queries.labels(session=session)
-    docs = sorted(queries.all_of("document", session=session), key=lambda d: d.kind != "livre-blanc")  # stable: newest first
+    props = queries.all_of(db, PROPOSAL)
+    actions = queries.all_of(db, ACTION)
+    axes = queries.all_of(db, AXIS)
+    names = queries.labels(db)
+    docs = sorted(queries.all_of(db, DOCUMENT), key=lambda d: d.kind != "livre-blanc")  # stable: newest first
     out = []
     for doc in docs:
         mine = [p for p in props if p.document == doc.id]
@@ -96,14 +96,14 @@ def figures(*, session: Session, drafts: bool = False, recent: int = RECENT) -> 
         if not mine and not doc_axes:
             continue
         by_axis = [
-            Count(a.id, a.title, sum(p.axis == a.id for p in mine), search_href(type="proposition", document=doc.id, axe=a.id))
+            Count(a.id, a.title, sum(p.axis == a.id for p in mine), search_href(type=PROPOSAL, document=doc.id, axis=a.id))
             for a in doc_axes
         ]
         loose = sum(p.axis not in {a.id for a in doc_axes} for p in mine)
         if loose:  # drafts still without an axis (preview only)
             by_axis.append(Count("", "Sans axe", loose))
         by_status = [
-            Count(s, fr.STATUS[s], n, search_href(type="proposition", document=doc.id, statut=s))
+            Count(s, fr.STATUS[s], n, search_href(type=PROPOSAL, document=doc.id, status=s))
             for s in PROPOSAL_STATUSES
             if (n := sum(p.status == s for p in mine))
         ]
@@ -115,11 +115,12 @@ def figures(*, session: Session, drafts: bool = False, recent: int = RECENT) -> 
         for s in action.sectors:
             sectors[s] = sectors.get(s, 0) + 1
     changes = [
-        StatusChange(str(h.get("date")), p.id, p.title, str(h.get("status")), h.get("note"), record_path("proposal", p.id), p.draft)
+        RecentChange(str(h.get("date")), p.id, p.title, str(h.get("status")), h.get("note"), record_path(PROPOSAL, p.id), p.draft)
         for p in props
         for h in p.status_history
     ]
     changes.sort(key=lambda c: (c.date, c.proposal_id), reverse=True)
-    totals = {"proposal": len(props), "action": len(actions), "document": len(out)}
-    by_region, by_sector = _by_count(regions, names["region"], "region"), _by_count(sectors, names["sector"], "filiere")
+    totals = {PROPOSAL: len(props), ACTION: len(actions), DOCUMENT: len(out)}
+    by_region = _by_count(regions, names[REGION], BY_KIND[REGION].name)
+    by_sector = _by_count(sectors, names[SECTOR], BY_KIND[SECTOR].name)
     return Figures(out, by_region, by_sector, changes[:recent], totals)

@@ -1,4 +1,4 @@
-"""What every template may use: French labels and dates, addresses, Markdown, the <head> metadata."""
+"""What every template may use: the kinds of record, French labels and dates, addresses, search links, Markdown, <head>."""
 
 from __future__ import annotations
 
@@ -8,29 +8,35 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from kb.config import SITE_NAME
+from kb.content import kinds
 from kb.content import labels as fr
-from kb.content.markup import render_markdown
+from kb.content.kinds import ACTION, PROPOSAL
+from kb.content.markup import render_markdown, safe_url
 from kb.content.urls import PAGES, record_path
-from kb.web.display import kind_of
-from kb.web.head import absolute, page_meta
-from kb.web.records import drafts
+from kb.http.context import served, show_drafts
+from kb.store.tables import kind_of
+from kb.web.facets import search_url
+from kb.web.head import page_meta
 
 # The main menu: (path, label), in order.
 MAIN_MENU: tuple[tuple[str, str], ...] = (
     (PAGES["home"], "Accueil"),
-    (PAGES["search"] + "?type=proposition", "Propositions"),
-    (PAGES["search"] + "?type=action", "Actions régionales"),
-    (PAGES["axes"], "Axes"),
-    (PAGES["documents"], "Documents"),
-    (PAGES["sectors"], "Filières"),
-    (PAGES["regions"], "Régions"),
+    (search_url(type=PROPOSAL), PROPOSAL.plural),
+    (search_url(type=ACTION), ACTION.plural),
+    *((str(k.index), k.plural) for k in kinds.every() if k.index),
     (PAGES["search"], "Toutes les fiches"),
 )
 
 
+def url_of(record: Any, suffix: str = "") -> str:
+    """The permanent path of a record row (its kind read from its table), with a sub-page if given."""
+    return record_path(kind_of(record), record.id) + suffix
+
+
 def _helpers() -> dict[str, Any]:
-    return {"fr": fr, "absolute": absolute, "record_path": record_path, "site_name": SITE_NAME, "show_drafts": drafts(),
-            "kind_of": kind_of, "kb_page_meta": page_meta, "main_menu": MAIN_MENU,
+    return {"fr": fr, "K": kinds.KINDS, "absolute": served().urls.absolute, "record_path": record_path, "url_of": url_of,
+            "search_url": search_url, "safe_url": safe_url, "site_name": SITE_NAME, "show_drafts": show_drafts(), "kind_of": kind_of,
+            "kb_page_meta": page_meta, "main_menu": MAIN_MENU,
             "publisher_name": str(current_app.config.get("PUBLISHER_NAME") or "").strip()}
 
 

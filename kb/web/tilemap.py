@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from kb.content.kinds import ACTION
+
 # INSEE region code → (column, row, width in columns) of its tile; rows 0-4 are metropolitan France.
 LAYOUT: dict[str, tuple[int, int, int]] = {
     "32": (2, 0, 1),  # Hauts-de-France
@@ -75,7 +77,7 @@ def _y(row: int) -> int:
     return row * (TILE_H + GAP) if row < OVERSEAS_ROW else (row - 1) * (TILE_H + GAP) + LINE + 8
 
 
-def tile_map(tiles: Sequence[Tile], labelledby: str, unit: tuple[str, str] = ("action", "actions")) -> Markup:
+def tile_map(tiles: Sequence[Tile], labelledby: str, unit: tuple[str, str] = (ACTION.noun, ACTION.noun + "s")) -> Markup:
     """The SVG map: one link per region placed by LAYOUT (regions without a place are left to the list)."""
     placed = [(t, LAYOUT[t.insee]) for t in tiles if t.insee in LAYOUT]
     bottom = max((_y(row) + TILE_H for _t, (_c, row, _w) in placed), default=TILE_H)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response, request
 
-from kb.web.security import is_card
+from kb.content.urls import is_card
 
 NARROW = "\u202f"
 NBSP = "\u00a0"

@@ -12,9 +12,9 @@ import yaml
 
 from kb.content.files import MAX_FILE_BYTES
 from kb.content.importer.read import ImportReadError, Source, read_source, unwrap
+from kb.content.kinds import AXIS, DOCUMENT, PROPOSAL
 from kb.content.loader import load_all
 from kb.content.markup import fold
-from kb.content.models import FOLDERS
 from kb.content.problems import display_path
 
 __all__ = ["NEXT_STEP", "ImportReadError", "ImportRefused", "ImportReport", "import_file", "slugify"]
@@ -224,18 +224,18 @@ def import_file(
 ) -> ImportReport:
     """Write one draft per proposal of ``path`` into ``data_dir``/proposals; never overwrite a file."""
     corpus = load_all(Path(data_dir), max_bytes=max_bytes)
-    documents = {r.id for r in corpus.of("document")}
-    if document in corpus.failed.get("document", {}):
-        where = display_path(corpus.failed["document"][document])
+    documents = {r.id for r in corpus.of(DOCUMENT)}
+    if document in corpus.failed.get(DOCUMENT, {}):
+        where = display_path(corpus.failed[DOCUMENT][document])
         raise ImportRefused(f"le document « {document} » a des erreurs : corrigez-les d'abord (kb check {where})")
     if document not in documents:
         raise ImportRefused(f"document « {document} » introuvable dans {data_dir} (ids : {', '.join(sorted(documents)) or 'aucun'})")
-    axes = {fold(r.model.title): r.id for r in corpus.of("axis") if r.model.document == document}
+    axes = {fold(r.model.title): r.id for r in corpus.of(AXIS) if r.model.document == document}
     owners = {r.id: r.path for kind in corpus.records for r in corpus.of(kind)}
     owners.update({rid: path for failed in corpus.failed.values() for rid, path in failed.items() if rid not in owners})
     source = read_source(path)
     report = ImportReport()
-    folder = Path(data_dir) / FOLDERS["proposal"]
+    folder = Path(data_dir) / str(PROPOSAL.folder)
     used: set[str] = set()
     for found in split(source, axes, axis_level):
         slug = base = slugify(found.title, f"proposition-{found.number or len(used) + 1}")

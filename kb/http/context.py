@@ -1,41 +1,31 @@
-"""Per-request state: one database session and the index of the same build, switched when a build lands.
+"""The request context: one Context per request (kb.pages.context), reached one way, as flaskr's ``get_db()``.
 
-When this server cannot read what the database serves (database unreachable, the build's index missing, unreadable
-or damaged), requests answer 503 (kb.web.errors) and /sante says which part fails (kb.web.health); the next good
-build is picked up by the next request, without a restart.
+A request reads one database session and the index of the same build (switched when a build lands), in the drafts
+mode of this server, with a builder of absolute addresses for its links. When this server cannot read what the
+database serves (database unreachable, the build's index missing, unreadable or damaged), requests answer 503
+(kb.http.errors) and /sante says which part fails (kb.http.health); the next good build is picked up by the next
+request, without a restart. The only reader of KB_SHOW_DRAFTS and of the site's base address.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, abort, current_app, g
+from flask import Flask, abort, current_app, g, request
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
+from werkzeug.exceptions import SecurityError
 
 from kb import search
 from kb.config import resolve_database_url
-from kb.content.fields import RESULT_KINDS
+from kb.content import kinds
+from kb.content.urls import Urls
+from kb.pages import Context
 from kb.store import Layout, build_info, make_engine, verify_index
+from kb.store.reader import Reader
 
 DATABASE_DOWN = "base de données injoignable"
-
-
-@dataclass
-class State:
-    """What one request reads: a session, the build id it holds, and that build's index (None before any build).
-
-    ``problem`` is (part, French message) when this server cannot serve the build: part is "database" or "index".
-    """
-
-    session: Session
-    build_id: str | None
-    index: search.SearchIndex | None
-    info: dict[str, str]
-    problem: tuple[str, str] | None = None
-
 
 _local = threading.local()
 # The caches of the build opened last, shared by the threads of this process (see kb.search.Shared);
@@ -51,10 +41,27 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close)
 
 
+def show_drafts(app: Flask | None = None) -> bool:
+    """True when this server is a staff preview that shows drafts (KB_SHOW_DRAFTS, read here only)."""
+    return bool((app or current_app).config.get("SHOW_DRAFTS"))
+
+
+def base_url() -> str:
+    """The site's absolute root: SITE_URL when configured, else the request's own ("" for a Host not to be trusted)."""
+    site = current_app.config.get("SITE_URL")
+    if site:
+        return str(site).rstrip("/")
+    try:
+        host = request.host
+    except SecurityError:  # an untrusted Host: its 400 page has relative links only
+        return ""
+    return request.url_root.rstrip("/") if host else ""
+
+
 def _close(_exc: BaseException | None) -> None:
-    state = g.pop("kb_state", None)
-    if state is not None:
-        state.session.close()
+    ctx = g.pop("kb_context", None)
+    if ctx is not None:
+        ctx.db.session.close()
 
 
 class Unreadable(Exception):
@@ -110,30 +117,48 @@ def forget_index() -> None:
         current_app.logger.warning("Fermeture de l'index %s impossible", cached.path, exc_info=True)
 
 
-def served() -> State:
-    """This request's view, read in its own transaction, with the reason it cannot be served if any (for /sante)."""
-    if "kb_state" not in g:
+def served() -> Context:
+    """This request's context, read in its own transaction, even when it cannot be served (``problem()`` says why)."""
+    if "kb_context" not in g:
         session = Session(current_app.extensions["kb.engine"])
         info = build_info(session)
         build_id = info.get("build_id")
-        st = g.kb_state = State(session, build_id, None, info)
+        ctx = g.kb_context = Context(Reader(session, show_drafts()), Urls(base_url()), build_id, info)
+        g.kb_problem = None
         if not info and not _reachable(session):
-            st.problem = ("database", DATABASE_DOWN)
+            g.kb_problem = ("database", DATABASE_DOWN)
         elif build_id:
             try:
-                st.index = _index_for(Layout(Path(current_app.config["INDEX_DIR"])), build_id)
+                ctx.index = _index_for(Layout(Path(current_app.config["INDEX_DIR"])), build_id)
             except Unreadable as exc:
-                st.problem = ("index", str(exc))
-    return g.kb_state
+                g.kb_problem = ("index", str(exc))
+    context: Context = g.kb_context
+    return context
 
 
-def state() -> State:
-    """This request's consistent view: the build id is read in the request's own transaction; 503 when it cannot be served."""
-    st = served()
-    if st.problem is not None:
-        current_app.logger.error("Service indisponible : %s", st.problem[1])
+def problem() -> tuple[str, str] | None:
+    """(part, French message) when this server cannot serve the build this request reads: part is "database" or "index"."""
+    served()
+    found: tuple[str, str] | None = g.kb_problem
+    return found
+
+
+def current() -> Context:
+    """This request's context: the build id is read in the request's own transaction; 503 when it cannot be served."""
+    ctx = served()
+    failure = problem()
+    if failure is not None:
+        current_app.logger.error("Service indisponible : %s", failure[1])
         abort(503)
-    return st
+    return ctx
+
+
+def built() -> Context:
+    """This request's context; 404 when nothing was built yet (no table to read)."""
+    ctx = current()
+    if ctx.build_id is None:
+        abort(404)
+    return ctx
 
 
 def _reachable(session: Session) -> bool:
@@ -154,13 +179,13 @@ def unavailable(exc: BaseException) -> str | None:
     if isinstance(exc, SQLAlchemyError):
         with Session(current_app.extensions["kb.engine"]) as fresh:
             return None if _reachable(fresh) else DATABASE_DOWN
-    st: State | None = g.get("kb_state")
-    if st is None or st.index is None:
+    ctx: Context | None = g.get("kb_context")
+    if ctx is None or ctx.index is None:
         return None
-    problem = index_damage(st.build_id or "", st.index.path) or probe(st.index)
-    if problem is not None:
+    failure = index_damage(ctx.build_id or "", ctx.index.path) or probe(ctx.index)
+    if failure is not None:
         forget_index()
-    return problem
+    return failure
 
 
 def probe(idx: search.SearchIndex, expected: int | None = None) -> str | None:
@@ -169,7 +194,7 @@ def probe(idx: search.SearchIndex, expected: int | None = None) -> str | None:
     ``expected``: how many public proposals and actions the database holds, which the index must hold too.
     """
     try:
-        everything = search.search(idx, "", per_page=1, cache=False, listed=RESULT_KINDS)
+        everything = search.search(idx, "", per_page=1, cache=False, listed=kinds.where(listed=True))
         if expected is not None and everything.total != expected:
             return f"l'index compte {everything.total} fiches publiques, la base {expected}"
         first = everything.hits[0].id if everything.hits else None

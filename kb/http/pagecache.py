@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Response, g, request
+from werkzeug.http import is_resource_modified
 
 from kb.config import truthy
+from kb.http.caching import request_key, uncached
+from kb.http.context import show_drafts
 from kb.store import BuildWatch
-from kb.web.httpcache import request_key, uncached
 
 MAX_PAGES = 512
 # 0: every request asks which build is served, so no reader ever sees an older build after a newer one
@@ -30,8 +32,12 @@ MAX_BYTES = 512 * 1024
 # All pages of a worker together (a search page with its facets weighs about 80 KB at 10,000 records).
 MAX_TOTAL_BYTES = 16 * 1024 * 1024
 KEPT_TYPES = ("text/html", "application/json", "application/xml", "application/atom+xml", "text/plain", "text/csv")
-# Requests whose answer may differ from the kept page: they always reach the app.
-BYPASS_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+# Requests whose answer may differ from the kept page: they always reach the app. A conditional request is answered
+# from the kept page's own ETag and Last-Modified, by the same Werkzeug rule as the app's (kb.http.caching).
+BYPASS_HEADERS = ("HTTP_COOKIE", "HTTP_AUTHORIZATION")
+CONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+# Headers that describe a body: a 304 sends none.
+BODY_HEADERS = {"content-length", "content-type", "content-encoding", "content-disposition"}
 # Set in the WSGI environ: the key a request may be kept under, and the build its page was rendered from.
 KEY = "kb.page.key"
 RENDERED = "kb.page.build"
@@ -105,11 +111,11 @@ def init_app(app: Flask) -> None:
 def _mark(response: Response) -> Response:
     """Tell the middleware which build this page was rendered from, when it is a page that may be kept."""
     environ = request.environ
-    state = g.get("kb_state")
-    if KEY not in environ or state is None or state.build_id is None:
+    ctx = g.get("kb_context")
+    if KEY not in environ or ctx is None or ctx.build_id is None:
         return response
     if response.status_code == 200 and not response.is_streamed and response.mimetype in KEPT_TYPES:
-        environ[RENDERED] = state.build_id
+        environ[RENDERED] = ctx.build_id
     return response
 
 
@@ -129,6 +135,9 @@ class Replayer:
             return self.wsgi_app(environ, start_response)
         page = self.cache.get(key)
         if page is not None:
+            if any(h in environ for h in CONDITIONS) and not _modified(environ, page):
+                start_response("304 NOT MODIFIED", [(k, v) for k, v in page.headers if k.lower() not in BODY_HEADERS])
+                return []
             start_response(page.status, list(page.headers))
             return [] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
         if environ["REQUEST_METHOD"] != "GET":
@@ -149,7 +158,8 @@ class Replayer:
             if hasattr(body, "close"):
                 body.close()
         if len(data) <= MAX_BYTES:
-            self.cache.keep(key, build_id, Page(data, sent[0], list(sent[1])))
+            # A replay is a new answer: the server dates it (a kept Date would age the page in every cache downstream).
+            self.cache.keep(key, build_id, Page(data, sent[0], [(k, v) for k, v in sent[1] if k.lower() != "date"]))
         return [data]
 
     def _key(self, environ: Environ) -> str | None:
@@ -158,7 +168,7 @@ class Replayer:
         config = self.app.config
         if uncached(environ.get("PATH_INFO", "")) or not truthy(config["PAGE_CACHE"]):
             return None
-        return request_key(environ, config["SHOW_DRAFTS"])
+        return request_key(environ, show_drafts(self.app))
 
     def _served_build(self) -> str | None:
         """The served build id: asked on every request, or at most every PAGE_CACHE_TTL seconds.
@@ -174,6 +184,12 @@ class Replayer:
         if build_id is not None:
             self.cache.serve(build_id)
         return build_id
+
+
+def _modified(environ: Environ, page: Page) -> bool:
+    """False when the client's copy (If-None-Match, If-Modified-Since) is the kept page: Werkzeug's rule, as the app's."""
+    headers = {k.lower(): v for k, v in page.headers}
+    return is_resource_modified(environ, etag=headers.get("etag"), last_modified=headers.get("last-modified"))
 
 
 def _keepable(status: str, headers: list[tuple[str, str]]) -> bool:

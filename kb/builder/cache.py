@@ -1,6 +1,6 @@
 """The record cache of incremental builds: validated records kept by file hash, and parallel validation of the rest.
 
-A build reads every file (to hash it) but validates only new or changed ones (kb.build.incremental then decides
+A build reads every file (to hash it) but validates only new or changed ones (kb.builder.incremental then decides
 whether the index and rows can be updated for those only). The cache is only an accelerator: missing, stale or
 unreadable, it is ignored and the build validates everything.
 """

@@ -1,12 +1,12 @@
-"""Security on every response: CSP and companion headers, the URL length limit (errors answer in kb.web.errors)."""
+"""Security on every response: CSP and companion headers, the URL length limit (errors answer in kb.http.errors)."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, abort, request
 from werkzeug.exceptions import SecurityError
 
-from kb.content.urls import CARD_VARIANTS
-from kb.web.errors import error_response
+from kb.content.urls import is_card
+from kb.http.errors import error_response
 
 # Pages: nothing inline, nothing from elsewhere; only our own scripts, styles and images.
 PAGE_CSP = (
@@ -20,11 +20,6 @@ CARD_CSP = (
 )
 MAX_URL_BYTES = 4096
 BAD_HOST = "Nom de site inconnu ou mal formé (en-tête Host) : ce serveur ne répond pas à cette adresse."
-
-
-def is_card(path: str) -> bool:
-    """True for the email-card endpoints (…/carte), the only ones that may be framed."""
-    return path.rstrip("/").endswith("/" + CARD_VARIANTS[0])
 
 
 def init_app(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 The same status gets the same title everywhere; a view may give its own message (``abort(400, description=…)``).
 Under /api/ every error, routing and size limits included, is ``{"error": {"code", "message", "parameter"?}}``
-(documented as ErrorBody in kb.api.models).
+(documented as ErrorBody in kb.pages.shapes).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from jinja2 import TemplateError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kb.content.urls import API_ROOT
-from kb.web.state import unavailable
+from kb.http.context import unavailable
 
 
 @dataclass(frozen=True)

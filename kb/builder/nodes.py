@@ -16,8 +16,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from kb.build.publish import BuildLocked, build_lock, mark_current, swap_in
-from kb.build.rows import index_docs, rows_for
+from kb.builder.publish import BuildLocked, build_lock, mark_current, swap_in
+from kb.builder.rows import index_docs, rows_for
 from kb.content import Problem, check, errors
 from kb.content.files import MAX_FILE_BYTES
 from kb.search import build_index, remove_index

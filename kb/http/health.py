@@ -14,10 +14,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb.content.fields import RESULT_KINDS
+from kb.content import kinds
 from kb.content.urls import PAGES
+from kb.http.context import DATABASE_DOWN, index_damage, probe, problem, served
 from kb.store import queries
-from kb.web.state import DATABASE_DOWN, index_damage, probe, served
 
 bp = Blueprint("health", __name__)
 
@@ -43,28 +43,29 @@ def _check(body: dict[str, Any]) -> tuple[str, str] | None:
     try:
         with current_app.extensions["kb.engine"].connect() as conn:
             conn.exec_driver_sql("SELECT 1")
-        st = served()
-        if st.problem and st.problem[0] == "database":
-            return st.problem
+        ctx = served()
+        failure = problem()
+        if failure and failure[0] == "database":
+            return failure
         # The database probe reads the record tables themselves; drafts are never counted in public.
-        body["counts"] = queries.counts(session=st.session) if st.build_id else {}
+        body["counts"] = queries.counts(ctx.db.public()) if ctx.build_id else {}
     except SQLAlchemyError:
         return "database", DATABASE_DOWN
     checks["database"] = "ok"
-    if st.build_id is None:
+    if ctx.build_id is None:
         return "build", "Aucune construction : lancez « kb build »."
-    body.update(build_id=st.build_id, built_at=st.info.get("built_at"), index_age_seconds=_age_seconds(st.info.get("built_at")))
+    body.update(build_id=ctx.build_id, built_at=ctx.info.get("built_at"), index_age_seconds=_age_seconds(ctx.info.get("built_at")))
     checks["build"] = "ok"
-    if st.index is None:  # served() says why
-        return st.problem or ("index", "index non ouvert")
+    if ctx.index is None:  # problem() says why
+        return failure or ("index", "index non ouvert")
     # Opening checked the files once; a worker holding them open checks again here (a stat each, a hash if changed).
-    damage = index_damage(st.build_id, st.index.path)
+    damage = index_damage(ctx.build_id, ctx.index.path)
     if damage:
         return "index", damage
     checks["index"] = "ok"
-    failed = probe(st.index, sum(body["counts"].get(kind, 0) for kind in RESULT_KINDS))
+    failed = probe(ctx.index, sum(body["counts"].get(kind, 0) for kind in kinds.where(listed=True)))
     if failed:
-        return "search", f"Recherche en échec sur l'index de la construction {st.build_id} ({failed}) : lancez « kb build »."
+        return "search", f"Recherche en échec sur l'index de la construction {ctx.build_id} ({failed}) : lancez « kb build »."
     checks["search"] = "ok"
     return None
 

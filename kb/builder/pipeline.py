@@ -11,12 +11,11 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from kb.build import incremental
-from kb.build.cache import FileCache
-from kb.build.publish import BuildLocked, Known, build_lock, mark_current, new_build_id, swap_in
-from kb.build.rows import index_docs, rows_for
-from kb.content import Problem, check, errors
-from kb.content.fields import RECORD_KINDS
+from kb.builder import incremental
+from kb.builder.cache import FileCache
+from kb.builder.publish import BuildLocked, Known, build_lock, mark_current, new_build_id, swap_in
+from kb.builder.rows import index_docs, rows_for
+from kb.content import Problem, check, errors, kinds
 from kb.content.files import MAX_FILE_BYTES
 from kb.search import build_index, remove_index
 from kb.store import Layout, verify_index
@@ -75,7 +74,7 @@ def build(
             else:
                 known = incremental.write_index(work, corpus, layout.index(work.previous), tmp)
             swap_in(layout, build_id, known)
-            counts = {kind: len(corpus.of(kind)) for kind in RECORD_KINDS}
+            counts = {kind: len(corpus.of(kind)) for kind in kinds.every()}
             # Record counts are not stored: /sante counts the public records in the tables it probes.
             info = {"build_id": build_id, "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
             info_rows: list[SQLModel] = [BuildInfo(key=k, value=v) for k, v in info.items()]

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, current_app, redirect, render_template, request
+from flask import Flask, abort, redirect, render_template, request
 
 from kb.content.urls import parse_record_path, record_path, suffixes
+from kb.http.context import built, current
 from kb.store import queries
-from kb.web.state import State, state
-
-
-def drafts() -> bool:
-    """True in the staff preview mode, where drafts are shown."""
-    return bool(current_app.config.get("SHOW_DRAFTS"))
-
-
-def built() -> State:
-    """This request's state; 404 when nothing was built yet (no table to read)."""
-    st = state()
-    if st.build_id is None:
-        abort(404)
-    return st
 
 
 def _query_suffix() -> str:
@@ -31,11 +18,11 @@ def _query_suffix() -> str:
 
 def find(kind: str, record_id: str, suffix: str = "") -> Any:
     """The record of this address, or abort: 301 to the current address of a former id (same sub-page), else 404."""
-    st = built()
-    record = queries.get(kind, record_id, session=st.session, drafts=drafts())
+    db = built().db
+    record = queries.get(db, kind, record_id)
     if record is not None:
         return record
-    alias = queries.resolve_alias(record_id, session=st.session, drafts=drafts())
+    alias = queries.resolve_alias(db, record_id)
     if alias is not None and (not suffix or suffix in suffixes(alias[0])):
         abort(redirect(record_path(*alias) + suffix + _query_suffix(), 301))
     abort(404)
@@ -47,7 +34,7 @@ def _tombstones() -> Any:
     if parsed is None:
         return None
     kind, record_id, suffix = parsed
-    tomb = queries.get_retired(record_id, session=state().session)
+    tomb = queries.get_retired(current().db, record_id)
     if tomb is None:
         return None
     if tomb.replacement and tomb.replacement_kind:

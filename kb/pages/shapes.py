@@ -1,7 +1,8 @@
-"""API models: the shape of every answer (the query parameters are kb.api.params's).
+"""The shapes of the records and searches every front end shows: the API's answers, the exports, the site's sources.
 
-The same classes serialise responses and generate the OpenAPI document (kb.api.openapi), so the description
-cannot drift from what is served. Keys may be added, never renamed.
+The same classes serialise the API's responses and generate its OpenAPI document (kb.api.openapi), so the
+description cannot drift from what is served. Keys may be added, never renamed. (The query parameters are
+kb.api.params's.)
 """
 
 from __future__ import annotations
@@ -9,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, model_serializer
+from pydantic import BaseModel, create_model, model_serializer
 from sqlmodel import SQLModel
 
-from kb.content.fields import RECORD_KINDS, ProposalStatus
-from kb.content.models import ActionBase, AxisBase, DocumentBase, ProposalBase, RegionBase, SectorBase
+from kb.content import kinds
+from kb.content.markup import safe_url
+from kb.content.models import ActionBase, AxisBase, DocumentBase, ProposalBase, RegionBase, SectorBase, StatusChange
 
 # Every kind of record a search finds.
-RecordType = Literal[RECORD_KINDS]  # type: ignore[valid-type]
+RecordType = Literal[tuple(str(k) for k in kinds.every())]  # type: ignore[valid-type]
+# The kinds whose records cite sources.
+CitingType = Literal[tuple(str(k) for k in kinds.every() if "sources" in k.model.model_fields)]  # type: ignore[valid-type]
 
 # --- Records ------------------------------------------------------------------------------------
 
@@ -54,20 +58,16 @@ class Source(BaseModel):
     page: str | None
     accessed: dt.date | None
 
-
-class StatusChange(BaseModel):
-    """One dated step of a proposal's status history (``source``: a document id or an address)."""
-
-    date: dt.date
-    status: ProposalStatus
-    note: str | None
-    source: str | None
+    @property
+    def href(self) -> str | None:
+        """The address as a link, only if it is http(s) (a javascript: or data: address is shown as text)."""
+        return safe_url(self.url)
 
 
 class Out(SQLModel):
     """Base of record shapes: id, type and page URL lead every record's JSON, whatever the field order of its bases.
 
-    Built with ``model_construct`` (kb.api.shapes): the values come from the database, validated when their file was
+    Built with ``model_construct`` (kb.pages.records): the values come from the database, validated when their file was
     read; validating again would refuse what a draft leaves blank in the staff preview.
     """
 
@@ -114,7 +114,7 @@ class ActionOut(ActionBase, Out):
 class CitingRef(Ref):
     """A record one of whose sources names a document: its kind, id, title (a region's name) and page URL."""
 
-    type: Literal["document", "axis", "proposal", "action", "region"]
+    type: CitingType
 
 
 class AxisSummary(Ref):
@@ -182,40 +182,16 @@ class ListEnvelope(BaseModel):
     next: str | None
 
 
-class ProposalList(ListEnvelope):
-    """A page of proposals."""
-
-    data: list[ProposalOut]
-
-
-class ActionList(ListEnvelope):
-    """A page of actions."""
-
-    data: list[ActionOut]
-
-
-class DocumentList(ListEnvelope):
-    """A page of documents."""
-
-    data: list[DocumentOut]
-
-
-class AxisList(ListEnvelope):
-    """A page of axes."""
-
-    data: list[AxisOut]
-
-
-class SectorList(ListEnvelope):
-    """A page of sectors."""
-
-    data: list[SectorOut]
-
-
-class RegionList(ListEnvelope):
-    """A page of regions."""
-
-    data: list[RegionOut]
+# Each kind's record shape (the one built on the fields the kind declares), and its list envelope (ProposalList…).
+RECORD_SHAPES: tuple[type[Out], ...] = (ProposalOut, ActionOut, DocumentOut, AxisOut, SectorOut, RegionOut)
+DETAIL: dict[str, type[Out]] = {k: next(m for m in RECORD_SHAPES if issubclass(m, k.base)) for k in kinds.every()}
+LISTS: dict[str, type[ListEnvelope]] = {
+    k: create_model(  # type: ignore[call-overload]
+        DETAIL[k].__name__.removesuffix("Out") + "List", __base__=ListEnvelope, __doc__=f"A page of {k.collection}.",
+        __module__=__name__, data=(list[DETAIL[k]], ...),  # type: ignore[name-defined]
+    )
+    for k in kinds.every()
+}
 
 
 class SearchHit(BaseModel):
@@ -244,15 +220,10 @@ class SearchResponse(BaseModel):
     partial: bool = False
 
 
-class KbExport(BaseModel):
-    """Everything the base serves, with the same record shapes as the detail endpoints."""
-
-    documents: list[DocumentOut]
-    axes: list[AxisOut]
-    proposals: list[ProposalOut]
-    actions: list[ActionOut]
-    sectors: list[SectorOut]
-    regions: list[RegionOut]
+KbExport = create_model(
+    "KbExport", __doc__="Everything the base serves, with the same record shapes as the detail endpoints.", __module__=__name__,
+    **{k.collection: (list[DETAIL[k]], ...) for k in kinds.every()},  # type: ignore[name-defined]
+)
 
 
 class ErrorDetail(BaseModel):

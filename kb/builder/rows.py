@@ -8,13 +8,14 @@ from urllib.parse import urlsplit
 from pydantic_core import to_jsonable_python
 from sqlmodel import SQLModel
 
-from kb.content import Corpus
+from kb.content import Corpus, kinds
 from kb.content import labels as fr
 from kb.content.fields import ID_RE
+from kb.content.filters import BY_KIND
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION, SECTOR
 from kb.content.markup import plain_text
 from kb.content.models import CITES, LINK_FIELDS, ref_ids
 from kb.content.permanence import load_retired
-from kb.content.urls import PREFIXES
 from kb.search import index_doc
 from kb.store.tables import TABLE_OF, Alias, Link, Retired
 
@@ -38,12 +39,12 @@ def _row(kind: str, model: Any, **extra: Any) -> SQLModel:
 def rows_for(corpus: Corpus) -> list[SQLModel]:
     """Table rows for every record, with both-way links, aliases and tombstones."""
     rows: list[SQLModel] = []
-    for kind in ("document", "axis", "proposal", "action"):
+    for kind in kinds.with_files():
         for rec in corpus.of(kind):
             rows.append(_row(kind, rec.model, id=rec.id, path=rec.path))
             for alias in getattr(rec.model, "aliases", []):
                 rows.append(Alias(alias=alias, target=rec.id, kind=kind))
-    for kind in ("sector", "region"):
+    for kind in kinds.with_list_file():
         rows += [_row(kind, rec.model) for rec in corpus.of(kind)]
     links = _links(corpus)
     rows += [links[key] for key in sorted(links)]
@@ -62,17 +63,18 @@ def _links(corpus: Corpus) -> dict[tuple[str, str, str], Link]:
     def add(src: str, rel: str, dst: str, basis: str = "source", note: str | None = None) -> None:
         links.setdefault((src, rel, dst), Link(src=src, rel=rel, dst=dst, basis=basis, note=note))
 
-    for kind in ("proposal", "action", "region"):
+    sector_rel, region_rel = BY_KIND[SECTOR].name, BY_KIND[REGION].name
+    for kind in (PROPOSAL, ACTION, REGION):
         for rec in corpus.of(kind):
             m = rec.model
             for sector in m.sectors:
-                add(rec.id, "sector", sector)
-            for region in m.regions if kind == "proposal" else [m.region] if kind == "action" else []:
-                add(rec.id, "region", region)
+                add(rec.id, sector_rel, sector)
+            for region in m.regions if kind == PROPOSAL else [m.region] if kind == ACTION else []:
+                add(rec.id, region_rel, region)
             for field, rel in LINK_FIELDS.items():
                 for ref in getattr(m, field, []):
                     add(rec.id, rel, ref.id, ref.basis, ref.note)
-    for kind in ("document", "axis", "proposal", "action", "region"):
+    for kind in (k for k in kinds.every() if "sources" in k.model.model_fields):
         for rec in corpus.of(kind):
             # A step's source is a document id or an address; an id is the id of a document (kb check says so).
             steps = [h.source for h in getattr(rec.model, "status_history", []) if h.source and ID_RE.match(h.source)]
@@ -84,7 +86,7 @@ def _links(corpus: Corpus) -> dict[tuple[str, str, str], Link]:
 
 def retired_rows(corpus: Corpus) -> list[Retired]:
     """Table rows of the tombstones, with the replacement's kind."""
-    kind_of = {rec.id: kind for kind in PREFIXES for rec in corpus.of(kind)}
+    kind_of = {rec.id: kind for kind in kinds.every() for rec in corpus.of(kind)}
     retired, _ = load_retired(corpus.data_dir)
     rows = {}
     for rec in retired:
@@ -103,11 +105,11 @@ def index_docs(corpus: Corpus) -> list[dict[str, Any]]:
     sector carries its own id under its filter, so that « type=axe » with « document=… » lists a document's axes; it
     has no update date.
     """
-    docs = [_document_doc(rec) for rec in corpus.of("document")] + [_axis_doc(rec) for rec in corpus.of("axis")]
-    for kind in ("proposal", "action"):
+    docs = [_document_doc(rec) for rec in corpus.of(DOCUMENT)] + [_axis_doc(rec) for rec in corpus.of(AXIS)]
+    for kind in (PROPOSAL, ACTION):
         docs += [_record_doc(kind, rec) for rec in corpus.of(kind)]
-    for kind in ("region", "sector"):
-        label = fr.TYPE[kind]
+    for kind in (REGION, SECTOR):
+        label = kind.label
         # Their ids are the very words people search for (« normandie »): typed alone, they list, not open, the page.
         docs += [index_doc(kind, rec.id, rec.model.name, summary=getattr(rec.model, "summary", None) or "", heading=[label],
                            by_id=False, **_sourced(rec.model), **{kind: [rec.id]}) for rec in corpus.of(kind)]
@@ -130,18 +132,18 @@ def _host(url: str) -> str | None:
 
 def _document_doc(rec: Any) -> dict[str, Any]:
     m = rec.model
-    return index_doc("document", rec.id, m.title, summary=m.summary, body=plain_text(m.body), document=rec.id,
+    return index_doc(DOCUMENT, rec.id, m.title, summary=m.summary, body=plain_text(m.body), document=rec.id,
                      heading=[m.publisher, fr.DOCUMENT_KIND[m.kind]], **_sourced(m))
 
 
 def _axis_doc(rec: Any) -> dict[str, Any]:
     m = rec.model
-    return index_doc("axis", rec.id, m.title, summary=m.description, document=m.document, axis=rec.id, **_sourced(m))
+    return index_doc(AXIS, rec.id, m.title, summary=m.description, document=m.document, axis=rec.id, **_sourced(m))
 
 
 def _record_doc(kind: str, rec: Any) -> dict[str, Any]:
     m = rec.model
-    proposal = kind == "proposal"
+    proposal = kind == PROPOSAL
     return index_doc(
         kind, rec.id, m.title, summary=m.summary, body=plain_text(m.body), heading=[fr.FLAGSHIP] if proposal and m.flagship else [],
         keywords=list(m.tags) if proposal else [],

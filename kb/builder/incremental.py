@@ -2,7 +2,7 @@
 
 The index of the served build is copied and updated for the changed records, and their database rows are replaced
 in one transaction. Anything else (taxonomy or synonyms changed, no usable previous build, many changes) falls back
-to the full build (kb.build.pipeline).
+to the full build (kb.builder.pipeline).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, delete
 
-from kb.build.cache import MAX_CHANGED_SHARE, FileCache, aux_digests
-from kb.build.publish import Known, copy_index
-from kb.build.rows import index_docs, retired_rows, rows_for
+from kb.builder.cache import MAX_CHANGED_SHARE, FileCache, aux_digests
+from kb.builder.publish import Known, copy_index
+from kb.builder.rows import index_docs, retired_rows, rows_for
 from kb.content import Corpus, Record
 from kb.search import update_index
 from kb.store import build_info
@@ -90,7 +90,7 @@ def index_changes(old_docs: list[dict[str, Any]], new_docs: list[dict[str, Any]]
 def write_index(work: Plan, corpus: Corpus, previous_index: Path, tmp: Path) -> Known:
     """The new index in ``tmp``: a copy of the previous one with only the changed records re-indexed.
 
-    Returns what is known of the copied files' hashes, for the manifest (kb.build.publish.copy_index).
+    Returns what is known of the copied files' hashes, for the manifest (kb.builder.publish.copy_index).
     """
     old_docs = index_docs(sub_corpus(corpus, work.old))
     changed, dropped = index_changes(old_docs, index_docs(sub_corpus(corpus, work.new)))

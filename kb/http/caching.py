@@ -1,13 +1,15 @@
-"""HTTP caching: the one cache key of a request, page ETags with a short public max-age, 304 on a match.
+"""HTTP caching, one path for every answer: one cache key, ETags, Cache-Control, and Werkzeug's conditional GET.
 
 A newsletter sends thousands of readers to the same few URLs within minutes: a cache or CDN in front answers them
-from its copy, and revalidation costs us a 304 without rendering anything. ``request_key`` is the only description
-of "the same page": the page cache (kb.web.pagecache) keeps pages under it, page ETags and the API's ETags
-(kb.api.views) hash it with the build id and the code's fingerprint.
+from its copy, and revalidation costs us a 304. ``request_key`` is the only description of "the same page": the
+page cache (kb.http.pagecache) keeps pages under it, and ETags hash it with the build id and the code's fingerprint.
+Every GET answer (pages, API, cards, images) goes through ``_conditional`` after its view ran, so a bad parameter
+still answers 400 and an unknown record 404, and a match answers 304 by ``Response.make_conditional``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,11 +18,13 @@ from typing import Any
 from flask import Flask, Response, current_app, request
 
 from kb.content.urls import API_ROOT, PAGES, STATIC_PREFIX
-from kb.web.state import state
+from kb.http.context import problem, served, show_drafts
 
 MAX_AGE = 300
-# Never kept, never given a page ETag: health must be live, static files have their own caching.
+# Never kept, never given an ETag here: health must be live, static files have their own caching.
 UNCACHED = (PAGES["health"], STATIC_PREFIX)
+# What a preview server (drafts shown) says of every answer: no cache anywhere may keep it.
+PRIVATE = "private, no-store"
 
 
 def code_fingerprint(package_dir: Path | None = None) -> str:
@@ -32,7 +36,7 @@ def code_fingerprint(package_dir: Path | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def request_key(environ: Mapping[str, Any], show_drafts: bool) -> str:
+def request_key(environ: Mapping[str, Any], drafts: bool) -> str:
     """What makes two requests the same page: what the app routes on and builds its links from, each part kept apart.
 
     Draft mode, scheme, host (without KB_SITE_URL, absolute links follow the address a page was asked under), the
@@ -40,14 +44,14 @@ def request_key(environ: Mapping[str, Any], show_drafts: bool) -> str:
     SCRIPT_NAME « /regions/normandie » with PATH_INFO « /flux.atom » is the site-wide feed, not the region's.
     """
     host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
-    parts = (show_drafts, environ.get("wsgi.url_scheme", "http"), host, environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
+    parts = (drafts, environ.get("wsgi.url_scheme", "http"), host, environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
              environ.get("QUERY_STRING", ""))
     return repr(parts)  # unambiguous whatever the parts contain (a decoded path may hold any character)
 
 
 def etag(build_id: str) -> str:
     """The ETag of this request's answer for a build: same build, same code, same request key → same answer."""
-    key = "\0".join((build_id, current_app.extensions["kb.code"], request_key(request.environ, current_app.config["SHOW_DRAFTS"])))
+    key = "\0".join((build_id, current_app.extensions["kb.code"], request_key(request.environ, show_drafts())))
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
@@ -57,10 +61,9 @@ def uncached(path: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Answer If-None-Match before any view runs, and mark cacheable responses on the way out."""
+    """Mark every answer for caches on its way out, and answer conditional requests."""
     app.extensions["kb.code"] = code_fingerprint()
-    app.before_request(_not_modified)
-    app.after_request(_cache_headers)
+    app.after_request(_conditional)
     app.after_request(_vary)
 
 
@@ -72,44 +75,26 @@ def _vary(response: Response) -> Response:
     return response
 
 
-def _page() -> bool:
-    # The API makes its own ETag after its view ran (kb.api.views), so that a bad parameter still answers 400.
-    return request.method in ("GET", "HEAD") and not uncached(request.path) and not request.path.startswith(API_ROOT)
-
-
-def page_etag() -> str | None:
-    """The ETag of this request's page, or None before any build."""
-    build_id = state().build_id
-    return etag(build_id) if build_id is not None else None
-
-
-def _not_modified() -> Response | None:
-    if not _page() or not request.if_none_match:
-        return None
-    tag = page_etag()
-    if tag is None or not request.if_none_match.contains_weak(tag):
-        return None
-    response = Response(status=304)
-    response.set_etag(tag, weak=True)
-    _set_max_age(response)
-    return response
-
-
-def _set_max_age(response: Response) -> None:
-    if current_app.config["SHOW_DRAFTS"]:
-        # The staff preview shows drafts: no shared cache may keep it.
-        response.headers["Cache-Control"] = "private, no-store"
-    else:
-        response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-
-
-def _cache_headers(response: Response) -> Response:
-    if not _page() or response.status_code != 200 or "Cache-Control" in response.headers:
+def _conditional(response: Response) -> Response:
+    """ETag (the build's, unless the view set one), Last-Modified for the API, Cache-Control; then 304 on a match."""
+    if request.method not in ("GET", "HEAD") or uncached(request.path):
         return response
-    tag = page_etag()
-    if tag is None:
+    if show_drafts():
+        # The staff preview shows drafts: no shared cache may keep any of its answers.
+        response.headers["Cache-Control"] = PRIVATE
         return response
+    if response.status_code != 200 or response.direct_passthrough or problem() is not None:
+        return response
+    build_id = served().build_id
+    api = request.path.startswith(API_ROOT)
     if "ETag" not in response.headers:
-        response.set_etag(tag, weak=True)
-    _set_max_age(response)
-    return response
+        if build_id is None:
+            return response
+        response.set_etag(etag(build_id), weak=not api)
+    if api:
+        built_at = served().info.get("built_at")
+        response.last_modified = dt.datetime.fromisoformat(built_at) if built_at else None
+        response.headers.setdefault("Cache-Control", "no-cache")
+    else:
+        response.headers.setdefault("Cache-Control", f"public, max-age={MAX_AGE}")
+    return response.make_conditional(request)

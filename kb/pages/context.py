@@ -1,0 +1,44 @@
+"""What a page's data is computed from, in one value: the reader, the address builder, the served build and its index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kb.content.urls import Urls
+from kb.store import queries
+from kb.store.reader import Reader
+
+if TYPE_CHECKING:
+    from kb.search import SearchIndex
+
+
+@dataclass
+class Context:
+    """The database reader (session, drafts mode), the site's addresses, and the build being served with its index.
+
+    One per request (kb.http.context) or per command run (kb.cli); ``index`` is None before any build, and for
+    commands that read only the database.
+    """
+
+    db: Reader
+    urls: Urls = field(default_factory=Urls)
+    build_id: str | None = None
+    info: dict[str, str] = field(default_factory=dict)
+    index: SearchIndex | None = None
+    _names: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+
+    @property
+    def drafts(self) -> bool:
+        """True in the staff preview mode, where drafts are shown."""
+        return self.db.drafts
+
+    def names(self) -> dict[str, dict[str, str]]:
+        """Display names of documents, axes, sectors and regions by id (read once per context)."""
+        if not self._names:
+            self._names.update(queries.labels(self.db))
+        return self._names
+
+    def url(self, kind: str, record_id: str) -> str:
+        """The absolute permanent page URL of a record."""
+        return self.urls.record(kind, record_id)
