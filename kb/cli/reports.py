@@ -18,8 +18,8 @@ from kb.content.kinds import AXIS, REGION
 from kb.content.labels import date_fr
 from kb.newsletter.autolink import autolink
 from kb.newsletter.digest import FORMATS, collect, distinct_records, render_digest
+from kb.pages.dashboard import Count, Figures, figures
 from kb.store import queries
-from kb.web.stats import Count, Figures, figures
 
 NOT_BUILT = "Aucune base construite : lancez d'abord « kb build »."
 

@@ -87,7 +87,7 @@ def schema() -> Schema:
     # stored too: a hit says what it is.
     filters = {f.name: KEYWORD(commas=True) if f.multi else ID(sortable=True, stored=f.name == "type") for f in FILTERS}
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),  # sortable: a column, for ties in date order
         ref=KEYWORD(lowercase=True, commas=True),
         # Weights: a word in a title counts most, then in a summary, then anywhere in the text; quotes least.
         title=TEXT(analyzer=fr, field_boost=3.0),

@@ -61,8 +61,15 @@ def _since_bits(updated: list[str], since: str) -> int:
 
 
 def _allowed(idx: SearchIndex, filters: dict[str, list[str]]) -> int | None:
-    """Bitmap of the docs passing the filters (values of one facet: any; across facets: all), or None without filters."""
-    allowed = None
+    """Bitmap of the docs passing the filters, or None without filters: the semantics of the database lists
+    (kb.store.queries.list_records), so that a search lists what a list lists.
+
+    Values of one filter: any of them; across filters: all. The filters a proposal carries to the actions that carry it
+    (document, axis, horizon) are met by a record that meets them all itself, or by an action carrying a proposal
+    that meets them all.
+    """
+    plain: int | None = None
+    through: int | None = None
     for name, values in filters.items():
         flt = BY_NAME.get(name)
         if not values or (flt is None and name != UPDATED_SINCE):
@@ -75,11 +82,17 @@ def _allowed(idx: SearchIndex, filters: dict[str, list[str]]) -> int | None:
             for value in values:
                 bits |= column.get(value, 0)
             if flt.through_carried:
-                for proposal, actions in idx.carriers.items():
-                    if bits >> proposal & 1:
-                        bits |= actions
-        allowed = bits if allowed is None else allowed & bits
-    return allowed
+                through = bits if through is None else through & bits
+                continue
+        plain = bits if plain is None else plain & bits
+    if through is not None:
+        carried = 0
+        for proposal, actions in idx.carriers.items():
+            if through >> proposal & 1:
+                carried |= actions
+        through |= carried
+        plain = through if plain is None else plain & through
+    return plain
 
 
 def facet_counts(idx: SearchIndex, matched: int) -> dict[str, dict[str, int]]:

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 
 from kb.content.urls import PAGES
 from kb.http.context import built
-from kb.web import stats
+from kb.pages import dashboard as stats
 from kb.web.charts import bar_chart
 
 bp = Blueprint("dashboard", __name__)

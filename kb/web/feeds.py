@@ -19,10 +19,10 @@ from kb.content.filters import BY_KIND
 from kb.content.labels import STATUS
 from kb.content.urls import FEED, PAGES, record_path
 from kb.http.context import current
+from kb.pages import query
 from kb.pages.search import LISTED, records_of
 from kb.store import queries
 from kb.store.tables import kind_of
-from kb.web import facets
 
 bp = Blueprint("feeds", __name__)
 
@@ -108,11 +108,11 @@ def search_feed() -> Response:
     ctx = current()
     if ctx.build_id is None or ctx.index is None:
         abort(404)
-    allowed = facets.choices(ctx.names())
+    allowed = query.choices(ctx.names())
     args = {k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("utm_")}
     try:
-        s = facets.parse(args, allowed)
-    except facets.BadParam as exc:
+        s = query.parse(args, allowed)
+    except query.BadParam as exc:
         abort(400, description=str(exc))
     # A feed's entries are proposals and actions (documents, axes… have no update date).
     results = search.search(ctx.index, s.q, filters=s.search_filters(), sort="date", per_page=MAX_ENTRIES, show_drafts=ctx.drafts,

@@ -11,6 +11,7 @@ from kb.content.filters import BY_KIND
 from kb.content.kinds import AXIS, DOCUMENT, REGION
 from kb.content.urls import FEED, record_path
 from kb.http.context import built
+from kb.pages import query
 from kb.pages.search import LISTED, rows_of
 from kb.web import display, facets
 
@@ -27,10 +28,10 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
     that match in a block above them (all counted in the type facet); a browse page lists only proposals and actions.
     """
     ctx = built()
-    allowed = facets.choices(names)
+    allowed = query.choices(names)
     try:
-        s = facets.parse(request.args.to_dict(flat=False), allowed, fixed=fixed[0] if fixed else None)
-    except facets.BadParam as exc:
+        s = query.parse(request.args.to_dict(flat=False), allowed, fixed=fixed[0] if fixed else None)
+    except query.BadParam as exc:
         abort(400, description=str(exc))
     if ctx.index is None:
         abort(404)
@@ -40,10 +41,10 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
             filters["type"] = list(LISTED)
         else:
             listed = LISTED
-    results = search.search(ctx.index, s.q, filters=filters, sort=s.sort(), page=s.page, per_page=facets.PER_PAGE,
+    results = search.search(ctx.index, s.q, filters=filters, sort=s.sort(), page=s.page, per_page=query.PER_PAGE,
                             show_drafts=ctx.drafts, listed=listed, aside=ASIDE if listed else 0)
-    last = max(1, -(-results.total // facets.PER_PAGE))
-    if s.page > min(last, facets.MAX_PAGE):
+    last = max(1, -(-results.total // query.PER_PAGE))
+    if s.page > min(last, query.MAX_PAGE):
         abort(404, description="Cette page de résultats n'existe pas.")
     found = results.total > 0 or bool(results.aside)
     return {
@@ -51,7 +52,7 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
         "items": _shown(results.hits), "pages": _shown(results.aside),
         "groups": facets.groups(s, results.facets, allowed, path, skip=fixed[0] if fixed else None),
         "active": facets.active(s, allowed, path),
-        "suggestion": facets.SearchState(results.suggestion, s.filters, s.tri).url(path) if results.suggestion else None,
+        "suggestion": query.SearchState(results.suggestion, s.filters, s.tri).url(path) if results.suggestion else None,
         # A page that finds nothing, and has no spelling to offer, offers other ways in (not on a browse page).
         "empty": None if found or results.suggestion or fixed else _ways_in(names),
         # A browse page with nothing to list and nothing asked says why in its own words, without a search form.
@@ -71,7 +72,7 @@ def _ways_in(names: dict[str, dict[str, str]]) -> dict[str, Any]:
     browse = []
     for kind in (AXIS, DOCUMENT, REGION):
         links = [(record_path(kind, i), names[kind].get(i, i)) for i in every.facets.get(BY_KIND[kind].name, {})]
-        browse.append((f"Parcourir par {kind.noun}", sorted(links, key=lambda link: facets.collation_key(link[1]))))
+        browse.append((f"Parcourir par {kind.noun}", sorted(links, key=lambda link: query.collation_key(link[1]))))
     return {"browse": browse, "latest": [row for _hit, row, _snippet in _shown(every.hits)]}
 
 

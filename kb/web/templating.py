@@ -14,8 +14,8 @@ from kb.content.kinds import ACTION, PROPOSAL
 from kb.content.markup import render_markdown, safe_url
 from kb.content.urls import PAGES, record_path
 from kb.http.context import served, show_drafts
+from kb.pages.query import search_url
 from kb.store.tables import kind_of
-from kb.web.facets import search_url
 from kb.web.head import page_meta
 
 # The main menu: (path, label), in order.

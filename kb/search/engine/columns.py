@@ -41,15 +41,17 @@ class Columns:
     updated: list[str]
     drafts: int
     live: int
+    ids: list[str] = field(default_factory=list)
     _norms: dict[tuple[str, float, float, float], list[float]] = field(default_factory=dict)
     _newest: list[int] | None = None
 
     @property
     def newest(self) -> list[int]:
-        """Each docnum's rank by date, newest first, undated last (ties by docnum), computed once per build: a C-speed sort key."""
+        """Each docnum's rank by date, newest first, undated last, ties by id (the database lists' order, kb.store.queries),
+        computed once per build: a C-speed sort key."""
         if self._newest is None:
-            updated = self.updated
-            order = sorted(range(len(updated)), key=lambda d: date_order(updated[d], d))
+            updated, ids = self.updated, self.ids or [""] * len(self.updated)
+            order = sorted(range(len(updated)), key=lambda d: date_order(updated[d], ids[d], d))
             self._newest = [0] * len(updated)
             for rank_, d in enumerate(order):
                 self._newest[d] = rank_
@@ -66,9 +68,9 @@ class Columns:
         return self._norms[key]
 
 
-def date_order(value: str, docnum: int) -> tuple[bool, tuple[int, ...], int]:
-    """Sort key putting later ISO dates first and records without a date (documents, axes…) last, ties by docnum."""
-    return (not value, tuple(-ord(c) for c in value), docnum)
+def date_order(value: str, record_id: str, docnum: int) -> tuple[bool, tuple[int, ...], str, int]:
+    """Sort key putting later ISO dates first and records without a date (documents, axes…) last, ties by id (then docnum)."""
+    return (not value, tuple(-ord(c) for c in value), record_id, docnum)
 
 
 def read_columns(searcher: Searcher, fields: list[str]) -> Columns:
@@ -82,4 +84,5 @@ def read_columns(searcher: Searcher, fields: list[str]) -> Columns:
         list(reader.column_reader("updated")),
         bits(searcher.docs_for_query(wq.Term("draft", True))),
         bits(searcher.docs_for_query(wq.Every())),
+        list(reader.column_reader("id")) if reader.has_column("id") else [],
     )

@@ -9,10 +9,10 @@ from kb.content.fields import PROPOSAL_STATUSES
 from kb.content.filters import BY_KIND
 from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION, SECTOR
 from kb.content.urls import record_path
+from kb.pages import query
 from kb.store import queries
 from kb.store.reader import Reader
 from kb.store.tables import Document
-from kb.web import facets
 
 RECENT = 10
 
@@ -73,13 +73,13 @@ class Figures:
 
 
 def search_href(**filters: str) -> str:
-    """The /recherche URL for some filters, by their names (kb.content.filters), built by kb.web.facets like every search link."""
-    return facets.search_url(**filters)
+    """The /recherche URL for some filters, by their names (kb.content.filters), built by kb.pages.query like every search link."""
+    return query.search_url(**filters)
 
 
 def _by_count(counts: dict[str, int], names: dict[str, str], name: str) -> list[Count]:
     rows = [Count(k, names.get(k, k), n, search_href(type=ACTION, **{name: k})) for k, n in counts.items() if n]
-    return sorted(rows, key=lambda c: (-c.count, facets.collation_key(c.label)))
+    return sorted(rows, key=lambda c: (-c.count, query.collation_key(c.label)))
 
 
 def figures(db: Reader, recent: int = RECENT) -> Figures:
