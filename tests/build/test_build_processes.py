@@ -1,5 +1,6 @@
-"""Builds that cannot wedge: the build lock dies with its owner, helper processes die with their build, and
-``kb build --no-wait`` names who holds the lock."""
+"""Builds that cannot wedge: the build lock dies with its owner, helper processes die with their build, ``kb build
+--no-wait`` names who holds the lock; a build killed while it writes the database changes nothing, a second build waits
+or says why it cannot, ``--index-only`` needs a build in the database."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from kb import create_app
+from kb.build import BuildLocked, build, build_lock
 from kb.content.demo import write_corpus
 from kb.search import build_index
 from kb.search.indexing import PARALLEL_FROM, index_doc
-from kb.store import Layout
-from tests.support.corpora import Built
-from tests.support.servers import wait_until
+from kb.store import Layout, make_engine
+from tests.support.corpora import VALID, Built
+from tests.support.servers import flock_waiters, wait_until
 
 KB = Path(sys.executable).parent / "kb"
 ROOT = Path(__file__).resolve().parents[2]
@@ -249,3 +252,74 @@ def test_helpers_die_with_their_parent(how: str, started: Started) -> None:
     finally:
         if alive(child):
             os.kill(child, signal.SIGKILL)
+
+
+def run_kb_build(built: Built, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Run the real ``kb build`` command on a built corpus's folders, to its end."""
+    cmd = [str(KB), "build", "--data", str(built.data_dir), "--index", str(built.index_dir), "--database", built.database_url, *extra]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_build_killed_while_writing_the_database_changes_nothing(fresh: Built) -> None:
+    before = Layout(fresh.index_dir).current()
+    path = fresh.data_dir / "proposals" / "pass-foncier.yaml"
+    path.write_text(path.read_text("utf-8").replace("Créer un pass foncier", "Killdbmarker pass foncier"), "utf-8")
+    db_file = fresh.database_url.removeprefix("sqlite:///")
+    # Hold SQLite's write lock: the build gets through indexing, then waits in its database transaction.
+    blocker = sqlite3.connect(db_file, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        cmd = [str(KB), "build", "--data", str(fresh.data_dir), "--index", str(fresh.index_dir), "--database", fresh.database_url]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        builds = fresh.index_dir / "builds"
+        known = {p.name for p in builds.iterdir()}
+        new_index = lambda: {p.name for p in builds.iterdir() if not p.name.startswith(".")} - known  # noqa: E731
+        wait_until(lambda: new_index() or proc.poll() is not None, "the build swaps its index in, then writes the database")
+        # The blocker holds SQLite's write lock: the build cannot commit, it can only wait (30 s busy timeout).
+        assert proc.poll() is None, "the build must be waiting in its database transaction"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    app = create_app(fresh.config())
+    client = app.test_client()
+    assert client.get("/sante").json["build_id"] == before
+    assert "Killdbmarker" not in client.get("/recherche?q=killdbmarker").get_data(as_text=True)
+    with sqlite3.connect(db_file) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    done = run_kb_build(fresh)
+    assert done.returncode == 0, done.stderr
+    assert "Killdbmarker" in client.get("/recherche?q=killdbmarker").get_data(as_text=True)
+    assert not list((fresh.index_dir / "builds").glob(".tmp-*"))
+
+
+def test_second_build_exits_with_a_clear_message_or_waits(fresh: Built) -> None:
+    before = Layout(fresh.index_dir).current()
+    with build_lock(Layout(fresh.index_dir)):
+        refused = run_kb_build(fresh, "--no-wait")
+        assert refused.returncode == 2
+        assert "une autre construction est en cours" in refused.stderr
+        engine = make_engine(fresh.database_url)
+        with pytest.raises(BuildLocked, match="une autre construction est en cours"):
+            build(fresh.data_dir, engine, fresh.index_dir, wait=False)
+        engine.dispose()
+        cmd = [str(KB), "build", "--data", str(fresh.data_dir), "--index", str(fresh.index_dir), "--database", fresh.database_url]
+        waiting = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_until(lambda: flock_waiters(waiting.pid) or waiting.poll() is not None, "the second build reaches the lock")
+        # Blocked on the lock: nothing written yet.
+        assert waiting.poll() is None
+        assert Layout(fresh.index_dir).current() == before
+    out, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, err
+    assert "terminée" in out
+    assert Layout(fresh.index_dir).current() != before
+
+
+def test_index_only_needs_a_build_in_the_database(tmp_path: Path) -> None:
+    empty = Built(VALID, f"sqlite:///{tmp_path / 'vide.sqlite'}", tmp_path / "index")
+    done = run_kb_build(empty, "--index-only")
+    assert done.returncode == 1
+    assert "aucune construction" in done.stderr
+    assert not (tmp_path / "index" / "CURRENT").exists()

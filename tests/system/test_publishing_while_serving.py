@@ -1,11 +1,10 @@
-"""Publishing while serving: gunicorn under a client loop while builds land, a build killed mid-way, the build lock."""
+"""Publishing while serving: gunicorn under a client loop while builds land, and a build killed mid-way under it.
+
+Builds killed or locked without a server are in tests/build/test_build_processes.py."""
 
 from __future__ import annotations
 
-import json
-import os
 import random
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -17,13 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
-from kb import create_app
-from kb.build import BuildLocked, build, build_lock
-from kb.store import Layout, make_engine
+from kb.store import Layout
 from tests.support.corpora import VALID, Built, build_corpus
-from tests.support.servers import flock_waiters, get, gunicorn, wait_until
+from tests.support.servers import get, gunicorn, wait_until
 
 KB = Path(sys.executable).parent / "kb"
 
@@ -195,93 +190,3 @@ def test_build_killed_mid_way_changes_nothing_served_and_the_next_build_succeeds
         assert not list(builds.glob(".tmp-*"))
         assert Layout(built.index_dir).current() != before
         assert "Killmarker" in get(base + "/recherche?q=killmarker").body
-
-
-def test_build_killed_while_writing_the_database_changes_nothing(fresh: Built) -> None:
-    before = Layout(fresh.index_dir).current()
-    path = fresh.data_dir / "proposals" / "pass-foncier.yaml"
-    path.write_text(path.read_text("utf-8").replace("Créer un pass foncier", "Killdbmarker pass foncier"), "utf-8")
-    db_file = fresh.database_url.removeprefix("sqlite:///")
-    # Hold SQLite's write lock: the build gets through indexing, then waits in its database transaction.
-    blocker = sqlite3.connect(db_file, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
-        cmd = [str(KB), "build", "--data", str(fresh.data_dir), "--index", str(fresh.index_dir), "--database", fresh.database_url]
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        builds = fresh.index_dir / "builds"
-        known = {p.name for p in builds.iterdir()}
-        new_index = lambda: {p.name for p in builds.iterdir() if not p.name.startswith(".")} - known  # noqa: E731
-        wait_until(lambda: new_index() or proc.poll() is not None, "the build swaps its index in, then writes the database")
-        # The blocker holds SQLite's write lock: the build cannot commit, it can only wait (30 s busy timeout).
-        assert proc.poll() is None, "the build must be waiting in its database transaction"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
-    app = create_app(fresh.config())
-    client = app.test_client()
-    assert client.get("/sante").json["build_id"] == before
-    assert "Killdbmarker" not in client.get("/recherche?q=killdbmarker").get_data(as_text=True)
-    with sqlite3.connect(db_file) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
-    done = kb_build(fresh)
-    assert done.returncode == 0, done.stderr
-    assert "Killdbmarker" in client.get("/recherche?q=killdbmarker").get_data(as_text=True)
-    assert not list((fresh.index_dir / "builds").glob(".tmp-*"))
-
-
-def test_second_build_exits_with_a_clear_message_or_waits(fresh: Built) -> None:
-    before = Layout(fresh.index_dir).current()
-    with build_lock(Layout(fresh.index_dir)):
-        refused = kb_build(fresh, "--no-wait")
-        assert refused.returncode == 2
-        assert "une autre construction est en cours" in refused.stderr
-        engine = make_engine(fresh.database_url)
-        with pytest.raises(BuildLocked, match="une autre construction est en cours"):
-            build(fresh.data_dir, engine, fresh.index_dir, wait=False)
-        engine.dispose()
-        cmd = [str(KB), "build", "--data", str(fresh.data_dir), "--index", str(fresh.index_dir), "--database", fresh.database_url]
-        waiting = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        wait_until(lambda: flock_waiters(waiting.pid) or waiting.poll() is not None, "the second build reaches the lock")
-        # Blocked on the lock: nothing written yet.
-        assert waiting.poll() is None
-        assert Layout(fresh.index_dir).current() == before
-    out, err = waiting.communicate(timeout=60)
-    assert waiting.returncode == 0, err
-    assert "terminée" in out
-    assert Layout(fresh.index_dir).current() != before
-
-
-def test_gunicorn_config_is_production_ready() -> None:
-    path = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_") and k != "WEB_CONCURRENCY"}
-    keys = ("bind", "workers", "preload_app", "timeout", "accesslog", "forwarder_headers")
-    keys += ("limit_request_line", "limit_request_fields", "limit_request_field_size")
-    code = f"import runpy, json; c = runpy.run_path({str(path)!r}); print(json.dumps({{k: c[k] for k in {keys!r}}}))"
-    site = {"KB_SITE_URL": "https://kb.exemple.fr"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**env, **site, "KB_WORKERS": "3"}, check=True)
-    config = json.loads(out.stdout)
-    assert config == {
-        "bind": "127.0.0.1:8000",
-        "workers": 3,
-        "preload_app": False,
-        "timeout": 30,
-        "accesslog": "-",
-        # No request may move the site's root (a SCRIPT_NAME header from a trusted peer would).
-        "forwarder_headers": "",
-        # Request size limits in front of the app's own (414 above 4,096 bytes of URL, 64 KiB bodies).
-        "limit_request_line": 8190,
-        "limit_request_fields": 100,
-        "limit_request_field_size": 8190,
-    }
-    assert shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-
-
-def test_index_only_needs_a_build_in_the_database(tmp_path: Path) -> None:
-    empty = Built(VALID, f"sqlite:///{tmp_path / 'vide.sqlite'}", tmp_path / "index")
-    done = kb_build(empty, "--index-only")
-    assert done.returncode == 1
-    assert "aucune construction" in done.stderr
-    assert not (tmp_path / "index" / "CURRENT").exists()

@@ -21,7 +21,7 @@ from kb.store import Layout, make_engine
 from kb.store.builds import MANIFEST
 from kb.store.tables import Proposal
 from tests.support.corpora import Built
-from tests.support.servers import free_port, get, gunicorn
+from tests.support.servers import free_port
 
 # Pages that read the index (search, a record with its « propositions proches », the API search) or only the
 # database (home, a record's card): none of them may answer 500 or 404 while the build is unreadable.
@@ -204,18 +204,3 @@ def test_other_errors_stay_500(built: Built) -> None:
 
     resp = app.test_client().get("/essai-panne")
     assert resp.status_code == 500 and "Erreur du serveur" in resp.get_data(as_text=True)
-
-
-def test_gunicorn_workers_answer_503_on_a_damaged_build_and_heal_on_the_next(fresh: Built, tmp_path: Path) -> None:
-    env = {"KB_DATA_DIR": str(fresh.data_dir), "KB_DATABASE_URL": fresh.database_url, "KB_INDEX_DIR": str(fresh.index_dir)}
-    with gunicorn(env, tmp_path) as base:
-        for damage in DAMAGES.values():
-            assert get(base + "/recherche?q=usine").status == 200
-            damage(fresh)
-            assert get(base + "/sante").status == 503
-            for url in ["/recherche?q=foncier", "/propositions/pass-foncier"]:
-                ans = get(base + url)
-                assert ans.status in (200, 503), (url, ans.status)  # a worker whose searcher holds the files may still answer
-            rebuild(fresh)
-            assert get(base + "/sante").status == 200
-            assert "pass-foncier" in get(base + "/recherche?q=foncier").body

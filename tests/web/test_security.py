@@ -17,8 +17,7 @@ from kb.search import suggesting
 from kb.search.analysis import MAX_PREFIXES, MAX_WORD_CHARS, MAX_WORDS, build_query, clean_query
 from kb.search.engine import MAX_PREFIX_TERMS, CappedPrefix
 from kb.store import Layout
-from tests.support.corpora import Built, build_corpus
-from tests.support.servers import gunicorn, raw_get
+from tests.support.corpora import Built
 
 HOSTILE = [
     '"foncier',
@@ -66,23 +65,6 @@ HOSTILE = [
     "OU OU OU",
     "-*",
     '"-"',
-]
-RAW_TARGETS = [
-    "/recherche?q=%ZZ%",
-    "/recherche?q=%",
-    "/recherche?q=%00",
-    "/recherche?q=%C3%28",
-    "/recherche?q=%FF%FE",
-    "/recherche?q=%ED%A0%80",
-    "/recherche?q=a%2A",
-    "/recherche?%ZZ=1",
-    "/recherche?q=foncier&page=%ZZ",
-    "/recherche?q=foncier&page=-1",
-    "/recherche?q=foncier&page=abc",
-    "/recherche?q=foncier&page=99999999999999999999999",
-    "/api/v1/search?q=%ZZ%",
-    "/api/v1/search?q=%00",
-    "/api/v1/search?q=foncier&limit=%ZZ",
 ]
 UNKNOWN_FILTERS = [
     {"statut": "zzz"},
@@ -159,29 +141,6 @@ def test_in_process_search_bounds_any_query(built: Built) -> None:
         assert search.search(idx, "a" * 10_000).total == 0
     finally:
         idx.close()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """gunicorn over the valid corpus, for requests the test client cannot send (raw request lines)."""
-    from tests.support.corpora import VALID
-
-    dest = tmp_path_factory.mktemp("raw")
-    built = build_corpus(VALID, dest)
-    env = {"KB_DATA_DIR": str(built.data_dir), "KB_DATABASE_URL": built.database_url, "KB_INDEX_DIR": str(built.index_dir)}
-    with gunicorn(env, dest, workers=1) as base:
-        yield int(base.rsplit(":", 1)[1])
-
-
-def test_invalid_percent_encoding_and_nul_bytes_over_http(server: int) -> None:
-    for target in RAW_TARGETS:
-        ans = raw_get(server, target)
-        if target.startswith("/api/") and ans.status == 404:
-            continue  # the API is not there yet
-        assert ans.status in (200, 400), f"{target}: HTTP {ans.status}"
-        assert "content-security-policy" in ans.headers
-    long = raw_get(server, "/recherche?q=" + "x" * 6000)
-    assert long.status == 414 and "Adresse trop longue" in long.body
 
 
 @pytest.mark.parametrize("page_cache", [False, True])
