@@ -1,5 +1,9 @@
 """Shared fixtures: the valid test corpus and the shipped content, each built once per session; an app and clients
-over them; a click runner. Fixtures that only one folder needs live in that folder's conftest.py."""
+over them; a click runner. Fixtures that only one folder needs live in that folder's conftest.py.
+
+Two hooks keep the markers honest (see tests/support/guard.py): every test in tests/browser/ is marked ``browser`` and
+``server`` by its folder, every test in tests/browser/ or tests/system/ must carry one of ``server``, ``browser``,
+``postgres``, and the running test is recorded so that the helpers that start those can check its marker."""
 
 from __future__ import annotations
 
@@ -12,7 +16,32 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb import create_app
+from tests.support import guard
 from tests.support.corpora import ROOT, VALID, Built, build_corpus
+
+TESTS = Path(__file__).parent
+# Folders whose tests start what their markers say; tests/browser/'s tests all get these two from their folder.
+FOLDER_MARKERS = {"browser": ("browser", "server"), "system": ()}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: the folder's markers count
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else ""
+        if folder not in FOLDER_MARKERS:
+            continue
+        for marker in FOLDER_MARKERS[folder]:
+            item.add_marker(marker)
+        if not any(item.get_closest_marker(marker) for marker in guard.HEAVY):
+            raise pytest.UsageError(f"{item.nodeid}: a test in tests/{folder}/ starts a server, a browser or PostgreSQL and says so "
+                                    f"with one of the markers {', '.join(guard.HEAVY)}; a test that needs none belongs in its "
+                                    "subsystem's folder")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    with guard.running(item):
+        return (yield)
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,6 @@ from pypdf import PdfReader
 
 from tests.support.chromium import ARTIFACTS
 
-pytestmark = pytest.mark.browser
-
 # The fixtures of the other browser tests (tests/browser/conftest.py): a server over the shipped content and Chromium.
 
 PHONE = {"width": 390, "height": 844}

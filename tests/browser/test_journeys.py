@@ -14,8 +14,6 @@ from playwright.sync_api import Browser, Page
 
 from tests.support.chromium import DESKTOP, PHONE
 
-pytestmark = pytest.mark.browser
-
 PROPOSAL = "/propositions/pass-foncier-pmi"
 ACTION = "/actions/normandie-implantation-sites-production"
 

@@ -22,8 +22,6 @@ from playwright.sync_api import Browser, Page
 from kb.web.about import CHECKED_PAGE_TYPES
 from tests.support.chromium import ARTIFACTS, DESKTOP, PHONE, WIDTHS
 
-pytestmark = pytest.mark.browser
-
 PROPOSAL = "/propositions/pass-foncier-pmi"
 # One page of each type the site has, on the shipped content (the accessibility statement lists the same types).
 PAGE_TYPES: dict[str, str] = {

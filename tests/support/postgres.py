@@ -16,6 +16,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support import guard
+
 SERVER_USER = "postgres"
 DB_USER = "kb"
 
@@ -122,6 +124,7 @@ def _server_user() -> str | None:
 
 def start_cluster() -> Cluster:
     """Create and start a cluster in a new temporary folder; raise RuntimeError when that is impossible."""
+    guard.require("postgres", "a PostgreSQL server")
     bindir = find_bindir()
     if bindir is None:
         raise RuntimeError("initdb/pg_ctl introuvables : installez le paquet du serveur PostgreSQL (make test le fait)")

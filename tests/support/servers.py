@@ -1,4 +1,5 @@
-"""A real gunicorn (the production configuration) on a free loopback port, for tests over HTTP."""
+"""Real servers on free loopback ports, for tests over HTTP: gunicorn (the production configuration), ``kb serve``,
+and any other server process (nginx) through :func:`spawn`, which first checks that the test is marked ``server``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from tests.support import guard
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,6 +77,7 @@ def raw_get(port: int, target: str) -> Answer:
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], workdir: Path, workers: int = 2) -> Iterator[str]:
     """Run ``gunicorn -c gunicorn.conf.py 'kb:create_app()'`` with KB_* ``env``; yield its base URL."""
+    guard.require("server", "gunicorn")
     port = free_port()
     log = (workdir / f"gunicorn-{port}.log").open("w")
     cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers), "-b", f"127.0.0.1:{port}"]
@@ -80,8 +85,9 @@ def gunicorn(env: dict[str, str], workdir: Path, workers: int = 2) -> Iterator[s
     # Production refuses to start without the names it answers: the tests' servers answer their loopback address.
     named = {} if {"KB_SITE_URL", "KB_TRUSTED_HOSTS"} & env.keys() else {"KB_TRUSTED_HOSTS": "127.0.0.1"}
     full_env = {**os.environ, "KB_ACCESS_LOG": "-", **named, **env}
-    proc = subprocess.Popen(cmd, cwd=workdir, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    proc = spawn(cmd, "gunicorn", cwd=workdir, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+
     def answers() -> bool:
         if proc.poll() is not None:
             raise RuntimeError(f"gunicorn exited: {Path(log.name).read_text()}")
@@ -97,6 +103,41 @@ def gunicorn(env: dict[str, str], workdir: Path, workers: int = 2) -> Iterator[s
     finally:
         stop(proc)
         log.close()
+
+
+@contextlib.contextmanager
+def kb_serve(env: dict[str, str], logdir: Path) -> Iterator[str]:
+    """Run ``kb serve`` (the development server) with KB_* ``env`` on a free loopback port; yield its base URL."""
+    guard.require("server", "kb serve")
+    port = free_port()
+    kb = Path(sys.executable).parent / "kb"
+    log = (logdir / f"kb-serve-{port}.log").open("w")
+    proc = spawn([str(kb), "serve", "--host", "127.0.0.1", "--port", str(port)], "kb serve", env={**os.environ, **env}, stdout=log,
+                 stderr=log)
+    base = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        if proc.poll() is not None:
+            raise RuntimeError(f"kb serve exited: {Path(log.name).read_text()}")
+        try:
+            with urllib.request.urlopen(base + "/robots.txt", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    try:
+        # A loaded two-core machine can be slow to import everything.
+        wait_until(answers, "kb serve answers /robots.txt", timeout=30)
+        yield base
+    finally:
+        stop(proc)
+        log.close()
+
+
+def spawn(cmd: list[str], what: str, **popen: Any) -> subprocess.Popen[bytes]:
+    """Start a server process for the running test, which must be marked ``server`` (see tests/support/guard.py)."""
+    guard.require("server", what)
+    return subprocess.Popen(cmd, **popen)
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:

@@ -18,6 +18,9 @@ from tests.support.servers import free_port, get, gunicorn, raw_get
 from tests.web.test_cache_poisoning import REGION_FEED, SITE
 from tests.web.test_health import DAMAGES, rebuild
 
+# Every test here starts gunicorn (tests/support/servers.py refuses to without this marker).
+pytestmark = pytest.mark.server
+
 RAW_TARGETS = [
     "/recherche?q=%ZZ%",
     "/recherche?q=%",

@@ -24,7 +24,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.corpora import ROOT, Built
-from tests.support.servers import free_port, gunicorn, stop, wait_until
+from tests.support.servers import free_port, gunicorn, spawn, stop, wait_until
+
+# Every test here starts nginx, and gunicorn behind it (tests/support/servers.py refuses to without this marker).
+pytestmark = pytest.mark.server
 
 SITE_HOST = "kb.example.fr"
 SLOW_CLIENTS = 8
@@ -105,8 +108,8 @@ def start_nginx(folder: Path, upstream_port: int) -> tuple[subprocess.Popen[byte
     site.write_text(site_config(upstream_port, http_port, https_port, cert, key, folder), "utf-8")
     conf = folder / "nginx.conf"
     conf.write_text(main_config(folder, site), "utf-8")
-    proc = subprocess.Popen([tool("nginx"), "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(conf), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proc = spawn([tool("nginx"), "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(conf), "-g", "daemon off;"], "nginx",
+                 stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
     def listening() -> bool:
         if proc.poll() is not None:

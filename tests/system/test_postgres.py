@@ -27,6 +27,7 @@ from tests.support.corpora import VALID, Built
 from tests.support.postgres import Cluster, start_cluster
 from tests.support.servers import wait_until
 
+# Every test here needs the throw-away cluster (tests/support/postgres.py refuses to start it without this marker).
 pytestmark = pytest.mark.postgres
 KB = Path(sys.executable).parent / "kb"
 URLS = [
@@ -309,6 +310,7 @@ def test_several_servers_share_one_database_each_with_its_own_index(postgres: Cl
         assert "Instaurer" in cb.get("/recherche?q=instaurer").get_data(as_text=True)
 
 
+@pytest.mark.server  # it runs gunicorn under load
 def test_rebuilds_under_load_on_postgresql(postgres: Cluster, tmp_path: Path) -> None:
     from .test_publishing_while_serving import rebuilds_under_load
 

@@ -16,9 +16,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from kb.store import Layout
 from tests.support.corpora import VALID, Built, build_corpus
 from tests.support.servers import get, gunicorn, wait_until
+
+# Every test here starts gunicorn (tests/support/servers.py refuses to without this marker).
+pytestmark = pytest.mark.server
 
 KB = Path(sys.executable).parent / "kb"
 
