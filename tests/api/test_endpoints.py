@@ -22,7 +22,7 @@ from kb.build import build
 from kb.store import linked, make_engine, queries
 from tests.support import apicheck
 from tests.support.apicheck import BASE
-from tests.support.corpora import ROOT, Built, build_corpus
+from tests.support.corpora import Built
 
 
 @pytest.fixture(scope="module")
@@ -414,9 +414,8 @@ def test_bulk_views_equal_the_single_views(built: Built, drafts: bool) -> None:
     engine.dispose()
 
 
-def test_examples_of_the_api_page_work_on_the_shipped_content(tmp_path_factory: pytest.TempPathFactory) -> None:
-    shipped = build_corpus(ROOT / "proposals", tmp_path_factory.mktemp("shipped-api"))
-    client = create_app(shipped.config()).test_client()
+def test_examples_of_the_api_page_work_on_the_shipped_content(shipped_built: Built) -> None:
+    client = create_app(shipped_built.config()).test_client()
     page = htmllib.unescape(client.get("/api").get_data(as_text=True))
     urls = re.findall(r"curl [^\n]*?'http://localhost(/api/v1/[^']+)'", page)
     assert len(urls) >= 5

@@ -24,6 +24,9 @@ from kb.store import Layout, make_engine
 from tests.support.corpora import VALID, Built
 from tests.support.servers import flock_waiters, wait_until
 
+# Each test runs real kb builds in child processes and kills or blocks them: about 15 s together, out of make test-fast.
+pytestmark = pytest.mark.slow
+
 KB = Path(sys.executable).parent / "kb"
 ROOT = Path(__file__).resolve().parents[2]
 

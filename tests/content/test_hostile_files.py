@@ -20,6 +20,9 @@ import pytest
 from tests.support import bombs
 from tests.support.corpora import ROOT, VALID
 
+# Each case runs the real kb program in a resource-limited child: about 14 s together, out of make test-fast.
+pytestmark = pytest.mark.slow
+
 MiB = 1024 * 1024
 # The bounds for imports: 5 s and 300 MB; a check gets the same memory and twice the time (it loads pydantic).
 IMPORT_LIMITS = {"memory": 300 * MiB, "cpu": 5}

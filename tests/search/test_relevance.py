@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from kb import create_app, search
 from kb.content.fields import RESULT_KINDS
 from kb.store import Layout
-from tests.support.corpora import ROOT, Built, build_corpus
+from tests.support.corpora import ROOT, Built
 
 
 def _bench() -> ModuleType:
@@ -34,23 +34,17 @@ def _bench() -> ModuleType:
 REL = _bench()
 
 
-@pytest.fixture(scope="session")
-def real(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The real content, built once for the session."""
-    return build_corpus(ROOT / "proposals", tmp_path_factory.mktemp("real"))
-
-
 @pytest.fixture(scope="module")
-def idx(real: Built) -> Iterator[search.SearchIndex]:
-    layout = Layout(real.index_dir)
+def idx(shipped_built: Built) -> Iterator[search.SearchIndex]:
+    layout = Layout(shipped_built.index_dir)
     index = search.open_index(layout.index(layout.current() or ""))
     yield index
     index.close()
 
 
 @pytest.fixture(scope="module")
-def site(real: Built) -> FlaskClient:
-    return create_app(real.config()).test_client()
+def site(shipped_built: Built) -> FlaskClient:
+    return create_app(shipped_built.config()).test_client()
 
 
 def ids(idx: search.SearchIndex, q: str, n: int = 10) -> list[str]:
@@ -189,7 +183,7 @@ def test_a_query_no_record_fully_matches_lists_the_records_with_some_of_its_word
     assert (search.search(idx, "xylophone zorglub").total, search.search(idx, "xylophone zorglub").partial) == (0, False)
 
 
-def test_partial_results_are_said_on_the_page_in_the_api_and_the_cli(site: FlaskClient, real: Built) -> None:
+def test_partial_results_are_said_on_the_page_in_the_api_and_the_cli(site: FlaskClient, shipped_built: Built) -> None:
     from click.testing import CliRunner
 
     from kb.cli import main
@@ -201,7 +195,7 @@ def test_partial_results_are_said_on_the_page_in_the_api_and_the_cli(site: Flask
     assert "Aucune fiche ne contient tous les mots" not in site.get("/recherche?q=foncier").get_data(as_text=True)
     assert site.get("/api/v1/search?q=prix+de+l%27électricité").get_json()["partial"] is True
     assert site.get("/api/v1/search?q=foncier").get_json()["partial"] is False
-    out = CliRunner().invoke(main, ["search", "prix", "de", "l'électricité", "--index", str(real.index_dir)]).output
+    out = CliRunner().invoke(main, ["search", "prix", "de", "l'électricité", "--index", str(shipped_built.index_dir)]).output
     assert "Aucune fiche ne contient tous ces mots" in out
 
 

@@ -19,20 +19,14 @@ from kb.store import make_engine
 from kb.web.charts import bar_chart
 from kb.web.stats import Count, Figures, figures
 from kb.web.typography import french
-from tests.support.corpora import ROOT, Built, build_corpus
+from tests.support.corpora import ROOT, Built
 
 SHIPPED = ROOT / "proposals"
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The shipped content, built once in a temporary folder."""
-    return build_corpus(SHIPPED, tmp_path_factory.mktemp("shipped"))
-
-
-@pytest.fixture(scope="module")
-def figs(shipped: Built) -> Figures:
-    engine = make_engine(shipped.database_url)
+def figs(shipped_built: Built) -> Figures:
+    engine = make_engine(shipped_built.database_url)
     with Session(engine) as session:
         out = figures(session=session)
     engine.dispose()
@@ -47,8 +41,8 @@ def content() -> dict[str, list]:
 
 
 @pytest.fixture(scope="module")
-def page(shipped: Built) -> str:
-    app = create_app(shipped.config())
+def page(shipped_built: Built) -> str:
+    app = create_app(shipped_built.config())
     resp = app.test_client().get("/tableau-de-bord")
     assert resp.status_code == 200
     return resp.get_data(as_text=True)
@@ -145,8 +139,8 @@ def test_dashboard_is_csp_clean(page: str) -> None:
     assert 'href="/static/dashboard.css"' in page
 
 
-def test_table_links_lead_to_the_matching_search(shipped: Built, figs: Figures, content: dict[str, list]) -> None:
-    client = create_app(shipped.config()).test_client()
+def test_table_links_lead_to_the_matching_search(shipped_built: Built, figs: Figures, content: dict[str, list]) -> None:
+    client = create_app(shipped_built.config()).test_client()
     livre = figs.documents[0]
     for c in livre.by_axis:
         resp = client.get(c.href)
@@ -165,9 +159,9 @@ def test_chart_escapes_labels_and_handles_empty_data() -> None:
     assert "<desc id=\"vide-desc\">Aucune donnée.</desc>" in empty
 
 
-def test_kb_stats_prints_the_same_figures(shipped: Built, figs: Figures) -> None:
+def test_kb_stats_prints_the_same_figures(shipped_built: Built, figs: Figures) -> None:
     runner = CliRunner()
-    result = runner.invoke(main, ["stats", "--database", shipped.database_url])
+    result = runner.invoke(main, ["stats", "--database", shipped_built.database_url])
     assert result.exit_code == 0, result.output
     out = result.output
     livre = figs.documents[0]

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from kb import create_app
 from kb.web import display, facets
 from kb.web.typography import french
-from tests.support.corpora import ROOT, VALID, Built, build_corpus
+from tests.support.corpora import VALID, Built, build_corpus
 
 
 def html(client: FlaskClient, url: str, status: int = 200) -> str:
@@ -511,14 +511,8 @@ def test_preview_shows_drafts_marked(variant: Built) -> None:
 # --- The shipped content ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The real proposals/ folder, built once for this module."""
-    return build_corpus(ROOT / "proposals", tmp_path_factory.mktemp("shipped"))
-
-
-def test_shipped_livre_blanc_coverage(shipped: Built) -> None:
-    client = create_app(shipped.config()).test_client()
+def test_shipped_livre_blanc_coverage(shipped_built: Built) -> None:
+    client = create_app(shipped_built.config()).test_client()
     page = html(client, "/documents/livre-blanc-redynamiser-l-industrie")
     assert "3 propositions sur les 10 annoncées figurent dans la base." in page
     for url in re.findall(r'href="(/(?:propositions|actions|axes|documents)/[^"]+)"', page)[:20]:
