@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test lint system-deps clean bench locale relevance
+.PHONY: run build test test-fast lint system-deps clean bench locale relevance
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ lint: $(VENV)/.test-installed
 
 test: $(VENV)/.test-installed system-deps lint
 	$(BIN)/python -m pytest
+
+# The fast lane (docs/developpeurs/tests.md): every test that starts no server, browser or PostgreSQL, less the slow
+# process tests, on every core (pytest-xdist). Under a minute on two cores; make test still runs everything.
+FAST := not server and not browser and not postgres and not slow
+test-fast: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -n auto -m "$(FAST)"
 
 # Benchmarks (not part of make test): bench/run --large adds 50,000 records. See bench/README.md.
 bench: $(VENV)/.test-installed

@@ -1,10 +1,13 @@
-"""Shared fixtures: the valid test corpus built once per session, an app and clients over it."""
+"""Shared fixtures: the valid test corpus and the shipped content, each built once per session; an app and clients
+over them; a click runner. Fixtures that only one folder needs live in that folder's conftest.py.
+
+Two hooks keep the markers honest (see tests/support/guard.py): every test in tests/browser/ is marked ``browser`` and
+``server`` by its folder, every test in tests/browser/ or tests/system/ must carry one of ``server``, ``browser``,
+``postgres``, and the running test is recorded so that the helpers that start those can check its marker."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,43 +16,32 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb import create_app
-from kb.build import build
-from kb.store import make_engine
+from tests.support import guard
+from tests.support.corpora import ROOT, VALID, Built, build_corpus
 
-DATA = Path(__file__).parent / "data"
-VALID = DATA / "valid"
-ROOT = Path(__file__).resolve().parents[1]
-
-
-@dataclass
-class Built:
-    """A built corpus: its content folder, database URL and index folder."""
-
-    data_dir: Path
-    database_url: str
-    index_dir: Path
-
-    def config(self, **extra: object) -> dict[str, object]:
-        """App configuration pointing at this build."""
-        return {
-            "TESTING": True,
-            "DATA_DIR": str(self.data_dir),
-            "DATABASE_URL": self.database_url,
-            "INDEX_DIR": str(self.index_dir),
-            **extra,
-        }
+TESTS = Path(__file__).parent
+# Folders whose tests start what their markers say; tests/browser/'s tests all get these two from their folder.
+FOLDER_MARKERS = {"browser": ("browser", "server"), "system": ()}
 
 
-def build_corpus(src: Path, dest: Path) -> Built:
-    """Copy a content folder under ``dest`` and build it there."""
-    data = dest / "content"
-    shutil.copytree(src, data)
-    built = Built(data, f"sqlite:///{dest / 'kb.sqlite'}", dest / "index")
-    engine = make_engine(built.database_url)
-    report = build(data, engine, built.index_dir)
-    engine.dispose()
-    assert report.ok, [p.format() for p in report.problems]
-    return built
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: the folder's markers count
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = item.path.relative_to(TESTS).parts[0] if item.path.is_relative_to(TESTS) else ""
+        if folder not in FOLDER_MARKERS:
+            continue
+        for marker in FOLDER_MARKERS[folder]:
+            item.add_marker(marker)
+        if not any(item.get_closest_marker(marker) for marker in guard.HEAVY):
+            raise pytest.UsageError(f"{item.nodeid}: a test in tests/{folder}/ starts a server, a browser or PostgreSQL and says so "
+                                    f"with one of the markers {', '.join(guard.HEAVY)}; a test that needs none belongs in its "
+                                    "subsystem's folder")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    with guard.running(item):
+        return (yield)
 
 
 @pytest.fixture(scope="session")
@@ -71,12 +63,6 @@ def app(built: Built) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def uncached_app(built: Built) -> Iterator[Flask]:
-    """The app over the session build with the page cache off: every request goes through Flask."""
-    yield create_app(built.config(PAGE_CACHE=False))
-
-
-@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A test client of the app."""
     return app.test_client()
@@ -92,13 +78,3 @@ def runner() -> CliRunner:
 def shipped_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The shipped content under proposals/, built once for the whole session (read-only for tests)."""
     return build_corpus(ROOT / "proposals", tmp_path_factory.mktemp("shipped"))
-
-
-@pytest.fixture
-def shipped_client(shipped_built: Built) -> FlaskClient:
-    """A test client of the app over the shipped content (the page cache on)."""
-    return create_app(shipped_built.config()).test_client()
-
-
-# The browser fixtures (a served copy of the shipped content, Chromium) live with the browser helpers.
-pytest_plugins = ["tests.browsing"]

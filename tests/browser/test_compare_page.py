@@ -1,0 +1,147 @@
+"""« Qui propose quoi » in a real browser over the shipped content: phone and desktop layouts, accessibility, print,
+the filter form without JavaScript and « Copier ce tableau » with it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page
+from pypdf import PdfReader
+
+from tests.support.chromium import ARTIFACTS
+
+# The fixtures of the other browser tests (tests/browser/conftest.py): a server over the shipped content and Chromium.
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+LIVRE = "livre-blanc-redynamiser-l-industrie"
+AXES = 6  # the shipped livre blanc's axes
+ALL_DOCUMENTS = 15
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Page]:
+    """A desktop page (CSP bypassed only so that axe-core can be injected)."""
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def _overflow(page: Page) -> int:
+    """How many pixels the page is wider than the window (0: no sideways scrolling)."""
+    return int(page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth"))
+
+
+def _visible(page: Page, selector: str) -> bool:
+    return page.locator(selector).first.is_visible()
+
+
+@pytest.mark.parametrize(("label", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_layout_at_phone_and_desktop_widths_without_sideways_scrolling(browser: Browser, server: str, label: str, viewport: dict) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(server + "/comparer")
+    assert _overflow(page) == 0
+    if label == "phone":
+        # One section per axis, the documents as sub-headings; the table is not drawn.
+        assert not _visible(page, ".compare-table") and _visible(page, ".compare-sections")
+        assert page.locator(".compare-axis h2").count() == AXES
+        columns = page.locator(".compare-axis").first.locator("h3").count()
+        assert columns >= 2 and page.locator(".compare-axis h3").count() == AXES * columns
+    else:
+        assert _visible(page, ".compare-table") and not _visible(page, ".compare-sections")
+        assert page.locator(".compare-table tbody tr").count() == AXES
+        first = page.locator(".compare-table thead th").nth(1).inner_text()
+        assert first.replace("\u2019", "'").startswith("Redynamiser l'industrie")  # the livre blanc first (typeset: ’)
+        box = page.locator(".compare-table").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+    # Empty cells say so in words, visibly.
+    assert page.locator(".compare-empty:visible").first.inner_text().endswith("aucune proposition dans les sources consultées")
+    page.screenshot(path=str(ARTIFACTS / f"compare-{label}.png"), full_page=True)
+    # Every document chosen: still nothing wider than the screen.
+    page.goto(server + "/comparer?" + "&".join(f"document={d}" for d in _document_ids(page)))
+    assert page.locator(".compare-table thead th").count() == ALL_DOCUMENTS + 1
+    assert _overflow(page) == 0
+    context.close()
+
+
+def _document_ids(page: Page) -> list[str]:
+    return page.eval_on_selector_all('input[name="document"]', "els => els.map(e => e.value)")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_axe_finds_no_serious_or_critical_violation(browser: Browser, server: str, viewport: dict) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport=viewport, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server + "/comparer")
+    page.click(".compare-filters summary")  # the chooser open, so that its form is checked too
+    violations = Axe().run(page).response["violations"]
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert bad == []
+
+
+def test_prints_on_a4_landscape_with_its_source_line(desktop: Page, server: str) -> None:
+    desktop.goto(server + "/comparer")
+    pdf = PdfReader(io.BytesIO(desktop.pdf(prefer_css_page_size=True)))
+    sizes = {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pdf.pages}
+    assert sizes == {(842, 595)}  # A4 landscape, in points
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "Source : Base des livres blancs, « Qui propose quoi »" in text and f"{server}/comparer" in text
+    assert "Redynamiser" in text and "Accès au foncier" in text
+    assert "Copier ce tableau" not in text and "Choisir les documents" not in text and "Rechercher" not in text
+
+
+def test_filters_without_javascript_make_a_shareable_address(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/axes/axe-acces-au-foncier")
+    with page.expect_navigation():
+        page.click("text=Comparer sur cet axe")
+    assert urlsplit(page.url).path == "/comparer" and parse_qsl(urlsplit(page.url).query) == [("axe", "axe-acces-au-foncier")]
+    assert page.locator(".compare-axis h2").all_inner_texts() == ["Accès au foncier"]
+    page.click(".compare-filters summary")
+    page.check('input[name="axe"][value="axe-commande-publique"]')
+    for doc in page.eval_on_selector_all('input[name="document"]:checked', "els => els.map(e => e.value)"):
+        if doc not in (LIVRE, "senat-rapport-306-foncier-economique"):
+            page.uncheck(f'input[name="document"][value="{doc}"]')
+    with page.expect_navigation():
+        page.click("text=Afficher la comparaison")
+    shared = page.url
+    assert parse_qsl(urlsplit(shared).query) == [
+        ("document", LIVRE), ("document", "senat-rapport-306-foncier-economique"),
+        ("axe", "axe-acces-au-foncier"), ("axe", "axe-commande-publique"),
+    ]
+    assert page.locator(".compare-axis h2").all_inner_texts() == ["Accès au foncier", "Commande publique"]
+    # The address alone gives the same view to whoever opens it.
+    other = context.new_page()
+    other.goto(shared)
+    assert other.locator(".compare-axis h3").all_inner_texts() == page.locator(".compare-axis h3").all_inner_texts()
+    # Without JavaScript the copy links are plain links to the email-safe table.
+    with page.expect_navigation():
+        page.click(".compare-share a[data-copy='html']")
+    assert urlsplit(page.url).path == "/comparer/carte" and page.locator("table[role='presentation']").count() >= 1
+    context.close()
+
+
+def test_copy_this_table_puts_the_email_html_on_the_clipboard(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server + "/comparer?axe=axe-acces-au-foncier")
+    button = page.locator(".compare-share a[data-copy='html']")
+    assert button.inner_text() == "Copier en HTML" and button.get_attribute("role") == "button"
+    button.click()
+    page.wait_for_function("() => document.querySelector('.compare-share .share-status').textContent.includes('Tableau copié')")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.lstrip().startswith("<table") and "max-width:600px" in copied
+    assert f'href="{server}/propositions/pass-foncier-pmi"' in copied
+    assert page.url == server + "/comparer?axe=axe-acces-au-foncier"  # copied, not followed
+    page.locator(".compare-share a[data-copy='markdown']").click()
+    page.wait_for_function("() => navigator.clipboard.readText().then(t => t.startsWith('**Qui propose quoi'))")
+    context.close()

@@ -1,0 +1,360 @@
+"""Every page type in Chromium at phone (390 px) and desktop (1366 px) widths, over the shipped content.
+
+Index pages reached from the menu, with their feed and their JSON twin (issue 15, item 1); honest empty states (2);
+the phone layout: compact header, menu without JavaScript, active filters above the results, « En bref » and the
+newsletter block under the title, no sideways scrolling, readable dashboard, large enough inputs (5); the newsletter
+block (7); axe-core's WCAG 2.1 A and AA rules on every page type at both widths (8). Screenshots of every page type
+at both widths are kept in tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from kb.web.about import CHECKED_PAGE_TYPES
+from tests.support.chromium import ARTIFACTS, DESKTOP, PHONE, WIDTHS
+
+PROPOSAL = "/propositions/pass-foncier-pmi"
+# One page of each type the site has, on the shipped content (the accessibility statement lists the same types).
+PAGE_TYPES: dict[str, str] = {
+    "Accueil": "/",
+    "Recherche avec résultats": "/recherche?q=foncier&type=proposition",
+    "Recherche sans résultat": "/recherche?q=zzzyxw",
+    "Index des axes": "/axes",
+    "Index des documents": "/documents",
+    "Index des filières": "/filieres",
+    "Index des régions (carte)": "/regions",
+    "Page d'un document": "/documents/livre-blanc-redynamiser-l-industrie",
+    "Page d'un document sans proposition": "/documents/communique-cpme-fiers-de-produire-en-france",
+    "Page d'un axe": "/axes/axe-acces-au-foncier",
+    "Page d'un axe sans proposition dans la base": "/axes/axe-commande-publique",
+    "Page d'une filière": "/filieres/aeronautique",
+    "Page d'une région avec actions": "/regions/normandie",
+    "Page d'une région sans action": "/regions/bretagne",
+    "Page d'une proposition": PROPOSAL,
+    "Page d'une action régionale": "/actions/normandie-nouvelles-filieres",
+    "Qui propose quoi (comparaison)": "/comparer",
+    "Tableau de bord": "/tableau-de-bord",
+    "API": "/api",
+    "Données ouvertes": "/donnees",
+    "À propos": "/a-propos",
+    "Mentions légales": "/mentions-legales",
+    "Déclaration d'accessibilité": "/accessibilite",
+    "Page introuvable": "/cette-page-n-existe-pas",
+}
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _slug(label: str) -> str:
+    ascii_label = unicodedata.normalize("NFKD", label.lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_label).strip("-")
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A page at phone width."""
+    context = browser.new_context(viewport=PHONE)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Page]:
+    """A page at desktop width."""
+    context = browser.new_context(viewport=DESKTOP)
+    yield context.new_page()
+    context.close()
+
+
+def _json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def _text(page: Page, selector: str) -> str:
+    # Typeset text uses no-break spaces and ’: compare words as people read them.
+    return " ".join(page.inner_text(selector).replace("\u2019", "'").split())
+
+
+# --- 1. Index pages ---------------------------------------------------------------------------------
+
+
+def test_the_statement_lists_the_page_types_these_tests_check() -> None:
+    assert tuple(PAGE_TYPES) == CHECKED_PAGE_TYPES
+
+
+@pytest.mark.parametrize(("label", "path", "twin"), [("Axes", "/axes", "/api/v1/axes?limit=100"),
+                                                     ("Documents", "/documents", "/api/v1/documents?limit=100"),
+                                                     ("Filières", "/filieres", "/api/v1/sectors?limit=100"),
+                                                     ("Régions", "/regions", "/api/v1/regions?limit=100")])
+def test_index_pages_from_the_menu_with_feed_and_json_twin(desktop: Page, server: str, label: str, path: str, twin: str) -> None:
+    desktop.goto(server + "/")
+    with desktop.expect_navigation():
+        desktop.click(f'.main-nav a:text-is("{label}")')
+    assert desktop.url == server + path
+    assert desktop.get_attribute(f'.main-nav a[href="{path}"]', "aria-current") == "page"
+    feed = desktop.get_attribute('link[rel="alternate"][type="application/atom+xml"]', "href")
+    assert feed == server + "/flux.atom" and urllib.request.urlopen(feed, timeout=10).status == 200
+    assert desktop.get_attribute('link[rel="alternate"][type="application/json"]', "href") == server + twin
+    data = _json(server + desktop.get_attribute('.twins a[href^="/api/"]', "href"))
+    # Every record of the JSON twin has its link on the page, and the page links nothing the twin lacks.
+    linked = set(desktop.eval_on_selector_all("main a[href]", "els => els.map(a => a.getAttribute('href'))"))
+    pages = {urllib.parse.urlsplit(r["url"]).path for r in data["data"]}
+    assert data["count"] == len(data["data"]) and pages <= linked
+    prefix = path + "/"
+    assert {h for h in linked if h.startswith(prefix) and h.count("/") == 2} <= pages
+
+
+def test_axes_are_grouped_by_document_with_their_counts(desktop: Page, server: str) -> None:
+    desktop.goto(server + "/axes")
+    axes = _json(server + "/api/v1/axes?limit=100")["data"]
+    for axis in axes:
+        group = desktop.locator(f'section.index-group:has(h2 a[href="/documents/{axis["document"]["id"]}"])')
+        item = group.locator(f'li:has(a[href="/axes/{axis["id"]}"])')
+        n = len(axis["proposals"])
+        assert f"{n} proposition{'s' if n > 1 else ''} dans la base" in " ".join(item.inner_text().split())
+    titles = desktop.eval_on_selector_all("section.index-group h2", "els => els.map(e => e.textContent.trim())")
+    assert titles[0].startswith("Redynamiser l") and len(titles) == len({a["document"]["id"] for a in axes})
+
+
+def test_documents_by_kind_then_newest_first(desktop: Page, server: str) -> None:
+    desktop.goto(server + "/documents")
+    kinds = desktop.eval_on_selector_all("section.index-group h2", "els => els.map(e => e.firstChild.textContent.trim())")
+    assert kinds == ["Livres blancs", "Rapports", "Communiqués", "Articles", "Autres documents"]
+    documents = {d["id"]: d for d in _json(server + "/api/v1/documents?limit=100")["data"]}
+    for kind in ("rapport", "autre"):
+        ids = [d for d in desktop.eval_on_selector_all(f"#genre-{kind} ~ ul a", "els => els.map(a => a.getAttribute('href'))")]
+        dates = [documents[h.rsplit("/", 1)[1]]["published"] for h in ids]
+        assert dates == sorted(dates, reverse=True), dates
+    communique = desktop.locator('li:has(a[href="/documents/communique-cpme-fiers-de-produire-en-france"])').inner_text()
+    assert "cité par 4 fiches" in " ".join(communique.split())
+
+
+def test_the_region_map_has_eighteen_tiles_that_lead_to_their_region(phone: Page, server: str) -> None:
+    phone.goto(server + "/regions")
+    tiles = phone.locator("svg.tilemap a")
+    assert tiles.count() == 18
+    assert phone.get_attribute('svg.tilemap a[href="/regions/normandie"]', "aria-label") == "Normandie : 4 actions"
+    assert phone.get_attribute('svg.tilemap a[href="/regions/mayotte"]', "aria-label") == "Mayotte : 0 action"
+    # No geometry from elsewhere: the map is our own rectangles and words.
+    assert phone.eval_on_selector("svg.tilemap", "s => s.querySelectorAll('path, image, use').length") == 0
+    box = phone.locator("svg.tilemap").bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    with phone.expect_navigation():
+        phone.click('svg.tilemap a[href="/regions/normandie"]')
+    assert phone.url == server + "/regions/normandie"
+
+
+# --- 2. Honest empty states ---------------------------------------------------------------------------
+
+
+def _no_search_chrome(page: Page) -> None:
+    assert page.locator(".facets").count() == 0 and page.locator(".sort").count() == 0
+    assert "retirez un filtre" not in page.inner_text("main").lower()
+
+
+def test_an_axis_without_proposal_says_why_with_its_source_and_other_documents(phone: Page, server: str) -> None:
+    phone.goto(server + "/axes/axe-commande-publique")
+    _no_search_chrome(phone)
+    empty = _text(phone, ".empty-axis")
+    assert "Aucune proposition de cet axe n'est dans la base" in empty
+    assert "Le livre blanc annonce 10 propositions" in empty and "n'est pas dans les sources consultées" in empty
+    assert "pas rendu public" not in phone.inner_text("main")
+    assert phone.locator('.empty-axis a[href="https://cpme17.fr/reindustrialiser-la-france-la-cpme-passe-a-laction"]').count() == 1
+    assert phone.locator("section.echoes li").count() >= 3
+
+
+def test_a_region_without_action_says_so_and_shows_the_national_proposals(phone: Page, server: str) -> None:
+    phone.goto(server + "/regions/bretagne")
+    _no_search_chrome(phone)
+    assert "aucune action régionale dans la région Bretagne" in _text(phone, "main")
+    national = phone.locator("section.national")
+    assert "Propositions de portée nationale" in national.inner_text()
+    assert national.locator(f'a[href="{PROPOSAL}"]').is_visible()
+    total = int(re.search(r"\((\d+)\)", national.locator("h2").inner_text()).group(1))
+    assert national.locator("ul.record-links > li").count() == total == 25
+
+
+def test_a_sector_says_what_is_known_and_shows_the_region_naming_it(phone: Page, server: str) -> None:
+    phone.goto(server + "/filieres/aeronautique")
+    _no_search_chrome(phone)
+    main = _text(phone, "main")
+    assert "Aucune proposition ni action de la base n'est rattachée à la filière aéronautique par sa source" in main
+    assert phone.locator('main a[href="/regions/normandie"]').count() >= 1
+    assert "l'aéronautique" in main  # the source's own words
+    actions = phone.eval_on_selector_all("main a[href^='/actions/']", "els => els.map(a => a.getAttribute('href'))")
+    assert len(actions) == 4 == len(set(actions))
+
+
+def test_zero_results_say_what_to_change(phone: Page, server: str) -> None:
+    phone.goto(server + "/recherche?q=zzzyxw")
+    _no_search_chrome(phone)
+    assert "Aucune fiche ne correspond" in _text(phone, ".empty")
+    phone.goto(server + "/recherche?q=foncier&region=bretagne")
+    assert phone.locator(".facets").count() == 0 and phone.locator(".sort").count() == 0
+    assert "Retirez un filtre ci-dessus" in _text(phone, ".empty")
+    assert phone.locator(".active-filters a.remove").count() == 1
+
+
+def test_a_document_lists_every_record_that_cites_it(desktop: Page, server: str) -> None:
+    desktop.goto(server + "/documents/communique-cpme-fiers-de-produire-en-france")
+    _no_search_chrome(desktop)
+    citing = desktop.eval_on_selector_all("section.citing li a[href]", "els => els.map(a => a.getAttribute('href'))")
+    assert set(citing) >= {PROPOSAL, "/propositions/coupe-file-pmi", "/propositions/fabrique-en-france-renforce",
+                            "/documents/livre-blanc-redynamiser-l-industrie"}
+
+
+# --- 5. Phone first ---------------------------------------------------------------------------------------
+
+
+def test_the_phone_header_is_compact_and_its_menu_works_without_javascript(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + PROPOSAL)
+    assert page.locator("header.site").bounding_box()["height"] <= 80
+    assert not page.locator("details.menu nav").is_visible()
+    page.click("details.menu summary")
+    assert page.locator("details.menu nav").is_visible() and page.locator("#q-menu").is_visible()
+    with page.expect_navigation():
+        page.click('details.menu a[href="/regions"]')
+    assert page.url == server + "/regions"
+    context.close()
+
+
+def test_active_filters_come_before_the_results(phone: Page, server: str) -> None:
+    phone.goto(server + "/recherche?q=foncier&type=proposition")
+    filters = phone.locator(".active-filters").bounding_box()
+    first = phone.locator("li.result").first.bounding_box()
+    assert filters and first and filters["y"] < first["y"]
+
+
+def test_en_bref_and_the_newsletter_block_sit_under_the_title(phone: Page, server: str) -> None:
+    phone.goto(server + PROPOSAL)
+    y = {sel: phone.locator(sel).bounding_box()["y"] for sel in ("h1", "#fiche-titre", "#newsletter-titre", ".record-main .lead")}
+    assert y["h1"] < y["#fiche-titre"] < y["#newsletter-titre"] < y[".record-main .lead"]
+
+
+def test_code_blocks_and_tables_scroll_inside_their_box(phone: Page, server: str) -> None:
+    phone.goto(server + "/api")
+    pre = phone.locator("pre").first
+    assert pre.evaluate("e => e.scrollWidth > e.clientWidth && getComputedStyle(e).overflowX === 'auto'")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    # The examples use the address the page was asked under, not a fixed one.
+    assert f"curl '{server}/api/v1/proposals?" in pre.inner_text()
+
+
+def test_the_dashboard_is_readable_on_a_phone(phone: Page, server: str) -> None:
+    phone.goto(server + "/tableau-de-bord")
+    sizes = phone.eval_on_selector_all(
+        "svg.chart text", "els => els.map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)"
+    )
+    assert sizes and min(sizes) >= 12
+    assert phone.locator('[role="img"] a, [role="img"] button, [role="img"] [tabindex]').count() == 0
+
+
+@pytest.mark.parametrize("path", ["/", PROPOSAL, "/recherche?q=foncier", "/axes/axe-acces-au-foncier"])
+def test_inputs_are_large_enough_to_touch_without_zoom(phone: Page, server: str, path: str) -> None:
+    phone.goto(server + path)
+    phone.click("details.menu summary")
+    sizes = phone.eval_on_selector_all(
+        "input:not([type=hidden]), button, summary",
+        """els => els.filter(e => e.getClientRects().length).map(e =>
+              [e.id || e.textContent.trim(), parseFloat(getComputedStyle(e).fontSize), e.getBoundingClientRect().height])""",
+    )
+    assert sizes
+    small = [s for s in sizes if s[1] < 16 or s[2] < 44]
+    assert small == []
+
+
+# --- 7. The newsletter block ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clipboard_page(browser: Browser, server: str) -> Iterator[Page]:
+    """A phone page allowed to read and write the clipboard."""
+    context = browser.new_context(viewport=PHONE, permissions=["clipboard-read", "clipboard-write"])
+    yield context.new_page()
+    context.close()
+
+
+def test_copy_the_link_gives_the_canonical_url_and_campaign_tags(clipboard_page: Page, server: str) -> None:
+    page = clipboard_page
+    page.goto(server + PROPOSAL)
+    page.click("button:text-is('Copier le lien')")
+    assert page.evaluate("() => navigator.clipboard.readText()") == server + PROPOSAL
+    assert "Lien copié" in page.inner_text(".share-status")
+    page.fill("#utm-campaign", "lettre-decembre")
+    with page.expect_navigation():
+        page.click(".share-campaign button")
+    page.click("button:text-is('Copier le lien')")
+    tagged = page.evaluate("() => navigator.clipboard.readText()")
+    assert tagged == server + PROPOSAL + "?utm_source=newsletter&utm_medium=email&utm_campaign=lettre-decembre"
+    # The page's canonical address never carries the tags.
+    assert page.get_attribute('link[rel="canonical"]', "href") == server + PROPOSAL
+
+
+def test_copy_in_html_puts_the_text_card_in_the_plain_text_slot(clipboard_page: Page, server: str) -> None:
+    page = clipboard_page
+    page.goto(server + PROPOSAL)
+    page.click("a[data-copy='html']")
+    page.wait_for_function("() => document.querySelector('.share-status').textContent.includes('Carte copiée')")
+    slots = page.evaluate(
+        """async () => { const [item] = await navigator.clipboard.read();
+             return { html: await (await item.getType('text/html')).text(), text: await (await item.getType('text/plain')).text() }; }"""
+    )
+    with urllib.request.urlopen(server + PROPOSAL + "/carte.txt", timeout=10) as response:
+        assert slots["text"].strip() == response.read().decode().strip()
+    assert "<table" in slots["html"] and "<" not in slots["text"]
+
+
+def test_the_card_preview_shows_its_attribution_in_french(phone: Page, server: str) -> None:
+    phone.goto(server + PROPOSAL)
+    phone.click(".card-preview summary")
+    frame = phone.frame_locator(".card-preview iframe")
+    table = frame.locator("table").first
+    assert table.get_attribute("lang") == "fr"
+    first_line = " ".join(frame.locator("td").first.inner_text().split())
+    assert first_line == "Proposition du livre blanc de la CPME « Redynamiser l'industrie pour une souveraineté retrouvée », novembre 2025"
+    assert "pass-foncier-pmi" not in table.inner_text()  # no internal id on the card
+    box = phone.locator(".share-block").bounding_box()
+    assert box and box["x"] + box["width"] <= PHONE["width"]
+
+
+# --- 5 and 8. Every page type at both widths: no sideways scrolling, axe-core clean, a screenshot kept ----------------
+
+
+@pytest.mark.parametrize(("label", "path"), list(PAGE_TYPES.items()))
+def test_every_page_type_fits_both_widths_and_passes_axe(browser: Browser, server: str, label: str, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe  # imported where used: it loads the whole axe-core script
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width, viewport in WIDTHS:
+        context = browser.new_context(viewport=viewport, bypass_csp=True)  # CSP bypassed only so that axe-core can be injected
+        page = context.new_page()
+        page.goto(server + path)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+        wide = page.evaluate(
+            """w => [...document.querySelectorAll('body *')].filter(e => {
+                   const r = e.getBoundingClientRect();
+                   return r.width && r.right > w + 1 && e.checkVisibility()
+                       && !e.closest('pre, .table-scroll, .api-doc table, .open-data table, input');
+               }).map(e => e.tagName + '.' + e.className).slice(0, 5)""",
+            viewport["width"],
+        )
+        target = ARTIFACTS / f"{_slug(label)}-{width}.png"
+        page.screenshot(path=str(target), full_page=True)
+        if path == PROPOSAL:
+            page.click(".card-preview summary")  # the card preview's frame is checked too
+        violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}}).response["violations"]
+        context.close()
+        assert overflow <= viewport["width"] and wide == [], (width, wide)
+        assert target.stat().st_size > 1000
+        assert [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == [], width

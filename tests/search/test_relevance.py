@@ -1,0 +1,227 @@
+"""Relevance on the real content (proposals/): the judged queries of tests/relevance/ through kb's real search, scored
+side by side with the SQLite FTS5 baseline of bench/relevance.py, and the questions of issue 14, each as stated.
+
+The only tests that read the real content: it changes, so they assert what a reader must get (the record first, in
+the top k, no nonsense suggestion), never a whole result list.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from types import ModuleType
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb import create_app, search
+from kb.content.fields import RESULT_KINDS
+from kb.store import Layout
+from tests.support.corpora import ROOT, Built
+
+
+def _bench() -> ModuleType:
+    """bench/relevance.py (the scores, the judgments' reader, the FTS5 baseline): one owner for the bench and this test."""
+    spec = importlib.util.spec_from_file_location("kb_bench_relevance", ROOT / "bench" / "relevance.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+REL = _bench()
+
+
+@pytest.fixture(scope="module")
+def idx(shipped_built: Built) -> Iterator[search.SearchIndex]:
+    layout = Layout(shipped_built.index_dir)
+    index = search.open_index(layout.index(layout.current() or ""))
+    yield index
+    index.close()
+
+
+@pytest.fixture(scope="module")
+def site(shipped_built: Built) -> FlaskClient:
+    return create_app(shipped_built.config()).test_client()
+
+
+def ids(idx: search.SearchIndex, q: str, n: int = 10) -> list[str]:
+    """Every kind of record, ranked together."""
+    return [h.id for h in search.search(idx, q, per_page=n).hits]
+
+
+def test_judgments_are_well_formed() -> None:
+    judgments = REL.load_judgments(REL.JUDGMENTS)
+    rows = REL.load_rows(REL.DATA)
+    assert len(judgments) >= 60
+    assert REL.problems(judgments, {r.id for r in rows}) == []
+    # Every kind of record and every axis is what some query must find.
+    expected = {rid for j in judgments for rid in j.must}
+    assert {r.type for r in rows if r.id in expected} == set(REL.TYPE_ORDER)
+    assert {r.id for r in rows if r.type == "axe"} <= expected
+
+
+def test_kb_is_above_its_threshold_and_ahead_of_fts5(idx: search.SearchIndex) -> None:
+    judgments = REL.load_judgments(REL.JUDGMENTS)
+
+    def run(q: str) -> tuple[list[str], str | None]:
+        res = search.search(idx, q, per_page=REL.DEPTH)
+        return [h.id for h in res.hits], res.suggestion
+
+    kb = REL.kb_runs(run, judgments)
+    con = REL.build_fts(REL.load_rows(REL.DATA))
+    fts = [REL.search_fts(con, j.q) for j in judgments]
+    con.close()
+    key = f"ndcg@{REL.NDCG_AT}"
+    kb_score, fts_score = REL.totals(judgments, [r.ids for r in kb])[key], REL.totals(judgments, fts)[key]
+    missed = [j.q for j, r in zip(judgments, kb, strict=True) if not REL.hit(r.ids, j.must, j.k)]
+    assert kb_score >= REL.MIN_NDCG, f"nDCG@5 {kb_score:.3f} < {REL.MIN_NDCG}; missed: {missed}"
+    assert kb_score > fts_score
+    assert REL.wrong_suggestions(judgments, kb) == []
+
+
+# --- Issue 14, as its reader typed it -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "first"),
+    [
+        ("souveraineté", "axe-souverainete-energetique"),  # an axis title: whole-title match first
+        ("Assemblée nationale", "an-rapport-batir-la-puissance-industrielle"),
+        ("Cour des comptes", "cour-des-comptes-territoires-d-industrie"),
+        ("industrie verte", "senat-rapport-projet-loi-industrie-verte"),
+        ("Bourgogne", "bourgogne-franche-comte"),
+        ("Normandie", "normandie"),
+        ("aéronautique", "aeronautique"),
+        ("livre blanc", "livre-blanc-redynamiser-l-industrie"),
+        ("Clarisse Maillet", "entretien-clarisse-maillet-bfc-industries"),
+    ],
+)
+def test_queries_that_found_nothing_find_their_record_first(idx: search.SearchIndex, q: str, first: str) -> None:
+    assert ids(idx, q)[0] == first
+
+
+def test_reindustrialisation_with_or_without_accents(idx: search.SearchIndex) -> None:
+    plain, accented = ids(idx, "reindustrialisation"), ids(idx, "réindustrialisation")
+    assert plain == accented
+    assert {"an-rapport-batir-la-puissance-industrielle", "lluansi-reindustrialiser-defi-d-une-generation"} <= set(plain[:5])
+
+
+def test_the_livre_blanc_title_words_find_the_livre_blanc_and_its_axis(idx: search.SearchIndex) -> None:
+    assert {"livre-blanc-redynamiser-l-industrie", "axe-souverainete-energetique"} <= set(ids(idx, "souveraineté", 3))
+    assert ids(idx, "Redynamiser l'industrie pour une souveraineté retrouvée")[0] == "livre-blanc-redynamiser-l-industrie"
+
+
+def test_pmi_ranks_the_two_proposals_titled_pmi_above_the_actions_that_mention_it(idx: search.SearchIndex) -> None:
+    found = ids(idx, "PMI", 20)
+    titled = {"pass-foncier-pmi", "coupe-file-pmi"}
+    assert set(found[:2]) == titled
+    actions = [i for i in found if i.startswith("normandie-")]
+    assert actions and all(found.index(a) > 1 for a in actions)
+
+
+def test_french_morphology_users_expect(idx: search.SearchIndex) -> None:
+    # « énergie » finds « énergétique » (synonyms file): the livre blanc's axis says only « énergétique ».
+    assert "axe-souverainete-energetique" in ids(idx, "énergie", 3)
+    # « industriel » finds « industrie » (the synonyms file joins the two stems): this axis says only « l'industrie ».
+    assert "axe-souverainete-energetique" in ids(idx, "industriel", 100)
+    assert "axe-metiers-competences" in ids(idx, "compétences", 3)
+    assert ids(idx, "métiers et compétences")[0] == "axe-metiers-competences"
+
+
+def test_source_quotes_are_searched(idx: search.SearchIndex) -> None:
+    # « drastiquement » is only in the quote of the communiqué that the coupe-file PMI cites.
+    assert ids(idx, "drastiquement") == ["coupe-file-pmi"]
+
+
+@pytest.mark.parametrize(
+    ("q", "suggestion"),
+    [
+        ("relocalsation", "relocalisation"),
+        ("fonsier", "foncier"),
+        ("Clarisse Maillet", None),  # proper nouns of the content are never « corrected »
+        ("prix de l'électricité", None),  # no correction finds anything
+        ("zéro artificialisation nette", None),
+        ("zeprox", None),  # « zepros » is a site (a source's address), never offered as a word
+        ("Banque des Territoires", None),  # « manque » is one letter away, but a different first letter
+        ("Saone et Loire", None),
+    ],
+)
+def test_suggestions_users_trust(idx: search.SearchIndex, q: str, suggestion: str | None) -> None:
+    assert search.search(idx, q).suggestion == suggestion
+
+
+def test_the_readme_example_finds_something(site: FlaskClient) -> None:
+    page = site.get("/recherche?q=reindustrialisation").get_data(as_text=True)
+    # The documents about it, above the records (none of the proposals and actions uses the word).
+    assert 'href="/documents/an-rapport-batir-la-puissance-industrielle"' in page.split('class="pages"', 1)[1]
+    assert "Aucune fiche ne correspond" not in page
+
+
+def test_a_region_or_sector_name_offers_its_page_above_the_records(site: FlaskClient, idx: search.SearchIndex) -> None:
+    for q, path in (("Normandie", "/regions/normandie"), ("aéronautique", "/filieres/aeronautique")):
+        res = search.search(idx, q, listed=RESULT_KINDS, aside=5)
+        assert res.aside[0].id == path.rsplit("/", 1)[1]
+        page = site.get(f"/recherche?q={q}").get_data(as_text=True)
+        block = page.split('class="pages"', 1)[1].split("</section>", 1)[0]
+        assert f'href="{path}"' in block
+
+
+def test_a_query_no_record_fully_matches_lists_the_records_with_some_of_its_words(idx: search.SearchIndex) -> None:
+    # No record speaks of « prix de l'électricité »; three speak of électricité: they come, said as partial.
+    res = search.search(idx, "prix de l'électricité")
+    assert res.partial and res.suggestion is None
+    assert "lluansi-centrales-nucleaires" in [h.id for h in res.hits][:2]
+    assert ">électricité</mark>" in next(h.highlight for h in res.hits if h.id == "lluansi-centrales-nucleaires")
+    # A query whose words all meet somewhere is not relaxed; a spelling fix comes before any relaxing.
+    assert not search.search(idx, "foncier industriel").partial
+    fixed = search.search(idx, "relocalsation foncier")
+    assert (fixed.suggestion, fixed.total, fixed.partial) == ("relocalisation foncier", 0, False)
+    # Words that nothing contains stay an empty answer (the page then offers its ways in).
+    assert (search.search(idx, "xylophone zorglub").total, search.search(idx, "xylophone zorglub").partial) == (0, False)
+
+
+def test_partial_results_are_said_on_the_page_in_the_api_and_the_cli(site: FlaskClient, shipped_built: Built) -> None:
+    from click.testing import CliRunner
+
+    from kb.cli import main
+    from kb.web.typography import french
+
+    page = site.get("/recherche?q=prix+de+l%27électricité").get_data(as_text=True)
+    assert french("Aucune fiche ne contient tous les mots de « prix de l'électricité »") in page
+    assert 'href="/propositions/lluansi-centrales-nucleaires"' in page
+    assert "Aucune fiche ne contient tous les mots" not in site.get("/recherche?q=foncier").get_data(as_text=True)
+    assert site.get("/api/v1/search?q=prix+de+l%27électricité").get_json()["partial"] is True
+    assert site.get("/api/v1/search?q=foncier").get_json()["partial"] is False
+    out = CliRunner().invoke(main, ["search", "prix", "de", "l'électricité", "--index", str(shipped_built.index_dir)]).output
+    assert "Aucune fiche ne contient tous ces mots" in out
+
+
+def test_a_query_that_names_a_kind_of_record_ranks_that_kind_first_among_equals(idx: search.SearchIndex) -> None:
+    # Without the kind's bonus, the Medef's axis came before its second proposal, and the region before the fourth
+    # action; the Medef's own document (a clearly better match) stays first.
+    medef = ids(idx, "quelles sont les propositions du Medef", 4)
+    assert medef[0] == "medef-projet-loi-acceleration-economique"
+    assert set(medef[1:3]) == {"medef-bouclier-administratif", "medef-projet-interet-national-majeur"}
+    normandie = ids(idx, "actions de la CPME Normandie", 6)
+    assert set(normandie[1:5]) == {"normandie-implantation-sites-production", "normandie-nouvelles-filieres",
+                                   "normandie-projets-fabrique-en-france", "normandie-simplification-demarches"}
+    assert normandie.index("normandie") == 5
+
+
+def test_an_excluded_kind_word_gives_no_bonus() -> None:
+    from kb.search.analysis import build_query
+
+    def kinds(q: str) -> set[str]:
+        parsed = build_query(q, [])
+        return {text for field, text in parsed.all_terms() if field == "type"} if parsed is not None else set()
+
+    assert kinds("actions Normandie") == {"action"} and kinds("propositions") == {"proposal"}
+    assert kinds("Normandie -actions") == set() and kinds("Normandie") == set()
+
+
+def test_eti_finds_the_records_that_speak_of_etis_first(idx: search.SearchIndex) -> None:
+    # ETI is not in the PMI/PME/TPE group of the synonyms file: in it, the records saying PME passed those saying ETI.
+    assert "lluansi-reindustrialiser-defi-d-une-generation" in ids(idx, "ETI", 5)

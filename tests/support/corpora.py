@@ -1,0 +1,49 @@
+"""The corpora the tests build: the folders they come from and one way to build a copy of one.
+
+Plain functions, not fixtures, so that any test or helper can build a variant; the session-scoped fixtures over them
+are in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.build import build
+from kb.store import make_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+VALID = DATA / "valid"
+
+
+@dataclass
+class Built:
+    """A built corpus: its content folder, database URL and index folder."""
+
+    data_dir: Path
+    database_url: str
+    index_dir: Path
+
+    def config(self, **extra: object) -> dict[str, object]:
+        """App configuration pointing at this build."""
+        return {
+            "TESTING": True,
+            "DATA_DIR": str(self.data_dir),
+            "DATABASE_URL": self.database_url,
+            "INDEX_DIR": str(self.index_dir),
+            **extra,
+        }
+
+
+def build_corpus(src: Path, dest: Path) -> Built:
+    """Copy a content folder under ``dest`` and build it there."""
+    data = dest / "content"
+    shutil.copytree(src, data)
+    built = Built(data, f"sqlite:///{dest / 'kb.sqlite'}", dest / "index")
+    engine = make_engine(built.database_url)
+    report = build(data, engine, built.index_dir)
+    engine.dispose()
+    assert report.ok, [p.format() for p in report.problems]
+    return built
