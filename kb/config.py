@@ -18,7 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "SITE_URL": "",
     # Host names the site answers (Flask's TRUSTED_HOSTS): KB_TRUSTED_HOSTS, else KB_SITE_URL's host; see trusted_hosts().
     "TRUSTED_HOSTS": None,
-    "SITE_TAG_AUTHORITY": "cpme.fr,2025",  # Atom ids are tag:<this>:kb/<path> (kb.feeds): never change it
+    "SITE_TAG_AUTHORITY": "cpme.fr,2025",  # Atom ids are tag:<this>:kb/<path> (kb.web.feeds): never change it
     "MAX_CONTENT_LENGTH": 64 * 1024,
     "MAX_FILE_KB": 256,  # a content file larger than this (Kio) is refused before it is read (kb.content.files)
     "PAGE_CACHE": True,  # pages kept per worker and replayed (kb.http.pagecache); KB_PAGE_CACHE=false turns it off

@@ -77,7 +77,7 @@ def _list(kind: kinds.Kind) -> Response:
 
 def _detail(kind: kinds.Kind, record_id: str) -> Response:
     ctx = _ctx()
-    record = records.DETAIL[kind](ctx, record_id)
+    record = records.detail(ctx, kind, record_id)
     if record is not None:
         return _json(record)
     alias = queries.resolve_alias(ctx.db, record_id)

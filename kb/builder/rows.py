@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -105,15 +106,21 @@ def index_docs(corpus: Corpus) -> list[dict[str, Any]]:
     sector carries its own id under its filter, so that « type=axe » with « document=… » lists a document's axes; it
     has no update date.
     """
-    docs = [_document_doc(rec) for rec in corpus.of(DOCUMENT)] + [_axis_doc(rec) for rec in corpus.of(AXIS)]
-    for kind in (PROPOSAL, ACTION):
-        docs += [_record_doc(kind, rec) for rec in corpus.of(kind)]
-    for kind in (REGION, SECTOR):
-        label = kind.label
-        # Their ids are the very words people search for (« normandie »): typed alone, they list, not open, the page.
-        docs += [index_doc(kind, rec.id, rec.model.name, summary=getattr(rec.model, "summary", None) or "", heading=[label],
-                           by_id=False, **_sourced(rec.model), **{kind: [rec.id]}) for rec in corpus.of(kind)]
+    docs: list[dict[str, Any]] = []
+    for kind in kinds.every():
+        make = _DOCS.get(kind)
+        docs += [make(rec) if make is not None else _named_doc(kind, rec) for rec in corpus.of(kind)]
     return docs
+
+
+def _named_doc(kind: kinds.Kind, rec: Any) -> dict[str, Any]:
+    """A record named by a title or a name (regions, sectors, and any kind without index code of its own)."""
+    m = rec.model
+    # Region and sector ids are the very words people search for (« normandie »): typed alone, they list, not open, the
+    # page; a record written in a file of its own opens by its id.
+    own = {kind: [rec.id]} if kind in BY_KIND else {}
+    return index_doc(kind, rec.id, getattr(m, kind.name_field), summary=getattr(m, "summary", None) or "", heading=[kind.label],
+                     by_id=kind.folder is not None, **_sourced(m), **own)
 
 
 def _sourced(model: Any) -> dict[str, list[str]]:
@@ -141,7 +148,8 @@ def _axis_doc(rec: Any) -> dict[str, Any]:
     return index_doc(AXIS, rec.id, m.title, summary=m.description, document=m.document, axis=rec.id, **_sourced(m))
 
 
-def _record_doc(kind: str, rec: Any) -> dict[str, Any]:
+def _record_doc(rec: Any) -> dict[str, Any]:
+    kind = rec.kind
     m = rec.model
     proposal = kind == PROPOSAL
     return index_doc(
@@ -152,3 +160,7 @@ def _record_doc(kind: str, rec: Any) -> dict[str, Any]:
         horizon=m.horizon if proposal else None, carries=[] if proposal else ref_ids(m.proposals),
         updated=m.updated.isoformat(), draft=m.draft, flagship=proposal and m.flagship, **_sourced(m),
     )
+
+
+# The index documents of the kinds that have their own fields to index; the others are _named_doc's.
+_DOCS: dict[str, Callable[[Any], dict[str, Any]]] = {DOCUMENT: _document_doc, AXIS: _axis_doc, PROPOSAL: _record_doc, ACTION: _record_doc}

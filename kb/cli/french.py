@@ -4,7 +4,7 @@ Click marks every message it prints with gettext (``from gettext import gettext 
 looks the translation up in the user's locale, which is often « C » on servers and in CI: the `kb` program speaks
 French whatever the locale, so its catalogue is installed into Click's modules directly, once, when kb.cli is imported
 (before any command builds its options: Click computes some texts then). The catalogue is
-``locale/fr/LC_MESSAGES/click.po``, compiled to ``click.mo`` by ``make locale`` (tests/test_french.py checks that the
+``locale/fr/LC_MESSAGES/click.po``, compiled to ``click.mo`` by ``make locale`` (tests/cli/test_french.py checks that the
 two agree and that every message of the installed Click is translated).
 """
 

@@ -85,7 +85,15 @@ DATABASE = click.option(
     metavar="URL",
     help="URL de la base (SQLite ou PostgreSQL).",
 )
-# The site's public address, for the absolute links of what is pasted elsewhere (newsletters).
+# The site's public address for links in data and search results: paths (/propositions/…) when not given.
+SITE_URL = click.option(
+    "--site-url",
+    envvar="KB_SITE_URL",
+    default="",
+    metavar="URL",
+    help="Adresse du site, pour des liens absolus (sinon : chemins /propositions/…).",
+)
+# The site's public address, for the absolute links of what is pasted elsewhere (newsletters): always absolute.
 BASE_URL = click.option(
     "--base-url",
     envvar="KB_SITE_URL",

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from kb.cli.common import built_context
-from kb.cli.options import BASE_URL, DATA, DATABASE, INDEX, MAX_FILE, Date
+from kb.cli.options import BASE_URL, DATA, DATABASE, INDEX, MAX_FILE, SITE_URL, Date
 from kb.config import DEFAULTS
 from kb.content import labels as fr
 from kb.content import load_all
@@ -29,13 +29,7 @@ NOT_BUILT = "Aucune base construite : lancez d'abord « kb build »."
 @click.option(
     "--out", type=click.Path(path_type=Path, file_okay=False), required=True, metavar="DOSSIER", help="Dossier où écrire les fichiers."
 )
-@click.option(
-    "--site-url",
-    envvar="KB_SITE_URL",
-    default="",
-    metavar="URL",
-    help="Adresse du site, pour des liens absolus (sinon : chemins /propositions/…).",
-)
+@SITE_URL
 @DATA
 @INDEX
 @DATABASE

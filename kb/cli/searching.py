@@ -7,16 +7,16 @@ from pathlib import Path
 
 import click
 
-from kb.cli.options import BASE_URL, INDEX, IntegerRange
+from kb.cli.options import INDEX, SITE_URL, IntegerRange
 
 
 @click.command("search")
 @click.argument("query", nargs=-1, metavar="MOTS...")
 @INDEX
-@BASE_URL
+@SITE_URL
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (la forme de /api/v1/search).")
 @click.option("--limit", default=10, show_default=True, type=IntegerRange(1, 100), metavar="N", help="Nombre de résultats.")
-def search_cmd(query: tuple[str, ...], index_dir: Path, base_url: str, as_json: bool, limit: int) -> None:
+def search_cmd(query: tuple[str, ...], index_dir: Path, site_url: str, as_json: bool, limit: int) -> None:
     """Cherche dans l'index construit."""
     from kb import search  # here, not at the top: the other commands need none of it
     from kb.content import kinds
@@ -34,7 +34,7 @@ def search_cmd(query: tuple[str, ...], index_dir: Path, base_url: str, as_json: 
         res = search.search(idx, " ".join(query), per_page=limit)
     finally:
         idx.close()
-    body = search_response(Urls(base_url.rstrip("/")), res)
+    body = search_response(Urls(site_url.rstrip("/")), res)
     if as_json:
         click.echo(body.model_dump_json(indent=2))
         return

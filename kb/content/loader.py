@@ -121,7 +121,7 @@ def load_record(kind: str, path: str | Path, max_bytes: int = MAX_FILE_BYTES) ->
         level, where = ("warning", "brouillon : ") if draft else ("error", "")
         message = f"{where}« {field_name(loc)} » est encore le texte du modèle (« {value} ») : remplacez-le"
         problems.append(Problem(spath, locate(lines, loc), level, message))
-    # A draft may leave required fields out: each is a warning, not an error (kb.drafts).
+    # A draft may leave required fields out: each is a warning, not an error (kb.content.drafts).
     model_of = kinds.kind(kind).model
     model, errs = validate(relaxed(model_of) if draft else model_of, data, spath, lines)
     problems += errs

@@ -94,10 +94,11 @@ def answer(exc: Exception) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
-    """An error no view expected: a 503 when the build this server serves turns out unreadable; else Flask's 500 path."""
+    """An error no view expected, on any route (site, API, cards): a 503 when the build this server serves turns out
+    unreadable, else a logged 500; in French, JSON under /api/. The one catch-all: no blueprint has its own."""
     problem = unavailable(exc)
     if problem is None:
-        raise exc
+        return answer(exc)
     current_app.logger.error("Service indisponible sur %s : %s", request.path, problem, exc_info=exc)
     return error_response(503)
 

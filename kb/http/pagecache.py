@@ -26,7 +26,7 @@ from kb.store import BuildWatch
 
 MAX_PAGES = 512
 # 0: every request asks which build is served, so no reader ever sees an older build after a newer one
-# (tests/test_reliability.py checks it across workers). PAGE_CACHE_TTL=N skips even that for N seconds.
+# (tests/system/test_publishing_while_serving.py checks it across workers). PAGE_CACHE_TTL=N skips even that for N seconds.
 BUILD_CHECK_SECONDS = 0.0
 MAX_BYTES = 512 * 1024
 # All pages of a worker together (a search page with its facets weighs about 80 KB at 10,000 records).

@@ -186,7 +186,18 @@ def region(ctx: Context, record_id: str) -> m.RegionOut | None:
     return m.RegionOut.model_construct(**_own(v.region, ctx) | extra)
 
 
-# The one data function of each kind's record (its page's JSON twin).
+def plain(ctx: Context, kind: str, record_id: str) -> m.Out | None:
+    """A record in its kind's shape with its own fields and sources only: the shape of a kind whose records link to
+    nothing (until it has a data function of its own below)."""
+    row = queries.get(ctx.db, kind, record_id)
+    if row is None:
+        return None
+    shape = m.DETAIL[kind]
+    extra = {"sources": sources(ctx, row.sources)} if "sources" in shape.model_fields else {}
+    return shape.model_construct(**_own(row, ctx), **extra)
+
+
+# The data function of each kind's record (its page's JSON twin), where it has links of its own.
 DETAIL: dict[str, Callable[[Context, str], m.Out | None]] = {
     DOCUMENT: document, AXIS: axis, PROPOSAL: proposal, ACTION: action, SECTOR: sector, REGION: region,
 }
@@ -194,11 +205,17 @@ DETAIL: dict[str, Callable[[Context, str], m.Out | None]] = {
 MANY: dict[str, Callable[[Context, list[str]], list[Any]]] = {PROPOSAL: proposals, ACTION: actions}
 
 
+def detail(ctx: Context, kind: str, record_id: str) -> m.Out | None:
+    """A record in its kind's shape (None when absent or hidden)."""
+    found = DETAIL.get(kind)
+    return found(ctx, record_id) if found is not None else plain(ctx, kind, record_id)
+
+
 def many(ctx: Context, kind: str, ids: list[str]) -> list[Any]:
     """Records of a kind in their shape, in the ids' order (proposals and actions in a few queries)."""
     if kind in MANY:
         return MANY[kind](ctx, ids)
-    return [shape for i in ids if (shape := DETAIL[kind](ctx, i)) is not None]
+    return [shape for i in ids if (shape := detail(ctx, kind, i)) is not None]
 
 
 def all_records(ctx: Context, kind: str) -> list[Any]:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     """Wire the site into the app: templates, typography, blueprints (after the HTTP floor, kb.http.init_app)."""
-    # Imported here, not at the top: kb.web.stats and kb.web.facets serve `kb stats` too, which needs no Flask.
+    # Imported here, not at the top: the site's modules load Flask and Jinja, which `import kb` for the CLI must not.
     from kb.web import about, browse, compare, dashboard, feeds, indexes, templating, typography, views
 
     templating.init_app(app)

@@ -24,7 +24,7 @@ from kb.store.reader import Reader
 
 bp = Blueprint("about", __name__)
 
-# The accessibility statement: its date, and the page types its automated checks cover. tests/test_browser.py runs
+# The accessibility statement: its date, and the page types its automated checks cover. tests/browser/test_journeys.py runs
 # axe-core (WCAG 2.1 A and AA rules) on one page of each of these types, at phone and desktop widths, and checks that
 # this list and its own are the same.
 DECLARED = dt.date(2026, 12, 1)

@@ -8,7 +8,7 @@ this text (the index is built from the records), so what people type, straight a
 
 The libraries we looked at do not fit: french-typo writes ``&nbsp;`` everywhere (no narrow space) and rewrites
 units and ordinals into markup; polytypo's French puts a full no-break space before « : », rewrites quotes and
-dashes, and needs tree-sitter. These few rules are tested in tests/test_typography.py.
+dashes, and needs tree-sitter. These few rules are tested in tests/web/test_typography.py.
 """
 
 from __future__ import annotations

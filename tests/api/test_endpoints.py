@@ -17,9 +17,10 @@ from openapi_spec_validator import validate as validate_spec
 from sqlmodel import Session
 
 from kb import create_app
-from kb.api import shapes
-from kb.build import build
+from kb.builder import build
+from kb.pages import Context, records
 from kb.store import linked, make_engine, queries
+from kb.store.reader import Reader
 from tests.support import apicheck
 from tests.support.apicheck import BASE
 from tests.support.corpora import Built
@@ -198,7 +199,7 @@ def test_server_error_under_api_is_json(app: Flask, monkeypatch: pytest.MonkeyPa
     def boom(ctx: Any, record_id: str) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(shapes.DETAIL, "proposal", boom)
+    monkeypatch.setitem(records.DETAIL, "proposal", boom)
     resp = app.test_client().get(f"{BASE}/proposals/pass-foncier")
     assert resp.status_code == 500 and resp.get_json() == {"error": {"code": "server_error", "message": "Erreur interne du serveur."}}
 
@@ -392,7 +393,7 @@ def test_records_without_site_url_carry_paths(built: Built) -> None:
     # kb export without --site-url: the permanent paths, never a guessed host.
     engine = make_engine(built.database_url)
     with Session(engine) as session:
-        record = shapes.proposal(shapes.Ctx(session, ""), "pass-foncier")
+        record = records.proposal(Context(Reader(session)), "pass-foncier")
     engine.dispose()
     assert record is not None and record.url == "/propositions/pass-foncier"
 
@@ -402,15 +403,15 @@ def test_bulk_views_equal_the_single_views(built: Built, drafts: bool) -> None:
     # Lists and exports use proposal_views/action_views (a few queries for any number of records).
     engine = make_engine(built.database_url)
     with Session(engine) as session:
-        pids = [p.id for p in queries.all_of("proposal", session=session, drafts=drafts)]
-        assert linked.proposal_views(pids, session=session, drafts=drafts) == [
-            linked.proposal_view(i, session=session, drafts=drafts) for i in pids
+        pids = [p.id for p in queries.all_of(Reader(session, drafts), "proposal")]
+        assert linked.proposal_views(Reader(session, drafts), pids) == [
+            linked.proposal_view(Reader(session, drafts), i) for i in pids
         ]
-        aids = [a.id for a in queries.all_of("action", session=session, drafts=drafts)]
-        assert linked.action_views(aids, session=session, drafts=drafts) == [
-            linked.action_view(i, session=session, drafts=drafts) for i in aids
+        aids = [a.id for a in queries.all_of(Reader(session, drafts), "action")]
+        assert linked.action_views(Reader(session, drafts), aids) == [
+            linked.action_view(Reader(session, drafts), i) for i in aids
         ]
-        assert linked.proposal_views(["nexiste-pas"], session=session) == []
+        assert linked.proposal_views(Reader(session), ["nexiste-pas"]) == []
     engine.dispose()
 
 

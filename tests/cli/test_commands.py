@@ -58,13 +58,16 @@ def test_build_then_search_json(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["search", "terrain", "--json", *args])
     data = json.loads(result.output)
     # Every kind of record is searched: the two land proposals and the axis whose description says « terrains ».
-    assert data["query"] == "terrain" and data["total"] == 3 and data["suggestion"] is None
-    assert {(r["type"], r["id"]) for r in data["results"]} == {
+    # The API's search shape (/api/v1/search), with paths for links unless --site-url is given.
+    assert data["query"] == "terrain" and data["total"] == 3 and data["suggestion"] is None and data["partial"] is False
+    assert {(r["type"], r["id"]) for r in data["data"]} == {
         ("proposal", "pass-foncier"), ("proposal", "sanctuaire-foncier"), ("axis", "foncier-essai")
     }
-    first = data["results"][0]
-    assert set(first) >= {"id", "type", "title", "score", "url"}
-    assert all(r["url"] == record_path(r["type"], r["id"]) for r in data["results"])
+    first = data["data"][0]
+    assert set(first) >= {"id", "type", "title", "score", "url", "highlight"} and set(data) >= {"facets", "next"}
+    assert all(r["url"] == record_path(r["type"], r["id"]) for r in data["data"])
+    site = json.loads(runner.invoke(main, ["search", "terrain", "--json", "--site-url", "https://kb.example/", *args]).output)
+    assert all(r["url"] == "https://kb.example" + record_path(r["type"], r["id"]) for r in site["data"])
     result = runner.invoke(main, ["search", "terrain", *args])
     assert "- [Axe] Accès au foncier  /axes/foncier-essai" in result.output
     result = runner.invoke(main, ["search", "reindustrialsation", *args])

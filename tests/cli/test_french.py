@@ -174,7 +174,7 @@ def test_build_summary_and_search_labels_are_french(runner: CliRunner, tmp_path:
     assert "[proposal]" not in result.output and "[action]" not in result.output
     data = json.loads(runner.invoke(main, ["search", "foncier", "--json", *args]).output)
     # The JSON keeps its stable English values (the axis « Foncier » is found too).
-    assert {r["type"] for r in data["results"]} == {"proposal", "axis"}
+    assert {r["type"] for r in data["data"]} == {"proposal", "axis"}
 
 
 def test_a_missing_folder_has_no_line_number(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,15 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from kb.http.context import current as state
 
 from kb import create_app, search
-from kb.build import build
+from kb.builder import build
 from kb.content.demo import read_queries, write_corpus
-from kb.content.fields import RESULT_KINDS
+from kb.pages.search import LISTED as RESULT_KINDS
 from kb.search import searching
 from kb.search.indexing import CachedAnalyzer
 from kb.store import Layout, make_engine
-from kb.web.state import state
 from tests.support.corpora import Built, build_corpus
 from tests.support.search_reference import reference_search
 
@@ -203,8 +203,9 @@ def test_date_order_equals_sorting_every_match_by_date(demo_idx: search.SearchIn
         every = reference_search(demo_idx, text, {}, limit=10**6)["ids"] if text else None
         docs = [searcher.document_number(id=i) for i in every] if every is not None else list(range(len(updated)))
         live = [d for d in docs if d is not None and not demo_idx.columns.drafts >> d & 1 and demo_idx.columns.live >> d & 1]
-        # Newest first, undated records (documents, axes, regions, sectors) last, ties by docnum.
-        expected = sorted(live, key=lambda d: (not updated[d], tuple(-ord(c) for c in updated[d]), d))[:40]
+        # Newest first, undated records (documents, axes, regions, sectors) last, ties by id (as the database lists).
+        ids = {d: searcher.stored_fields(d)["id"] for d in live}
+        expected = sorted(live, key=lambda d: (not updated[d], tuple(-ord(c) for c in updated[d]), ids[d]))[:40]
         got = search.search(demo_idx, text, sort="date", per_page=40, cache=False)
         assert got.total == len(live) and len(got.hits) == min(40, len(live)) > 0
         assert [h.id for h in got.hits] == [searcher.stored_fields(d)["id"] for d in expected], text

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb import search
-from kb.content.fields import RECORD_KINDS
 from kb.content.filters import NAMES
+from kb.content.kinds import KINDS as RECORD_KINDS
 from kb.search import searching
 from kb.search.analysis import build_query, clean_query
 from kb.store import Layout

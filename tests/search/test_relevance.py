@@ -16,7 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb import create_app, search
-from kb.content.fields import RESULT_KINDS
+from kb.pages.search import LISTED as RESULT_KINDS
 from kb.store import Layout
 from tests.support.corpora import ROOT, Built
 

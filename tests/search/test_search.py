@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kb import search
-from kb.content.fields import RESULT_KINDS as RECORDS
+from kb.pages.search import LISTED as RECORDS
 from kb.search.analysis import EXACT_TITLE_BONUS, FLAGSHIP_BONUS, build_query, clean_query, stems
 from kb.search.snippets import highlight, matcher
 from kb.store import Layout

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kb import search
-from kb.build import build
+from kb.builder import build
 from kb.search import suggesting
 from kb.store import Layout, make_engine
 from tests.support.corpora import VALID, Built, build_corpus

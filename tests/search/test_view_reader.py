@@ -1,4 +1,4 @@
-"""kb.searchindex.ViewReader reads like BytesIO over the same bytes, for any sequence of reads and seeks."""
+"""kb.search.engine.ViewReader reads like BytesIO over the same bytes, for any sequence of reads and seeks."""
 
 from __future__ import annotations
 

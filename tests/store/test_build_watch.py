@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from kb.build import build
+from kb.builder import build
 from kb.store import make_engine
 from kb.store.builds import BuildWatch, sqlite_file
 from tests.support.corpora import Built

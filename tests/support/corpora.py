@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.build import build
+from kb.builder import build
 from kb.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]

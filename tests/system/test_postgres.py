@@ -19,9 +19,10 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, SQLModel, select
 
 from kb import create_app
-from kb.build import build, build_lock
+from kb.builder import build, build_lock
 from kb.store import Layout, build_info, linked, make_engine, queries
 from kb.store.engine import BUILD_LOCK_KEY, replace_all
+from kb.store.reader import Reader
 from kb.store.tables import Proposal
 from tests.support.corpora import VALID, Built
 from tests.support.postgres import Cluster, start_cluster
@@ -109,21 +110,25 @@ def plain(value: Any) -> Any:
 def _answers(built: Built) -> dict[str, Any]:
     engine = make_engine(built.database_url)
     out: dict[str, Any] = {}
-    with Session(engine) as s:
+    with Session(engine) as session:
+        s = Reader(session)
         for kind in queries.KINDS:
-            out[f"all_of {kind}"] = queries.all_of(kind, session=s)
+            out[f"all_of {kind}"] = queries.all_of(s, kind)
         pairs = [("proposal", "pass-foncier"), ("action", "implantation-normandie"), ("axis", "x")]
-        out["get"] = [queries.get(k, i, session=s) for k, i in pairs]
-        out["resolve_alias"] = [queries.resolve_alias(i, session=s) for i in ("ancien-pass-foncier", "inconnu")]
-        out["find_kind"] = [queries.find_kind(i, session=s) for i in ("pass-foncier", "livre-essai", "normandie", "inconnu")]
-        out["by_ids"] = queries.by_ids("proposal", ["sanctuaire-foncier", "pass-foncier", "absent"], session=s)
-        out["labels"] = queries.labels(session=s)
-        out["proposal_view"] = linked.proposal_view("pass-foncier", session=s)
-        out["action_view"] = linked.action_view("implantation-normandie", session=s)
-        out["document_view"] = linked.document_view("livre-essai", session=s)
-        out["proposals_of_axis"] = linked.proposals_of_axis("foncier-essai", session=s)
+        out["get"] = [queries.get(s, k, i) for k, i in pairs]
+        out["resolve_alias"] = [queries.resolve_alias(s, i) for i in ("ancien-pass-foncier", "inconnu")]
+        out["find_kind"] = [queries.find_kind(s, i) for i in ("pass-foncier", "livre-essai", "normandie", "inconnu")]
+        out["by_ids"] = queries.by_ids(s, "proposal", ["sanctuaire-foncier", "pass-foncier", "absent"])
+        out["labels"] = queries.labels(s)
+        out["proposal_view"] = linked.proposal_view(s, "pass-foncier")
+        out["action_view"] = linked.action_view(s, "implantation-normandie")
+        out["document_view"] = linked.document_view(s, "livre-essai")
+        out["proposals_of_axis"] = linked.proposals_of_axis(s, "foncier-essai")
+        out["axis_view"] = linked.axis_view(s, "foncier-essai")
+        out["sector_view"] = linked.sector_view(s, "automobile")
+        out["region_view"] = linked.region_view(s, "normandie")
         links = [("sector", "automobile"), ("region", "normandie")]
-        out["linked_records"] = [linked.linked_records(rel, dst, session=s) for rel, dst in links]
+        out["linked_records"] = [linked.linked_records(s, rel, dst) for rel, dst in links]
         filters = [
             queries.Filters(),
             queries.Filters({"sector": ["automobile"]}),
@@ -131,9 +136,9 @@ def _answers(built: Built) -> dict[str, Any]:
         ]
         for kind in ("proposal", "action"):
             for n, f in enumerate(filters):
-                out[f"list_records {kind} {n}"] = queries.list_records(kind, f, session=s, limit=2, offset=0)
-                out[f"list_records {kind} {n} page 2"] = queries.list_records(kind, f, session=s, limit=2, offset=2)
-        out["home_view"] = linked.home_view(session=s)
+                out[f"list_records {kind} {n}"] = queries.list_records(s, kind, f, limit=2, offset=0)
+                out[f"list_records {kind} {n} page 2"] = queries.list_records(s, kind, f, limit=2, offset=2)
+        out["home_view"] = linked.home_view(s)
         result = plain(out)
     engine.dispose()
     return result

@@ -25,6 +25,7 @@ from kb.api.export import COMPARE_COLUMNS
 from kb.content.urls import PAGES
 from kb.store import make_engine
 from kb.store.compare import column_order, comparison
+from kb.store.reader import Reader
 from kb.store.tables import Document
 from kb.web.typography import french
 from tests.support import apicheck
@@ -113,7 +114,7 @@ def table(html: str) -> _Table:
 def test_rows_are_the_livre_blancs_axes_and_columns_the_documents_with_records(built: Built) -> None:
     engine = make_engine(built.database_url)
     with Session(engine) as session:
-        c = comparison(session=session)
+        c = comparison(Reader(session))
         assert c.livre is not None and c.livre.id == "livre-essai"
         assert [a.id for a in c.axes] == ["foncier-essai", "energie-essai"]
         assert [d.id for d in c.documents] == ["livre-essai", "rapport-essai"]
@@ -126,7 +127,7 @@ def test_rows_are_the_livre_blancs_axes_and_columns_the_documents_with_records(b
         assert c.cell("energie-essai", "rapport-essai") == []
         assert c.count() == 3
         # Rows chosen: only they; columns default to the livre blanc and the documents with a record on them.
-        only = comparison(session=session, axes=["energie-essai"])
+        only = comparison(Reader(session), axes=["energie-essai"])
         assert [a.id for a in only.axes] == ["energie-essai"] and [d.id for d in only.documents] == ["livre-essai"]
         assert only.unknown([], ["rapport-axe"]) == ("axis", "rapport-axe")
         assert only.unknown(["inconnu"], []) == ("document", "inconnu")
@@ -137,7 +138,7 @@ def test_rows_are_the_livre_blancs_axes_and_columns_the_documents_with_records(b
 def test_columns_put_the_livre_blanc_first_then_the_most_recent(built: Built) -> None:
     engine = make_engine(built.database_url)
     with Session(engine) as session:
-        c = comparison(session=session, documents=["rapport-essai", "livre-essai"])
+        c = comparison(Reader(session), documents=["rapport-essai", "livre-essai"])
         assert [d.id for d in c.documents] == ["livre-essai", "rapport-essai"]
         assert [d.id for d in c.all_documents] == ["livre-essai", "rapport-essai"]
     engine.dispose()

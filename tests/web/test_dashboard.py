@@ -15,9 +15,10 @@ from sqlmodel import Session
 from kb import create_app
 from kb.cli import main
 from kb.content import load_all
+from kb.pages.dashboard import Count, Figures, figures
 from kb.store import make_engine
+from kb.store.reader import Reader
 from kb.web.charts import bar_chart
-from kb.web.stats import Count, Figures, figures
 from kb.web.typography import french
 from tests.support.corpora import ROOT, Built
 
@@ -28,7 +29,7 @@ SHIPPED = ROOT / "proposals"
 def figs(shipped_built: Built) -> Figures:
     engine = make_engine(shipped_built.database_url)
     with Session(engine) as session:
-        out = figures(session=session)
+        out = figures(Reader(session))
     engine.dispose()
     return out
 

@@ -19,6 +19,7 @@ from kb.cli import main
 from kb.config import truthy
 from kb.content import check
 from kb.store import make_engine
+from kb.store.reader import Reader
 from kb.store.tables import Action, Proposal
 from tests.support.corpora import VALID, Built, build_corpus
 
@@ -340,9 +341,9 @@ def test_home_view_counts_and_latest_equal_a_count_over_every_record(drafted: Bu
     engine = make_engine(drafted.database_url)
     with Session(engine) as session:
         for drafts in (False, True):
-            view = linked.home_view(session=session, drafts=drafts, latest=5)
-            props = queries.all_of("proposal", session=session, drafts=drafts)
-            actions = queries.all_of("action", session=session, drafts=drafts)
+            view = linked.home_view(Reader(session, drafts), latest=5)
+            props = queries.all_of(Reader(session, drafts), "proposal")
+            actions = queries.all_of(Reader(session, drafts), "action")
             assert view.counts == {"proposal": len(props), "action": len(actions), "document": len(view.documents)}
             assert {d.id: n for d, n in view.documents} == {d.id: sum(p.document == d.id for p in props) for d, _ in view.documents}
             assert all(n == sum(p.axis == a.id for p in props) for a, n in view.axes) and view.axes
@@ -359,7 +360,7 @@ def test_home_view_counts_and_latest_equal_a_count_over_every_record(drafted: Bu
         event.listen(model, "load", count)
     try:
         with Session(engine) as session:
-            linked.home_view(session=session, latest=2)
+            linked.home_view(Reader(session), latest=2)
     finally:
         for model in (Proposal, Action):
             event.remove(model, "load", count)

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from kb import create_app
-from kb.build import build
+from kb.builder import build
 from kb.store import Layout, make_engine
 from kb.store.builds import MANIFEST
 from kb.store.tables import Proposal
@@ -204,3 +204,21 @@ def test_other_errors_stay_500(built: Built) -> None:
 
     resp = app.test_client().get("/essai-panne")
     assert resp.status_code == 500 and "Erreur du serveur" in resp.get_data(as_text=True)
+
+
+def test_a_segment_damaged_under_a_running_app_answers_the_api_503_before_any_page(fresh: Built) -> None:
+    # The API is asked first: no page has dropped the searcher before it. Every answer is the JSON 503 with
+    # Retry-After, never a 500 (the API has no catch-all of its own: errors are the HTTP floor's), until a new build.
+    client = create_app(fresh.config(PAGE_CACHE=False)).test_client()
+    assert client.get("/api/v1/search?q=usine").status_code == 200
+    damage_segment(fresh)
+    for q in ("foncier", "industrie", "terrain", "pass"):
+        resp = client.get(f"/api/v1/search?q={q}")
+        assert resp.status_code == 503, (q, resp.status_code, resp.get_data(as_text=True)[:200])
+        assert resp.json["error"]["code"] == "unavailable" and resp.headers["Retry-After"] == "30"
+    for path in ("/api/v1/proposals", "/api/v1/proposals/pass-foncier"):
+        assert client.get(path).status_code == 503, path
+    page = client.get("/recherche?q=foncier")
+    assert page.status_code == 503 and "Service momentanément indisponible" in page.get_data(as_text=True)
+    rebuild(fresh)
+    assert client.get("/api/v1/search?q=foncier").status_code == 200

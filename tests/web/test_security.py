@@ -214,7 +214,7 @@ def test_pages_are_cacheable_with_an_etag_and_304(fresh: Built) -> None:
     assert client.get("/recherche?q=usine").headers["ETag"] != etag
     assert client.get("/").headers["ETag"] != etag
     # A new build changes every page's ETag.
-    from kb.build import build
+    from kb.builder import build
     from kb.store import make_engine
 
     engine = make_engine(fresh.database_url)
@@ -368,13 +368,12 @@ def test_health_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
 
 
 def test_error_answers_survive_a_broken_error_template(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kb.http.errors
     from jinja2 import TemplateNotFound
-
-    import kb.web.errors
 
     def broken(*_args: object, **_kw: object) -> str:
         raise TemplateNotFound("error.html")
 
-    monkeypatch.setattr(kb.web.errors, "render_template", broken)
+    monkeypatch.setattr(kb.http.errors, "render_template", broken)
     resp = app.test_client().delete("/")
     assert resp.status_code == 405 and "Méthode non permise" in resp.get_data(as_text=True)

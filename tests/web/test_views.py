@@ -14,7 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb import create_app
-from kb.web import display, facets
+from kb.pages import query as facets
+from kb.web import display
 from kb.web.typography import french
 from tests.support.corpora import VALID, Built, build_corpus
 

@@ -5,7 +5,7 @@ the block matchers' private fields (``_read_ids``, ``_ids``, ``_weights``, ``_i`
 scorer's attributes (``idf``, ``K1``, ``B``, ``avgfl``), a prefix query's private ``_btexts``, and replaces the
 ``BufferFile`` name in ``whoosh.filedb.compound`` (``mapped.install``, called by the code that opens a searcher,
 never at import). Another Whoosh version may change any of these: the tests that compare every answer with
-Whoosh's own search (tests/search_reference.py) are what tells. The rest of kb.search uses only Whoosh's public
+Whoosh's own search (tests/support/search_reference.py) are what tells. The rest of kb.search uses only Whoosh's public
 API (schema, writers, searchers, query objects).
 """
 

@@ -3,7 +3,7 @@
 A query is split into its leaves (terms, prefixes, phrases); each leaf's matching documents and scores are read
 once per build, straight from the postings' blocks, and kept; a search is then bitmap arithmetic over leaves and
 a sum of cached scores for the page shown. The scores are BM25F's, term by term, as whoosh-reloaded 2.7.5 sums
-them: tests/test_search_perf_invariants.py compares every result with Whoosh's own search.
+them: tests/search/test_fast_paths.py compares every result with Whoosh's own search.
 """
 
 from __future__ import annotations

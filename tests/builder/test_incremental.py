@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import Session, select
 
 from kb import search
-from kb.build import build, incremental
-from kb.build.cache import FileCache
+from kb.builder import build, incremental
+from kb.builder.cache import FileCache
 from kb.content import load_record
 from kb.content.demo import write_corpus
 from kb.store import Layout, builds, make_engine
@@ -171,7 +171,7 @@ def test_successive_incremental_builds_stack_up_correctly(demo: Path, tmp_path: 
 
 
 def test_cached_records_are_the_records_read_afresh(demo: Path, tmp_path: Path) -> None:
-    # The cache stores file models with their own pickling (kb.models.Strict) and key lines as a marshal blob (kb.loader.Record).
+    # The cache stores file models with their own pickling (kb.content.models.Strict) and key lines as a marshal blob (kb.content.loader.Record).
     root = tmp_path / "b"
     _build(demo, root)
     cache = FileCache.open(Layout(root / "index"))
@@ -190,7 +190,7 @@ def test_cached_records_are_the_records_read_afresh(demo: Path, tmp_path: Path) 
 def test_the_manifest_of_an_incremental_build_is_the_files_hashes_and_finds_a_damaged_carried_file(
     demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Files copied from the verified previous index keep its hashes instead of being read again (kb.build.publish.copy_index).
+    # Files copied from the verified previous index keep its hashes instead of being read again (kb.builder.publish.copy_index).
     root = tmp_path / "b"
     layout = Layout(root / "index")
     _build(demo, root)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from kb import create_app
-from kb.build import BuildLocked, build, build_lock
+from kb.builder import BuildLocked, build, build_lock
 from kb.content.demo import write_corpus
 from kb.search import build_index
 from kb.search.indexing import PARALLEL_FROM, index_doc
@@ -161,7 +161,7 @@ HOLDER = textwrap.dedent(
     """
     import multiprocessing, sys, time
     from pathlib import Path
-    from kb.build import build_lock
+    from kb.builder import build_lock
     from kb.store import Layout
 
     with build_lock(Layout(Path(sys.argv[1]))):

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from kb import create_app
-from kb.build import build
+from kb.builder import build
 from kb.store import Layout, make_engine
 from kb.store.tables import Alias, Link, Proposal
 from tests.support.corpora import Built
