@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 
-from kb.api import compare, export, openapi
+from kb.api import compare_twins, export, openapi
 from kb.api.views import openapi_document
 from kb.content.urls import PAGES
 
@@ -35,4 +35,4 @@ def init_app(app: Flask) -> None:
     """Register the two pages and the comparison's CSV (outside /api/v1, which the API blueprint's prefix would impose)."""
     app.add_url_rule(PAGES["api_page"], "api_page", api_page)
     app.add_url_rule(PAGES["data_page"], "data_page", data_page)
-    app.add_url_rule(PAGES["compare_csv"], "compare_csv", compare.csv_page)
+    app.add_url_rule(PAGES["compare_csv"], "compare_csv", compare_twins.csv_page)

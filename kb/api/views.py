@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel
 
 from kb import search
-from kb.api import compare, export, openapi
+from kb.api import compare_twins, export, openapi
 from kb.api.params import LIST_FILTERS, QUERIES, ApiError, SearchQuery, check_known_ids, parse
 from kb.content import kinds
 from kb.content.filters import NAMES, UPDATED_SINCE
@@ -133,15 +133,15 @@ _register(
         "compare",
         "Qui propose quoi : les axes du livre blanc face aux documents",
         "Comparaison",
-        compare.CompareQuery,
-        compare.CompareResponse,
+        compare_twins.CompareQuery,
+        compare_twins.CompareResponse,
         description=(
             "Les données de la page /comparer : les axes du livre blanc en lignes, les documents en colonnes ; chaque cellule "
             "donne les propositions du document sur l'axe (« basis » : « source » pour celles du livre blanc, « editorial » "
             "pour celles que la base rapproche de l'axe). Mêmes filtres que la page ; la même vue en CSV : /comparer.csv."
         ),
     ),
-    lambda: _json(compare.answer(_ctx(), request.args)),
+    lambda: _json(compare_twins.answer(_ctx(), request.args)),
 )
 
 

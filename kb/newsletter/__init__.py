@@ -2,7 +2,7 @@
 
 Owns what leaves the site to be pasted elsewhere, where a link is never corrected again: cards and citations
 (kb.newsletter.cards, also used by `kb digest` without Flask), link-preview images, oEmbed, the share block of
-record pages, the comparison's « Copier ce tableau » (kb.newsletter.comparison), and the draft
+record pages, the comparison's « Copier ce tableau » (kb.newsletter.compare_copy), and the draft
 autolinker. Builds on the HTTP floor (kb.http) and the pages' data (kb.pages); never imports kb.web nor kb.api.
 """
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     """Register the card, preview and oEmbed endpoints, the share block of record pages and the comparison's copies."""
     # Imported here, not at the top: `kb digest` and `kb autolink` use this package without the web stack.
-    from kb.newsletter import comparison, web
+    from kb.newsletter import compare_copy, web
 
     app.register_blueprint(web.bp)
-    app.register_blueprint(comparison.bp)
+    app.register_blueprint(compare_copy.bp)

@@ -1,7 +1,7 @@
 """« Qui propose quoi »: the one data function of /comparer, its JSON and CSV twins and its e-mail copies.
 
 The columns (documents) and rows (axes) a reader chooses are the filters of kb.content.filters (``document=``,
-``axe=`` on the site, ``document=``, ``axis=`` in the API); ``read`` turns them into the comparison (kb.store.compare),
+``axe=`` on the site, ``document=``, ``axis=`` in the API); ``read`` turns them into the comparison (kb.store.grid),
 the choice in the table's order, and the line saying what it rests on. kb.web renders it as HTML, kb.api as JSON and
 CSV, kb.newsletter as e-mail and Markdown: each parses its own address, none computes the table again.
 """
@@ -18,8 +18,8 @@ from kb.content import labels as fr
 from kb.content.filters import BY_KIND, BY_NAME, Filter
 from kb.content.kinds import AXIS, DOCUMENT
 from kb.pages.context import Context
-from kb.store import compare
-from kb.store.compare import Comparison
+from kb.store import grid
+from kb.store.grid import Comparison
 
 COLUMNS, ROWS = BY_KIND[DOCUMENT], BY_KIND[AXIS]
 EMPTY = "aucune proposition dans les sources consultées"
@@ -98,7 +98,7 @@ class CompareData:
 
 def read(ctx: Context, asked: Choice) -> CompareData:
     """The comparison for a choice (Unknown for a column or row it does not offer)."""
-    c = compare.comparison(ctx.db, documents=asked.documents, axes=asked.axes)
+    c = grid.comparison(ctx.db, documents=asked.documents, axes=asked.axes)
     bad = c.unknown(asked.documents, asked.axes)
     if bad:
         raise Unknown(BY_NAME[bad[0]], bad[1])

@@ -171,7 +171,8 @@ def test_successive_incremental_builds_stack_up_correctly(demo: Path, tmp_path: 
 
 
 def test_cached_records_are_the_records_read_afresh(demo: Path, tmp_path: Path) -> None:
-    # The cache stores file models with their own pickling (kb.content.models.Strict) and key lines as a marshal blob (kb.content.loader.Record).
+    # The cache stores file models with their own pickling (kb.content.models.Strict) and key lines as a marshal blob
+    # (kb.content.loader.Record).
     root = tmp_path / "b"
     _build(demo, root)
     cache = FileCache.open(Layout(root / "index"))

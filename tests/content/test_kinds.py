@@ -132,11 +132,13 @@ def with_note(tmp_path_factory: pytest.TempPathFactory) -> Path:
     registry = pkg / "content" / "kinds.py"
     text = registry.read_text("utf-8").replace("    DocumentBase,\n", "    DocumentBase,\n    NoteBase,\n    NoteFile,\n")
     text = _insert_before(text, "\n# Every kind, in the order", ENTRY)
-    registry.write_text(text.replace("(DOCUMENT, AXIS, PROPOSAL, ACTION, SECTOR, REGION)", "(DOCUMENT, AXIS, PROPOSAL, ACTION, SECTOR, REGION, NOTE)"), "utf-8")
+    text = text.replace("(DOCUMENT, AXIS, PROPOSAL, ACTION, SECTOR, REGION)", "(DOCUMENT, AXIS, PROPOSAL, ACTION, SECTOR, REGION, NOTE)")
+    registry.write_text(text, "utf-8")
     tables = pkg / "store" / "tables.py"
     text = tables.read_text("utf-8").replace("DocumentBase, ProposalLinks", "DocumentBase, NoteBase, ProposalLinks")
     text = _insert_before(text, "\n\nclass Link(SQLModel, table=True):", TABLE)
-    tables.write_text(text.replace("(Document, Axis, Proposal, Action, Sector, Region)", "(Document, Axis, Proposal, Action, Sector, Region, Note)"), "utf-8")
+    text = text.replace("(Document, Axis, Proposal, Action, Sector, Region)", "(Document, Axis, Proposal, Action, Sector, Region, Note)")
+    tables.write_text(text, "utf-8")
     shapes = pkg / "pages" / "shapes.py"
     text = shapes.read_text("utf-8").replace("DocumentBase, ProposalBase", "DocumentBase, NoteBase, ProposalBase")
     text = _insert_before(text, "\n\n# --- Envelopes", SHAPE)

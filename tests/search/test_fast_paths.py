@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kb.http.context import current as state
 
 from kb import create_app, search
 from kb.builder import build
 from kb.content.demo import read_queries, write_corpus
+from kb.http.context import current as state
 from kb.pages.search import LISTED as RESULT_KINDS
 from kb.search import searching
 from kb.search.indexing import CachedAnalyzer

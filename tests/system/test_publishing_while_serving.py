@@ -1,6 +1,6 @@
 """Publishing while serving: gunicorn under a client loop while builds land, and a build killed mid-way under it.
 
-Builds killed or locked without a server are in tests/build/test_build_processes.py."""
+Builds killed or locked without a server are in tests/builder/test_build_processes.py."""
 
 from __future__ import annotations
 

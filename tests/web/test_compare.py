@@ -24,7 +24,7 @@ from kb import create_app
 from kb.api.export import COMPARE_COLUMNS
 from kb.content.urls import PAGES
 from kb.store import make_engine
-from kb.store.compare import column_order, comparison
+from kb.store.grid import column_order, comparison
 from kb.store.reader import Reader
 from kb.store.tables import Document
 from kb.web.typography import french

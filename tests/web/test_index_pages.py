@@ -177,9 +177,8 @@ def test_the_shipped_aeronautique_page_shows_normandie_and_its_actions(shipped_c
 
 
 def test_an_action_page_never_lists_a_record_twice(client: FlaskClient, app: Flask) -> None:
-    from kb.http.context import current as state
-
     from kb import search
+    from kb.http.context import current as state
 
     with app.test_request_context("/"):
         close = search.more_like(state().index, "implantation-normandie", "Soutenir l'implantation de sites de production usine", limit=5)

@@ -7,8 +7,8 @@ from flask import Flask, request
 
 from kb import create_app
 from kb.builder import build
-from kb.store import make_engine
 from kb.http import pagecache
+from kb.store import make_engine
 from tests.support.corpora import Built
 
 PATHS = ["/", "/propositions/pass-foncier", "/recherche?q=foncier", "/recherche?q=industrie&type=proposition", "/api/v1/search?q=foncier"]
@@ -131,3 +131,24 @@ def test_a_replay_within_the_ttl_runs_no_query_and_keeps_the_etag(built: Built) 
     again = client.get("/propositions/pass-foncier")
     assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
     assert app.extensions["kb.pages"].hits == 1 and statements == []
+
+
+def test_pages_the_api_cards_and_images_answer_conditional_requests_by_one_rule(built: Built) -> None:
+    # One path for every answer (kb.http.caching, Werkzeug's make_conditional), the page cache off: a match is a 304
+    # without a body, compared weakly as RFC 9110 asks of If-None-Match; the API's Last-Modified answers too; and a bad
+    # parameter is still its 400, however conditional the request.
+    client = create_app(built.config(PAGE_CACHE=False)).test_client()
+    for path in ("/propositions/pass-foncier", "/api/v1/proposals/pass-foncier", "/propositions/pass-foncier/carte",
+                 "/propositions/pass-foncier/apercu.png", "/comparer.csv", "/flux.atom"):
+        first = client.get(path)
+        etag = first.headers["ETag"]
+        assert first.status_code == 200 and etag, path
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and not again.data and again.headers["ETag"] == etag, path
+        weak = "W/" + etag.removeprefix("W/")
+        assert client.get(path, headers={"If-None-Match": weak}).status_code == 304, path
+        assert client.get(path, headers={"If-None-Match": '"autre"'}).status_code == 200, path
+    api = client.get("/api/v1/proposals")
+    assert client.get("/api/v1/proposals", headers={"If-Modified-Since": api.headers["Last-Modified"]}).status_code == 304
+    assert client.get("/api/v1/proposals?limit=0", headers={"If-None-Match": "*"}).status_code == 400
+    assert client.get("/propositions/inconnue", headers={"If-None-Match": "*"}).status_code == 404

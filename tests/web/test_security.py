@@ -368,8 +368,9 @@ def test_health_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
 
 
 def test_error_answers_survive_a_broken_error_template(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kb.http.errors
     from jinja2 import TemplateNotFound
+
+    import kb.http.errors
 
     def broken(*_args: object, **_kw: object) -> str:
         raise TemplateNotFound("error.html")

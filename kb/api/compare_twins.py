@@ -22,7 +22,7 @@ from kb.http.context import built
 from kb.pages import Context, compare
 from kb.pages.compare import COLUMNS, ROWS, Choice, CompareData
 from kb.pages.shapes import Ref
-from kb.store.compare import Entry
+from kb.store.grid import Entry
 
 CSV_NAME = "comparer.csv"
 
