@@ -89,6 +89,11 @@ FLAGSHIP_BONUS = 0.1
 # on the judged queries: nDCG@5 0.911 without, 0.912 at 5, 0.913 at 10, 0.909 at 15 (« quinze propositions » then
 # loses its axis). The words that name a kind are the registry's (kb.content.kinds: ``words``).
 KIND_BONUS = 5.0
+# A query that names an organisation (« que propose la CPME sur le foncier », « propositions du Sénat ») asks for its
+# records, which need not write its name (the Sénat's proposals do not say « Sénat »): its name matches the records
+# filed under it (its members' included) as if they wrote it, scoring STEER_MATCH, and they get STEER_BONUS more.
+STEER_MATCH = 2.0
+STEER_BONUS = 15.0
 
 
 # A word: letters and digits. Dots split (« bfc-industries.com » gives bfc, industries, com; « 25.000 » gives 25, 000).
@@ -203,14 +208,38 @@ def _with_synonyms(key: tuple[str, ...], alts: list[tuple[str, ...]]) -> wq.Quer
     return wq.Or([_unit(key)] + [_unit(a, SYNONYM_WEIGHT) for a in alts]) if alts else _unit(key)
 
 
-def _expand(seq: list[str], table: Table) -> list[wq.Query]:
-    """Queries for a run of plain words, longest synonym phrase first."""
+Steers = dict[tuple[str, ...], list[tuple[str, str]]]
+
+
+def _steer_table(steering: list[list[str]]) -> Steers:
+    """Each steering name's analysed form → the (filter, value) pairs it names."""
+    table: Steers = {}
+    for name, field, value in steering:
+        key = stems(name)
+        if key and (field, value) not in table.get(key, []):
+            table.setdefault(key, []).append((field, value))
+    return table
+
+
+def _expand(seq: list[str], table: Table, steers: Steers | None = None, named: list[tuple[str, str]] | None = None) -> list[wq.Query]:
+    """Queries for a run of plain words, longest synonym phrase or steering name first; the (filter, value) pairs the
+    steering names name are added to ``named``."""
     out: list[wq.Query] = []
-    longest = max((len(k) for k in table), default=1)
+    steers = steers or {}
+    longest = max((len(k) for k in (*table, *steers)), default=1)
     i = 0
     while i < len(seq):
         for size in range(min(longest, len(seq) - i), 0, -1):
             key = tuple(seq[i : i + size])
+            if key in steers:
+                pairs = steers[key]
+                if named is not None:
+                    named += pairs
+                # The name, or a record filed under what it names.
+                arms = [wq.ConstantScoreQuery(wq.Term(field, value), STEER_MATCH) for field, value in pairs]
+                out.append(wq.Or([_with_synonyms(key, table.get(key, [])), *arms]))
+                i += size
+                break
             if key in table or size == 1:
                 alts = table.get(key, [])
                 out.append(_with_synonyms(key, alts))
@@ -219,7 +248,7 @@ def _expand(seq: list[str], table: Table) -> list[wq.Query]:
     return out
 
 
-def build_query(text: str, synonyms: list[list[str]], any_word: bool = False) -> wq.Query | None:
+def build_query(text: str, synonyms: list[list[str]], any_word: bool = False, steering: list[list[str]] | None = None) -> wq.Query | None:
     """Parse a user query: words (all required), "exact phrases", -exclusions, mot* prefixes, OU/OR alternatives.
 
     With ``any_word``, one of the words (or phrases…) is enough: the fallback when a query finds nothing. Never
@@ -227,6 +256,8 @@ def build_query(text: str, synonyms: list[list[str]], any_word: bool = False) ->
     so internal fields cannot be targeted.
     """
     table, acronyms = _synonym_table(synonyms)
+    steers = _steer_table(steering or [])
+    named: list[tuple[str, str]] = []
     tokens = re.findall(r'-?"[^"]*"|\S+', text.replace('"', ' " ') if text.count('"') % 2 else text)[:MAX_WORDS]
     musts: list[wq.Query] = []
     nots: list[wq.Query] = []
@@ -236,7 +267,7 @@ def build_query(text: str, synonyms: list[list[str]], any_word: bool = False) ->
 
     def flush() -> None:
         nonlocal or_next
-        for q in _expand(pending, table):
+        for q in _expand(pending, table, steers, named):
             if or_next and musts:
                 musts[-1] = wq.Or([musts[-1], q])
             else:
@@ -297,6 +328,8 @@ def build_query(text: str, synonyms: list[list[str]], any_word: bool = False) ->
     asked = folded_words(" ".join(t for t in text.split() if not t.startswith("-")))  # not « -actions »
     for kind in sorted({kind for w in asked if (kind := kinds.by_word(w)) is not None}):
         bonus.append(wq.ConstantScoreQuery(wq.Term("type", kind), KIND_BONUS))
+    for field, value in dict.fromkeys(named):
+        bonus.append(wq.ConstantScoreQuery(wq.Term(field, value), STEER_BONUS))
     if not re.search(r'["*]|(^|\s)-|(^|\s)(OU|OR|ET|AND)(\s|$)', text) and (key := title_key(text)):
         bonus.append(wq.ConstantScoreQuery(wq.Term("titlekey", key), EXACT_TITLE_BONUS))
     main = wq.AndMaybe(main, wq.Or(bonus))

@@ -96,6 +96,8 @@ class SearchIndex:
     # Folded spelling word → its written forms and how often visible records write each (kb-meta.json, kept exact by
     # incremental builds): the vocabulary of suggestions.
     forms: dict[str, dict[str, int]] = field(default_factory=dict)
+    # [name, filter, value]: names that steer a query to a filter value (kb.search.indexing.steering).
+    steering: list[list[str]] = field(default_factory=list)
 
     @property
     def cache(self) -> SharedCache:
@@ -160,6 +162,7 @@ def open_index(path: Path, shared: Shared | None = None) -> SearchIndex:
     engine.install()  # searchers read compound files through their map (kb.search.engine.mapped)
     meta = json.loads((path / "kb-meta.json").read_text("utf-8"))
     ix = windex.open_dir(str(path))
-    return SearchIndex(path, meta["synonyms"], meta["accents"], ix.searcher(), shared or Shared(), meta.get("forms", {}))
+    return SearchIndex(path, meta["synonyms"], meta["accents"], ix.searcher(), shared or Shared(), meta.get("forms", {}),
+                       meta.get("steering", []))
 
 

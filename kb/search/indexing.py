@@ -16,6 +16,7 @@ from whoosh.analysis import Analyzer, Token
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
 from kb.content.filters import FILTERS
+from kb.content.filters import NAMES as FILTER_NAMES
 from kb.procs import die_with_parent
 from kb.search.analysis import FOLDED_STOPS, fold, folding_analyzer, french_analyzer, title_key
 from kb.search.snippets import TOKEN
@@ -95,7 +96,7 @@ def schema() -> Schema:
         summary=TEXT(analyzer=fr, field_boost=1.5, phrase=False),
         content=TEXT(analyzer=fr),
         quotes=TEXT(analyzer=fr, field_boost=0.5),
-        titlekey=ID(),
+        titlekey=KEYWORD(commas=True),  # the title's key, and an organisation's names': each typed whole is its title
         hl=STORED(),
         carries=KEYWORD(commas=True),
         updated=ID(stored=True, sortable=True),
@@ -112,11 +113,12 @@ def index_doc(kind: str, record_id: str, title: str, **fields: Any) -> dict[str,
     they weigh like it; ``keywords`` (tags) are searched with the text; neither is shown in snippets. ``quotes`` (the
     sources' exact words) weigh least; ``sites`` are the hosts of its sources (never offered as spellings); filter
     values go under the filters' names; an empty ``updated`` sorts last by date; with ``by_id`` False, its id typed
-    alone does not open it.
+    alone does not open it; ``steers``: names that, written in a query, steer it to this record's filter value (an
+    organisation's name and short name: « que propose le Sénat » ranks the Sénat's records first).
     """
     doc: dict[str, Any] = {f.name: [] if f.multi else None for f in FILTERS}
     doc.update(id=record_id, type=kind, title=title, summary="", body="", heading=[], keywords=[], quotes=[], sites=[], aliases=[],
-               carries=[], updated="", draft=False, flagship=False, by_id=True)
+               carries=[], updated="", draft=False, flagship=False, by_id=True, steers=[])
     unknown = set(fields) - set(doc)
     if unknown:
         raise TypeError(f"unknown index document keys: {sorted(unknown)}")
@@ -138,7 +140,7 @@ def _fields(doc: dict[str, Any]) -> dict[str, Any]:
         "summary": doc["summary"],
         "content": " ".join([text, *doc["heading"], *doc["keywords"]]),
         "quotes": "\n".join(doc["quotes"]),
-        "titlekey": title_key(doc["title"]),
+        "titlekey": ",".join(dict.fromkeys(filter(None, map(title_key, [doc["title"], *doc["steers"]])))),
         "hl": " ".join(filter(None, [doc["summary"], doc["body"]])),
         **{f.name: ",".join(doc[f.name] or []) if f.multi else doc[f.name] or "" for f in FILTERS},
         "carries": ",".join(doc["carries"]),
@@ -185,10 +187,17 @@ def _count_forms(forms: dict[str, Counter[str]], docs: list[dict[str, Any]], sig
             forms.setdefault(key, Counter())[lower] += sign * n
 
 
-def _write_meta(target: Path, synonyms: list[list[str]], forms: dict[str, Counter[str]]) -> None:
+def steering(docs: list[dict[str, Any]]) -> list[list[str]]:
+    """[name, filter, value] for each name that steers a query (``steers`` of the index documents): what a query that
+    names an organisation favours."""
+    return [[name, kind, doc["id"]] for doc in docs if doc["steers"] and (kind := doc["type"]) in FILTER_NAMES
+            for name in doc["steers"]]
+
+
+def _write_meta(target: Path, synonyms: list[list[str]], forms: dict[str, Counter[str]], steers: list[list[str]]) -> None:
     forms = {k: c for k, c in ((k, +c) for k, c in forms.items()) if c}
     accents = {folded: c.most_common(1)[0][0] for folded, c in forms.items()}
-    meta = {"synonyms": synonyms, "accents": accents, "forms": forms}
+    meta = {"synonyms": synonyms, "accents": accents, "forms": forms, "steering": steers}
     (target / "kb-meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
 
 
@@ -226,7 +235,7 @@ def build_index(docs: list[dict[str, Any]], synonyms: list[list[str]], target: P
         raise
     forms: dict[str, Counter[str]] = {}
     _count_forms(forms, docs)
-    _write_meta(target, synonyms, forms)
+    _write_meta(target, synonyms, forms, steering(docs))
 
 
 def _stop_writers(writer: Any) -> None:
@@ -244,7 +253,8 @@ def update_index(target: Path, changed: list[dict[str, Any]], deleted: list[str]
     _commit(windex.open_dir(str(target)).writer(timeout=10.0), changed, deleted)
     _count_forms(forms, old, -1)
     _count_forms(forms, changed)
-    _write_meta(target, meta["synonyms"], forms)
+    # A changed organisation rebuilds everything (kb.builder.incremental): the steering names stay those of the copy.
+    _write_meta(target, meta["synonyms"], forms, meta.get("steering", []))
 
 
 def remove_index(path: Path) -> None:

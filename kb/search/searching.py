@@ -10,7 +10,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from kb.content.filters import BY_NAME, FILTERS, UPDATED_SINCE
+from kb.content.filters import BY_NAME, FILTERS, NATIONAL, SCOPE, UPDATED_SINCE
 from kb.search.analysis import build_query, clean_query
 from kb.search.engine import Leaf, docnums, match_bits, rank
 from kb.search.index import SearchIndex
@@ -81,6 +81,8 @@ def _allowed(idx: SearchIndex, filters: dict[str, list[str]]) -> int | None:
             bits = 0
             for value in values:
                 bits |= column.get(value, 0)
+            if flt.national:  # a record that names no region concerns every region
+                bits |= _national(idx)
             if flt.through_carried:
                 through = bits if through is None else through & bits
                 continue
@@ -95,9 +97,20 @@ def _allowed(idx: SearchIndex, filters: dict[str, list[str]]) -> int | None:
     return plain
 
 
+def _national(idx: SearchIndex) -> int:
+    """Bitmap of the records of national scope."""
+    return idx.columns.facets[SCOPE.name].get(NATIONAL, 0)
+
+
 def facet_counts(idx: SearchIndex, matched: int) -> dict[str, dict[str, int]]:
-    """Facet counts over a bitmap of matching docs: one popcount per facet value."""
-    return {flt.name: _counts(idx, flt.name, matched) for flt in FILTERS}
+    """Facet counts over a bitmap of matching docs: one popcount per facet value. A region's count is what choosing it
+    lists: its own records and those of national scope (shown for the regions that have records of their own)."""
+    out = {flt.name: _counts(idx, flt.name, matched) for flt in FILTERS}
+    for flt in FILTERS:
+        if flt.national and out[flt.name]:
+            extra = (matched & _national(idx)).bit_count()
+            out[flt.name] = {value: n + extra for value, n in out[flt.name].items()}
+    return out
 
 
 def _counts(idx: SearchIndex, name: str, matched: int) -> dict[str, int]:
@@ -187,7 +200,7 @@ def search(
 def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: str, page: int, per_page: int, show_drafts: bool,
             listed: tuple[str, ...] | None, aside: int) -> Results:
     searcher, cols = idx.searcher, idx.columns
-    parsed = build_query(text, idx.synonyms) if text else None
+    parsed = build_query(text, idx.synonyms, steering=idx.steering) if text else None
     scoring: list[Leaf] = []
     visible = cols.live if show_drafts else cols.live & ~cols.drafts
     allowed = _allowed(idx, filters)
@@ -200,7 +213,7 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
     if not matched and suggestion is None and parsed is not None:
         # Nothing has every word, and no spelling fixes it: the records with some of the words, best first (those
         # with more of them score higher), said as such, rather than an empty page (« prix de l'électricité »).
-        relaxed = build_query(text, idx.synonyms, any_word=True)
+        relaxed = build_query(text, idx.synonyms, any_word=True, steering=idx.steering)
         if relaxed is not None and relaxed != parsed:
             scoring, parsed = [], relaxed
             matched = match_bits(idx, parsed, scoring) & visible

@@ -28,8 +28,7 @@ def home() -> str:
     view = linked.home_view(ctx.db) if ctx.build_id else None
     meta = {"title": SITE_NAME, "description": "Les propositions des livres blancs patronaux et les actions régionales qui les portent.",
             "canonical": PAGES["home"], "feed": PAGES["feed"], "type": "website"}
-    livre = next((d for d, _ in view.documents if view.axes and d.id == view.axes[0][0].document), None) if view else None
-    return render_template("home.html", view=view, meta=meta, livre=livre)
+    return render_template("home.html", view=view, meta=meta)
 
 
 @bp.get(PAGES["search"])

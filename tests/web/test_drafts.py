@@ -97,7 +97,7 @@ def test_missing_fields_are_warnings_at_the_mapping_line(tmp_path: Path) -> None
         (2, "warning", "brouillon : champ « updated » à compléter"),
     ]
     action = sorted(p.message for p in problems if Path(p.path).stem == DRAFT_ACTION)
-    assert action == [f"brouillon : champ « {f} » à compléter" for f in ("published", "status", "summary", "updated")]
+    assert action == [f"brouillon : champ « {f} » à compléter" for f in ("organisation", "published", "status", "summary", "updated")]
     assert all(p.level == "warning" for p in problems)
 
 
