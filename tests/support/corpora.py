@@ -16,6 +16,9 @@ from kb.store import make_engine
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 VALID = DATA / "valid"
+# The frozen copy of the content the judged queries were judged on (make relevance-freeze): relevance is tested on it,
+# never on the live proposals/, which editors grow.
+FROZEN = ROOT / "tests" / "relevance" / "corpus"
 
 
 @dataclass
