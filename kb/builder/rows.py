@@ -54,16 +54,19 @@ class Lineage:
                    {r.id: r.model.parent for r in corpus.of(ORGANISATION)})
 
     def of_record(self, kind: str, model: Any, record_id: str) -> list[str]:
-        """The organisations a record is filed under, with their ancestors: a document's own, a proposal's document's,
-        an action's, an organisation itself."""
+        """The organisations a record is filed under, with their ancestors: a document's own, a proposal's or an axis's
+        document's, an action's; an organisation only under itself (a query naming the Sénat ranks the Sénat's page and reports
+        first, not its committees' pages, which its page lists)."""
         if kind == DOCUMENT:
             own = list(model.organisations)
         elif kind == PROPOSAL:
             own = self.documents.get(model.document, [])
         elif kind == ACTION:
             own = [model.organisation] if model.organisation else []
+        elif kind == AXIS:
+            own = self.documents.get(model.document, [])
         elif kind == ORGANISATION:
-            own = [record_id]
+            return [record_id]
         else:
             own = []
         return family(own, self.parents)
@@ -175,7 +178,7 @@ def _named_doc(kind: kinds.Kind, rec: Any) -> dict[str, Any]:
     steers = [n for n in (getattr(m, "short_name", None), getattr(m, "name", None)) if n] if kind == ORGANISATION else []
     heading = [kind.label, *([m.short_name] if getattr(m, "short_name", None) else [])]
     return index_doc(kind, rec.id, getattr(m, kind.name_field), summary=getattr(m, "summary", None) or "", heading=heading,
-                     by_id=kind.folder is not None, steers=steers, **_sourced(m), **own)
+                     by_id=kind.folder is not None, steers=steers, hub=kind == ORGANISATION, **_sourced(m), **own)
 
 
 def _sourced(model: Any) -> dict[str, list[str]]:

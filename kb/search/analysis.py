@@ -236,7 +236,7 @@ def _expand(seq: list[str], table: Table, steers: Steers | None = None, named: l
                 if named is not None:
                     named += pairs
                 # The name, or a record filed under what it names.
-                arms = [wq.ConstantScoreQuery(wq.Term(field, value), STEER_MATCH) for field, value in pairs]
+                arms = [_Constant(wq.Term(field, value), STEER_MATCH) for field, value in pairs]
                 out.append(wq.Or([_with_synonyms(key, table.get(key, [])), *arms]))
                 i += size
                 break
@@ -246,6 +246,12 @@ def _expand(seq: list[str], table: Table, steers: Steers | None = None, named: l
                 i += size
                 break
     return out
+
+
+class _Constant(wq.ConstantScoreQuery):
+    """A constant score that can sit in an Or nested in another Or: Whoosh flattens them reading each one's boost."""
+
+    boost = 1.0  # ConstantScoreQuery has none (AttributeError in Or.normalize: « fepe OU senat », the any-word retry)
 
 
 def build_query(text: str, synonyms: list[list[str]], any_word: bool = False, steering: list[list[str]] | None = None) -> wq.Query | None:

@@ -114,11 +114,13 @@ def index_doc(kind: str, record_id: str, title: str, **fields: Any) -> dict[str,
     sources' exact words) weigh least; ``sites`` are the hosts of its sources (never offered as spellings); filter
     values go under the filters' names; an empty ``updated`` sorts last by date; with ``by_id`` False, its id typed
     alone does not open it; ``steers``: names that, written in a query, steer it to this record's filter value (an
-    organisation's name and short name: « que propose le Sénat » ranks the Sénat's records first).
+    organisation's name and short name: « que propose le Sénat » ranks the Sénat's records first); a ``hub`` (an
+    organisation: its page lists what others say) is found by its names, typed whole or as words of the text, while
+    its description weighs as little as a quote: « énergie » lists proposals before the pages of who made them.
     """
     doc: dict[str, Any] = {f.name: [] if f.multi else None for f in FILTERS}
     doc.update(id=record_id, type=kind, title=title, summary="", body="", heading=[], keywords=[], quotes=[], sites=[], aliases=[],
-               carries=[], updated="", draft=False, flagship=False, by_id=True, steers=[])
+               carries=[], updated="", draft=False, flagship=False, by_id=True, steers=[], hub=False)
     unknown = set(fields) - set(doc)
     if unknown:
         raise TypeError(f"unknown index document keys: {sorted(unknown)}")
@@ -132,14 +134,15 @@ def _text(doc: dict[str, Any]) -> str:
 
 def _fields(doc: dict[str, Any]) -> dict[str, Any]:
     text = _text(doc)
+    hub = doc["hub"]
     return {
         "id": doc["id"],
         "ref": ",".join([doc["id"], *doc["aliases"]]) if doc["by_id"] else "",
-        "title": " ".join([doc["title"], *doc["heading"]]),
+        "title": " ".join([*([] if hub else [doc["title"]]), *doc["heading"]]),
         "name": doc["title"],
-        "summary": doc["summary"],
-        "content": " ".join([text, *doc["heading"], *doc["keywords"]]),
-        "quotes": "\n".join(doc["quotes"]),
+        "summary": "" if hub else doc["summary"],
+        "content": " ".join([doc["title"], *doc["heading"]] if hub else [text, *doc["heading"], *doc["keywords"]]),
+        "quotes": "\n".join([text, *doc["quotes"]] if hub else doc["quotes"]),
         "titlekey": ",".join(dict.fromkeys(filter(None, map(title_key, [doc["title"], *doc["steers"]])))),
         "hl": " ".join(filter(None, [doc["summary"], doc["body"]])),
         **{f.name: ",".join(doc[f.name] or []) if f.multi else doc[f.name] or "" for f in FILTERS},

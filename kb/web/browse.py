@@ -85,7 +85,7 @@ def region_page(record_id: str) -> str:
     meta = browse_meta(REGION, record_id, f"{BY_KIND[REGION].title} : {region.name}",
                        region.summary or f"Actions régionales et propositions qui concernent la région {region.name}.")
     return render_template("region.html", meta=meta, heading=meta["title"], region=region, sectors=view.sectors,
-                           region_sources=records.sources(ctx, region.sources), organisations=view.organisations,
+                           region_sources=records.sources(ctx, region.sources), organisations=view.organisations, actions=view.actions,
                            national_count=len(overview.national_proposals(ctx.db)), **page)
 
 

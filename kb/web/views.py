@@ -59,7 +59,10 @@ def _is_exact(q: str, record_id: str) -> bool:
 
 
 def _record_meta(kind: str, record: Any) -> dict[str, Any]:
-    return {"title": record.title, "description": record.summary, "canonical": record_path(kind, record.id), "type": "article"}
+    # A link preview says who proposes before what (« FEPE — Mettre à disposition… »), as a result line does.
+    who = current().who().of(record)
+    description = f"{who} — {record.summary}" if who else record.summary
+    return {"title": record.title, "description": description, "canonical": record_path(kind, record.id), "type": "article"}
 
 
 @bp.get(PROPOSAL.prefix + "<record_id>")
