@@ -119,7 +119,7 @@ def _links(corpus: Corpus, lineage: Lineage) -> dict[tuple[str, str, str], Link]
                 for ref in getattr(m, field, []):
                     add(rec.id, rel, ref.id, ref.basis, ref.note)
     organisation_rel = BY_KIND[ORGANISATION].name
-    for kind in (DOCUMENT, PROPOSAL, ACTION):
+    for kind in (DOCUMENT, AXIS, PROPOSAL, ACTION):
         for rec in corpus.of(kind):
             for org in lineage.of_record(kind, rec.model, rec.id):
                 add(rec.id, organisation_rel, org)

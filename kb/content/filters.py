@@ -37,6 +37,9 @@ class Filter:
     national: bool = False
     # The multi-valued filter whose presence makes a record regional (the scope filter: « region »).
     scope_of: str | None = None
+    # Kinds besides proposals and actions that a value files through Link rows, not through a field of theirs (an
+    # organisation's documents and their axes): their API lists take the filter too.
+    files: tuple[str, ...] = ()
 
     def url_value(self, value: str) -> str:
         """The value as the site's URLs write it."""
@@ -63,7 +66,7 @@ SCOPE_URL_NAMES: Mapping[str, str] = MappingProxyType({NATIONAL: "nationale", RE
 
 FILTERS: tuple[Filter, ...] = (
     Filter("type", "type", "Type", values=tuple(kinds.KINDS), url_names=TYPE_URL_NAMES, description="Type de fiche."),
-    _over(kinds.ORGANISATION, multi=True,
+    _over(kinds.ORGANISATION, multi=True, files=(kinds.DOCUMENT, kinds.AXIS),
           description="Identifiant d'une organisation (qui propose) ; ses unions régionales et ses instances comprises."),
     _over(kinds.DOCUMENT, through_carried=True, description="Identifiant d'un document source."),
     _over(kinds.AXIS, through_carried=True, description="Identifiant d'un axe."),

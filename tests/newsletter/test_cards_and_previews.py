@@ -248,9 +248,9 @@ def test_every_page_has_open_graph_and_twitter_meta(kit: FlaskClient, path: str)
     assert h.meta["og:url"] == canonical
 
 
-def test_og_description_is_the_summary(kit: FlaskClient) -> None:
+def test_og_description_is_who_then_the_summary(kit: FlaskClient) -> None:
     h = head(kit, "/propositions/pass-foncier")
-    assert h.meta["og:description"] == "Mettre à disposition des petites parcelles industrielles pour l'implantation des usines."
+    assert h.meta["og:description"] == "FEPE — Mettre à disposition des petites parcelles industrielles pour l'implantation des usines."
 
 
 @pytest.mark.parametrize("path", ["/propositions/pass-foncier", "/", "/documents/livre-essai"])

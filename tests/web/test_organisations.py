@@ -134,3 +134,23 @@ def test_a_search_filter_on_an_organisation_is_offered_as_a_facet(client: FlaskC
     assert 'href="/recherche?q=foncier&amp;organisation=federation-essai"' in page
     filtered = text(client, "/recherche?q=foncier&organisation=institut-essai")
     assert 'data-id="sanctuaire-foncier"' in filtered and 'data-id="pass-foncier"' not in filtered
+
+
+def test_document_and_axis_lists_take_the_organisation_filter(client: FlaskClient) -> None:
+    docs = client.get("/api/v1/documents?organisation=institut-essai").get_json()
+    assert [d["id"] for d in docs["data"]] == ["rapport-essai"]
+    axes = client.get("/api/v1/axes?organisation=federation-essai").get_json()
+    assert {a["id"] for a in axes["data"]} == {"foncier-essai", "energie-essai"}
+    assert client.get("/api/v1/axes?organisation=nulle-part").status_code == 400
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "organisation" in {p["name"] for p in spec["paths"]["/documents"]["get"]["parameters"]}
+
+
+def test_feed_entries_are_authored_by_who_proposes(client: FlaskClient) -> None:
+    import feedparser
+
+    feed = feedparser.parse(text(client, "/flux.atom"))
+    by_link = {e.link.rsplit("/", 1)[-1]: e for e in feed.entries}
+    assert by_link["pass-foncier"].author == "FEPE" and " · FEPE · " in by_link["pass-foncier"].summary
+    assert by_link["implantation-normandie"].author == "FEPE Normandie"
+    assert "CPME" not in feed.feed.author  # the site's publisher comes from its configuration, never written in code
