@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,10 @@ BOM = "\ufeff"
 JOIN = " | "
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet in a French (or German…) locale splits lines on « ; », ignoring our commas and quotes: any « ; » in a
+# cell starts a new cell there, and so may a « , » in tools that split on it. A formula start right after one (quotes
+# a splitter would strip between them) gets the same apostrophe: « impôts;=1+1 » is written « impôts;'=1+1 ».
+AFTER_SEPARATOR = re.compile(r'([;,]"*)(?=[=+\-@\t\r])')
 
 
 def _text(value: Any) -> str:
@@ -31,8 +36,9 @@ def _text(value: Any) -> str:
 
 
 def _cell(value: Any) -> str:
-    """The cell's text; one starting like a formula gets a leading apostrophe (shown as text by spreadsheets)."""
-    text = _text(value)
+    """The cell's text; one starting like a formula, or with a formula start after a separator, gets an apostrophe there
+    (shown as text by spreadsheets)."""
+    text = AFTER_SEPARATOR.sub(r"\1'", _text(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
