@@ -21,7 +21,7 @@ from kb.builder.rows import index_docs, rows_for
 from kb.content import Problem, check, errors
 from kb.content.files import MAX_FILE_BYTES
 from kb.search import build_index, remove_index
-from kb.store import Layout, build_info
+from kb.store import Layout, build_info, verify_index
 from kb.store.tables import TABLES, BuildInfo
 
 
@@ -75,7 +75,7 @@ def build_local_index(
     if not build_id:
         return NodeReport(message="la base ne contient aucune construction : lancez d'abord « kb build » sur un serveur")
     final = layout.index(build_id)
-    if final.is_dir():
+    if final.is_dir() and verify_index(final) is None:
         return NodeReport(build_id=build_id, ok=True, message=f"l'index de la construction {build_id} est déjà sur ce serveur")
     corpus, problems = check(Path(data_dir), max_bytes=max_file_bytes)
     report = NodeReport(problems, corpus.files, build_id)
@@ -95,6 +95,7 @@ def build_local_index(
         remove_index(tmp)
         try:
             build_index(index_docs(corpus), corpus.synonyms, tmp)
+            remove_index(final)  # a damaged index of this build, if any: replaced by the one just written
             swap_in(layout, build_id)
         except BaseException:
             remove_index(tmp)

@@ -207,9 +207,13 @@ def index_files(folder: Path, known: dict[str, tuple[Stamp, str]] | None = None)
     return out
 
 
-# Files already hashed and found right, by path: their stamp and hash when they were. Any write to a file changes its
-# ctime, so it is hashed again; an unchanged file costs one stat.
+# Files already hashed, by path: their stamp when they were, and their hash if found right (else the damage found).
+# Any write to a file changes its ctime, so it is hashed again; an unchanged file costs one stat, right or damaged
+# (a flood of requests on a damaged build never hashes the same file twice).
 _verified: dict[str, tuple[Stamp, str]] = {}
+_damaged: dict[str, tuple[Stamp, str]] = {}
+# Manifests already read, by folder: the manifest file's stamp and its entries.
+_manifests: dict[str, tuple[Stamp, list[tuple[str, int, str]]]] = {}
 
 
 def verified_digest(path: Path) -> str | None:
@@ -221,34 +225,62 @@ def verified_digest(path: Path) -> str | None:
         return None
 
 
-def verify_index(folder: Path) -> str | None:
-    """What is wrong with an index folder, in French, or None: missing, or a file missing, resized or altered since its build.
+def _entries(folder: Path) -> list[tuple[str, int, str]] | str:
+    """The manifest's (name, size, hash) entries, read again only when the file changed; or what is wrong with it."""
+    path = folder / MANIFEST
+    try:
+        key = stamp(path)
+        cached = _manifests.get(str(folder))
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        manifest = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        # Every build since manifests exist writes one: without it nothing vouches for the files (they may have been
+        # damaged, and the next build would copy them), so the folder is damaged.
+        return f"liste des fichiers de l'index ({MANIFEST}) absente"
+    except (OSError, ValueError) as exc:
+        return f"liste des fichiers de l'index illisible ({type(exc).__name__})"
+    items = manifest.items() if isinstance(manifest, dict) else ()
+    if not items or not all(isinstance(e, list) and len(e) == 2 for _, e in items):
+        return "liste des fichiers de l'index illisible"
+    entries = sorted((str(name), size, str(digest)) for name, (size, digest) in items)
+    _manifests[str(folder)] = (key, entries)
+    return entries
 
-    A folder written before manifests existed has nothing to compare with: only its presence is checked.
+
+def verify_index(folder: Path) -> str | None:
+    """What is wrong with an index folder, in French, or None: missing, without its manifest, or a file missing,
+    resized or altered since its build.
+
+    Cheap enough for every request: one stat per file while nothing changed (the manifest is parsed once, and a file is
+    hashed once per change of its stamp, whatever it was found to be).
     """
     if not folder.is_dir():
         return "dossier de l'index absent"
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        return f"liste des fichiers de l'index illisible ({type(exc).__name__})"
-    entries = manifest.items() if isinstance(manifest, dict) else ()
-    if not entries or not all(isinstance(e, list) and len(e) == 2 for _, e in entries):
-        return "liste des fichiers de l'index illisible"
-    for name, (size, digest) in sorted(entries):
-        path = folder / name
+    entries = _entries(folder)
+    if isinstance(entries, str):
+        return entries
+    for name, size, digest in entries:
+        path, where = folder / name, str(folder / name)
         try:
             key = stamp(path)
-            if key[2] != size:
-                return f"fichier « {name} » modifié depuis la construction ({key[2]} octets au lieu de {size})"
-            if _verified.get(str(path)) == (key, digest):
-                continue
-            if file_digest(path) != digest:
-                _verified.pop(str(path), None)
-                return f"fichier « {name} » modifié depuis la construction (contenu différent)"
         except OSError:
             return f"fichier « {name} » absent ou illisible"
-        _verified[str(path)] = (key, str(digest))
+        if key[2] != size:
+            return f"fichier « {name} » modifié depuis la construction ({key[2]} octets au lieu de {size})"
+        if _verified.get(where) == (key, digest):
+            continue
+        known = _damaged.get(where)
+        if known is not None and known[0] == key:
+            return known[1]
+        try:
+            found = file_digest(path)
+        except OSError:
+            return f"fichier « {name} » absent ou illisible"
+        if found != digest:
+            _verified.pop(where, None)
+            damage = f"fichier « {name} » modifié depuis la construction (contenu différent)"
+            _damaged[where] = (key, damage)
+            return damage
+        _verified[where] = (key, digest)
     return None
