@@ -4,6 +4,8 @@ A build id names both a database state and an index folder. On disk, under the i
 
     builds/<build id>/     the Whoosh index of one build (kept: the last few), with kb-files.json: the size and
                            hash of each of its files, written when it was swapped in (verify_index checks them)
+    builds/<build id>/exports/   the open-data files of that build (proposals.csv, kb.json…, each with its .gz)
+                           and base-url.txt, the site address their links start with; listed in kb-files.json too
     builds/.tmp-<id>/      an index being written (removed by the next build if the writer died)
     CURRENT                the id of the last finished build on this server (written last)
     .build.lock            locked by the build that is writing (a POSIX record lock: it dies with its process);
@@ -36,6 +38,8 @@ _INFO = 'SELECT "key", "value" FROM buildinfo'
 _BUILD_ID = "SELECT \"value\" FROM buildinfo WHERE \"key\" = 'build_id'"
 TMP_PREFIX = ".tmp-"
 MANIFEST = "kb-files.json"
+EXPORTS = "exports"
+EXPORTS_BASE = "base-url.txt"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,10 @@ class Layout:
     def index(self, build_id: str) -> Path:
         """The index folder of one build."""
         return self.builds / build_id
+
+    def exports(self, build_id: str) -> Path:
+        """The folder of a build's open-data files (inside its index folder, so they come and go with it)."""
+        return self.index(build_id) / EXPORTS
 
     def temporary(self, build_id: str) -> Path:
         """Where the index of a build is written before it is swapped in."""
@@ -199,11 +207,12 @@ def index_files(folder: Path, known: dict[str, tuple[Stamp, str]] | None = None)
     """
     known = known or {}
     out: dict[str, list[int | str]] = {}
-    for p in sorted(folder.iterdir()):
-        if not p.is_file() or p.name == MANIFEST:
+    for p in sorted(folder.rglob("*")):
+        name = p.relative_to(folder).as_posix()  # « exports/kb.json » for the files of a sub-folder
+        if not p.is_file() or name == MANIFEST:
             continue
-        st, hit = stamp(p), known.get(p.name)
-        out[p.name] = [st[2], hit[1] if hit is not None and hit[0] == st else file_digest(p)]
+        st, hit = stamp(p), known.get(name)
+        out[name] = [st[2], hit[1] if hit is not None and hit[0] == st else file_digest(p)]
     return out
 
 
@@ -246,6 +255,14 @@ def _entries(folder: Path) -> list[tuple[str, int, str]] | str:
     entries = sorted((str(name), size, str(digest)) for name, (size, digest) in items)
     _manifests[str(folder)] = (key, entries)
     return entries
+
+
+def listed_digest(folder: Path, name: str) -> str | None:
+    """The hash kb-files.json gives for one file of a build's folder (``exports/kb.json``), or None."""
+    entries = _entries(folder)
+    if isinstance(entries, str):
+        return None
+    return next((digest for listed, _size, digest in entries if listed == name), None)
 
 
 def verify_index(folder: Path) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -13,14 +14,19 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
+from sqlmodel import Session
 
 from kb import create_app
-from kb.api.export import ACTION_COLUMNS, PROPOSAL_COLUMNS
+from kb.api import export as exports
+from kb.api.export import ACTION_COLUMNS, FILES, PROPOSAL_COLUMNS
+from kb.builder import build
 from kb.cli import main
+from kb.store import Layout, make_engine, verify_index
+from kb.store.builds import EXPORTS, EXPORTS_BASE, MANIFEST, file_digest
 from kb.web.typography import french
 from tests.support import apicheck
 from tests.support.apicheck import BASE
-from tests.support.corpora import VALID, Built, build_corpus
+from tests.support.corpora import TEST_SITE, VALID, Built, build_corpus
 
 
 def read_csv(data: bytes) -> list[dict[str, str]]:
@@ -141,3 +147,77 @@ def test_donnees_page_describes_every_file_and_column(client: FlaskClient) -> No
     for columns in (PROPOSAL_COLUMNS, ACTION_COLUMNS):
         for column, (description, _get) in columns.items():
             assert f"<code>{column}</code>" in html and french(description.replace("'", "&#39;")) in html
+
+
+def built_exports(built: Built) -> Path:
+    """The exports folder of the build a corpus serves."""
+    layout = Layout(built.index_dir)
+    return layout.exports(layout.current() or "")
+
+
+def test_a_build_writes_its_exports_once_with_gzip_copies_listed_in_its_manifest(built: Built, client: FlaskClient) -> None:
+    folder = built_exports(built)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*FILES, *(f"{n}.gz" for n in FILES), EXPORTS_BASE])
+    assert (folder / EXPORTS_BASE).read_text("utf-8") == TEST_SITE
+    listed = json.loads((folder.parent / MANIFEST).read_text("utf-8"))
+    for name in FILES:
+        data = (folder / name).read_bytes()
+        assert gzip.decompress((folder / f"{name}.gz").read_bytes()) == data
+        assert listed[f"{EXPORTS}/{name}"] == [len(data), file_digest(folder / name)]
+    assert verify_index(folder.parent) is None
+
+
+def test_exports_are_answered_from_their_files_never_rendered(built: Built, client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*_args: object) -> None:
+        raise AssertionError("an export rendered per request")
+
+    monkeypatch.setattr(exports, "render", never)
+    folder = built_exports(built)
+    for name in FILES:
+        url = f"{BASE}/export/{name}"
+        plain = client.get(url)
+        assert plain.status_code == 200 and plain.data == (folder / name).read_bytes()
+        assert plain.headers["ETag"] == f'"{file_digest(folder / name)}"' and "gzip" not in plain.headers.get("Content-Encoding", "")
+        assert plain.headers["Cache-Control"] == "no-cache" and "Accept-Encoding" in plain.headers["Vary"]
+        assert plain.headers["Access-Control-Allow-Origin"] == "*" and plain.headers["Last-Modified"]
+        # No query string makes another export: same file, same ETag.
+        other = client.get(url + "?utm_source=lettre&limit=1&q=foncier")
+        assert other.data == plain.data and other.headers["ETag"] == plain.headers["ETag"]
+        assert client.get(url + "?x=1", headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+        zipped = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert zipped.headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped.data) == plain.data
+        assert zipped.headers["ETag"] == f'"{file_digest(folder / (name + ".gz"))}"'
+        assert zipped.headers["Content-Type"] == plain.headers["Content-Type"]
+        part = client.get(url, headers={"Range": "bytes=0-9"})
+        assert part.status_code == 206 and part.data == plain.data[:10]
+    # A request under another site address (a site answering several names) gets its own links: rendered for it.
+    monkeypatch.undo()
+    elsewhere = client.get(f"{BASE}/export/kb.json", base_url="http://autre.example")
+    assert elsewhere.status_code == 200 and "http://autre.example/propositions/pass-foncier" in elsewhere.get_data(as_text=True)
+
+
+def test_a_build_whose_exports_fail_changes_nothing(fresh: Built) -> None:
+    layout = Layout(fresh.index_dir)
+    served, folders = layout.current(), sorted(p.name for p in layout.builds.iterdir())
+    before = create_app(fresh.config()).test_client().get(f"{BASE}/export/kb.json").data
+
+    def failing(session: Session, build_id: str, folder: Path) -> None:
+        exports.write_built(session, build_id, folder, TEST_SITE)
+        raise OSError("disque plein")
+
+    path = fresh.data_dir / "proposals" / "pass-foncier.yaml"
+    path.write_text(path.read_text("utf-8").replace("Créer un pass foncier", "Instaurer un pass foncier"), "utf-8")
+    engine = make_engine(fresh.database_url)
+    try:
+        with pytest.raises(OSError, match="disque plein"):
+            build(fresh.data_dir, engine, fresh.index_dir, exports=failing)
+        assert layout.current() == served and sorted(p.name for p in layout.builds.iterdir()) == folders
+        client = create_app(fresh.config()).test_client()
+        assert client.get(f"{BASE}/export/kb.json").data == before and client.get("/sante").json["build_id"] == served
+        # The next build (incremental: one file changed) writes its own exports, from its own rows.
+        assert build(fresh.data_dir, engine, fresh.index_dir, exports=exports.exporter(TEST_SITE)).ok
+    finally:
+        engine.dispose()
+    answer = create_app(fresh.config()).test_client().get(f"{BASE}/export/proposals.csv").get_data(as_text=True)
+    assert "Instaurer un pass foncier" in answer and "Créer un pass foncier" not in answer
+    assert "Instaurer un pass foncier" in (built_exports(fresh) / "proposals.csv").read_text("utf-8")

@@ -406,3 +406,15 @@ def test_a_drafts_preview_image_is_marked_brouillon(preview: Flask) -> None:
     red = tuple(int(image.DRAFT[i : i + 2], 16) for i in (1, 3, 5))
     assert draft.getpixel(corner) == red and draft.getpixel((4, 300)) == red
     assert public.getpixel(corner) == (255, 255, 255) and public.getpixel((4, 300)) != red
+
+
+def test_a_preview_server_renders_its_exports_with_drafts(public: Flask, preview: Flask) -> None:
+    # (public first: the preview fixture sets KB_SHOW_DRAFTS for every app made after it)
+    # The build writes public exports only; a preview server renders its own, drafts included, on each request (staff
+    # download them rarely, and a second variant would double every build's export time).
+    for name in ("kb.json", "proposals.csv", "actions.csv"):
+        shown = preview.test_client().get(f"/api/v1/export/{name}")
+        hidden = public.test_client().get(f"/api/v1/export/{name}")
+        assert shown.status_code == hidden.status_code == 200
+        assert WORD in shown.get_data(as_text=True).lower() and WORD not in hidden.get_data(as_text=True).lower(), name
+        assert shown.headers["Cache-Control"] == "private, no-store" and "ETag" in hidden.headers
