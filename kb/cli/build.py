@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from kb.builder import BuildLocked, build_local_index
 from kb.builder import build as run_build
@@ -32,11 +33,8 @@ from kb.store import make_engine
 )
 def build(data_dir: Path, max_file_bytes: int, index_dir: Path, database_url: str, site_url: str, no_wait: bool, index_only: bool) -> None:
     """Vérifie puis construit la base, l'index et les exports ; en cas d'erreur, rien ne change."""
-    # The exports' renderer reads the new rows like the API does (kb.pages): loaded only when a build gets that far.
-    from kb.api.export import exporter
-
     engine = make_engine(resolve_database_url(database_url))
-    exports = exporter(site_url)
+    exports = _exporter(site_url)
     try:
         if index_only:
             _index_only(data_dir, engine, index_dir, wait=not no_wait, max_file_bytes=max_file_bytes, exports=exports)
@@ -56,6 +54,18 @@ def build(data_dir: Path, max_file_bytes: int, index_dir: Path, database_url: st
         click.echo("Construction annulée : la base et l'index en service sont inchangés.", err=True)
         sys.exit(1)
     click.echo(f"Construction {report.build_id} terminée : {count_kinds(report.counts)}.")
+
+
+def _exporter(site_url: str) -> Exporter:
+    """The build's export writer (kb.api.export), for the site's address (--site-url, KB_SITE_URL)."""
+
+    def write(session: Session, build_id: str, folder: Path) -> None:
+        # The API's shapes (kb.pages) are imported only once a build has rows to export: a refused build never pays.
+        from kb.api.export import write_built
+
+        write_built(session, build_id, folder, site_url)
+
+    return write
 
 
 def _say_waiting(locked: BuildLocked) -> None:

@@ -221,3 +221,16 @@ def test_a_build_whose_exports_fail_changes_nothing(fresh: Built) -> None:
     answer = create_app(fresh.config()).test_client().get(f"{BASE}/export/proposals.csv").get_data(as_text=True)
     assert "Instaurer un pass foncier" in answer and "Créer un pass foncier" not in answer
     assert "Instaurer un pass foncier" in (built_exports(fresh) / "proposals.csv").read_text("utf-8")
+
+
+def test_kb_build_writes_the_exports_for_the_site_address(runner: CliRunner, tmp_path: Path) -> None:
+    site = "https://kb.exemple.fr"
+    index, database = tmp_path / "index", f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    result = runner.invoke(main, ["build", "--data", str(VALID), "--index", str(index), "--database", database, "--site-url", site])
+    assert result.exit_code == 0, result.output
+    folder = Layout(index).exports(Layout(index).current() or "")
+    assert (folder / EXPORTS_BASE).read_text("utf-8") == site
+    assert f"{site}/propositions/pass-foncier" in (folder / "proposals.csv").read_text("utf-8")
+    client = create_app(Built(VALID, database, index).config(SITE_URL=site)).test_client()
+    answer = client.get(f"{BASE}/export/proposals.csv")
+    assert answer.data == (folder / "proposals.csv").read_bytes() and answer.headers["ETag"] == f'"{file_digest(folder / "proposals.csv")}"'
