@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import werkzeug.test
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
@@ -20,6 +22,19 @@ from tests.support import guard
 from tests.support.corpora import FROZEN, ROOT, VALID, Built, build_corpus, grown_source
 
 TESTS = Path(__file__).parent
+
+
+_open = werkzeug.test.Client.open
+
+
+def _closing_open(self: werkzeug.test.Client, *args: Any, **kwargs: Any) -> Any:
+    """Werkzeug's test client (Flask's and schemathesis's), reading each answer whole and closing it as a WSGI server
+    does: an export is a file its answer streams (kb.http.files), which an unread, unclosed answer would leave open."""
+    kwargs["buffered"] = True  # Flask's client passes False itself
+    return _open(self, *args, **kwargs)
+
+
+werkzeug.test.Client.open = _closing_open  # type: ignore[method-assign]
 # Folders whose tests start what their markers say; tests/browser/'s tests all get these two from their folder.
 FOLDER_MARKERS = {"browser": ("browser", "server"), "system": ()}
 

@@ -10,10 +10,14 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.api.export import exporter
 from kb.builder import build
 from kb.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
+# The site address of the test client (Flask's http://localhost), which the built exports' links start with, as
+# `kb build` makes them with KB_SITE_URL: the API then serves them from their files.
+TEST_SITE = "http://localhost"
 DATA = ROOT / "tests" / "data"
 VALID = DATA / "valid"
 # What editors will add to VALID (a second white paper, another organisation's, a co-published report, a second
@@ -49,7 +53,7 @@ def build_corpus(src: Path, dest: Path) -> Built:
     shutil.copytree(src, data)
     built = Built(data, f"sqlite:///{dest / 'kb.sqlite'}", dest / "index")
     engine = make_engine(built.database_url)
-    report = build(data, engine, built.index_dir)
+    report = build(data, engine, built.index_dir, exports=exporter(TEST_SITE))
     engine.dispose()
     assert report.ok, [p.format() for p in report.problems]
     return built
