@@ -71,7 +71,7 @@ def _list(kind: kinds.Kind) -> Response:
         wanted = {name: set(values) for name, values in q.model_dump(exclude={"limit", "offset"}).items() if values}
         # A filter that files this kind through Link rows (an organisation's documents): the ids it files, else a field.
         filed = {name: {lk.src for v in values for lk in queries.links(ctx.db, None, name, v)}
-                 for name, values in wanted.items() if kind in BY_NAME[name].files}
+                 for name, values in wanted.items() if name in BY_NAME and kind in BY_NAME[name].files}
         rows = [r for r in queries.all_of(ctx.db, kind)
                 if all(r.id in filed[name] if name in filed else getattr(r, name) in values for name, values in wanted.items())]
         total, ids = len(rows), [r.id for r in rows[q.offset : q.offset + q.limit]]
