@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,19 @@ def test_shipped_content_passes_strict_check(runner: CliRunner) -> None:
     result = runner.invoke(main, ["check", "--data", str(ROOT / "proposals"), "--strict"])
     assert result.exit_code == 0, result.output
     assert "aucun problème" in result.output
+
+
+def test_serve_on_a_busy_port_says_so_in_french_and_names_the_port_setting(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flask import Flask
+
+    # Nothing may start here: had the port not been found busy, the test fails instead of serving.
+    monkeypatch.setattr(Flask, "run", lambda *_a, **_k: pytest.fail("kb serve started a server on a busy port"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"kb serve : le port {port} est déjà utilisé par un autre programme (un autre « make run » ?) : "
+                             f"arrêtez-le, ou choisissez un autre port avec le réglage PORT : make run PORT={port + 1} "
+                             f"(ou kb serve --port {port + 1}).\n")
