@@ -23,6 +23,9 @@ VALID = DATA / "valid"
 # What editors will add to VALID (a second white paper, another organisation's, a co-published report, a second
 # regional union): grown_source() lays it over a copy of VALID.
 GROWN = DATA / "grown"
+# Pages that say honestly what they know (a cited document without proposal, an axis without one, a sector only a
+# region's source names): sparse_source() lays it over a copy of VALID, with a few edits.
+SPARSE = DATA / "sparse"
 # The frozen copy of the content the judged queries were judged on (make relevance-freeze): relevance is tested on it,
 # never on the live proposals/, which editors grow.
 FROZEN = ROOT / "tests" / "relevance" / "corpus"
@@ -65,4 +68,26 @@ def grown_source(dest: Path) -> Path:
     shutil.copytree(VALID, src)
     shutil.copytree(GROWN, src, dirs_exist_ok=True)
     (src / "README.md").unlink()
+    return src
+
+
+def sparse_source(dest: Path) -> Path:
+    """A copy of the valid corpus with tests/data/sparse/ added and the edits its README lists, under ``dest``."""
+    src = dest / "sparse-source"
+    shutil.copytree(VALID, src)
+    shutil.copytree(SPARSE, src, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+    for path, old, new in (
+        ("proposals/pass-foncier.yaml", "sources:\n", "sources:\n  - document: communique-essai\n"),
+        ("documents/livre-essai.yaml", "sources:\n", "sources:\n  - document: communique-essai\n"),
+        ("proposals/energie-locale.yaml", "sources:\n",
+         "status_history:\n  - date: 2025-12-01\n    status: en-discussion\n    source: rapport-essai\nsources:\n"),
+        ("proposals/sanctuaire-foncier.yaml", "echoes:\n",
+         "echoes:\n  - id: axe-vide-essai\n    note: Le rapport parle aussi des achats publics.\n"),
+        ("sectors.yaml", "- id: chimie\n", "- id: aeronautique\n  name: Aéronautique\n- id: chimie\n"),
+        ("regions.yaml", "sectors: [automobile, chimie]", "sectors: [aeronautique, automobile, chimie]"),
+        ("regions.yaml", "« l'automobile et la chimie »", "« l'aéronautique, l'automobile et la chimie »"),
+    ):
+        text = (src / path).read_text("utf-8")
+        assert old in text, (path, old)
+        (src / path).write_text(text.replace(old, new, 1), "utf-8")
     return src
