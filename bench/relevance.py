@@ -159,13 +159,15 @@ def report_live(cov: Coverage, figures: Mapping[str, Any] | None) -> dict[str, A
     for kind, ids in cov.unjudged.items():
         if ids:
             print(f"Sans requête jugée qui les attende ({kind}, {len(ids)}) : " + ", ".join(ids))
+    for group in cov.unused:
+        print("Groupe de synonymes qu'aucune fiche n'emploie : " + ", ".join(group))
     for rid, queries in cov.gone.items():
         print(f"Fiche jugée absente du contenu vivant : « {rid} » (" + " ; ".join(f"« {q} »" for q in queries) + ")")
     if cov.clean:
         print("Le contenu vivant est la copie gelée ; chaque fiche jugée y est.")
     elif cov.changed:
         print("Pour mesurer sur le contenu d'aujourd'hui : make relevance-freeze, puis relire les jugements.")
-    live = {"changed": cov.changed, "unjudged": cov.unjudged, "gone": cov.gone}
+    live = {"changed": cov.changed, "unjudged": cov.unjudged, "gone": cov.gone, "unused_synonyms": cov.unused}
     return {**live, **({"figures": figures} if figures is not None else {})}
 
 

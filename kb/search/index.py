@@ -12,15 +12,22 @@ from typing import Any
 
 from cachetools import LRUCache
 from whoosh import index as windex
+from whoosh import scoring
 from whoosh.searching import Searcher
 
 from kb.content.filters import NAMES as FILTER_NAMES
 from kb.search import engine
 from kb.search.analysis import folded_words
+from kb.search.steering import Steer, merged
 from kb.search.suggesting import Vocabulary
 
 # Results (and « more like this » lists) kept per build and worker.
 RESULTS = 256
+# BM25F's parameters (Whoosh's defaults: B 0.75, K1 1.2). A lower B normalises less by length, a lower K1 saturates
+# sooner on repeated words: on the judged queries, nDCG@5 0.876 → 0.879 (the first 131 queries 0.926 → 0.933), hit
+# rate 88.1 % → 89.1 %, and the one region query kb ranked below FTS5 OR (« Normandie ») back in order.
+BM25_B = 0.5
+BM25_K1 = 1.0
 
 
 class SharedCache:
@@ -74,6 +81,7 @@ class Shared:
     carriers: dict[int, int] | None = None
     vocabulary: set[str] | None = None
     spellings: Vocabulary | None = None
+    steering: dict[tuple[str, ...], tuple[Steer, ...]] | None = None
 
     @classmethod
     def bounded(cls, results: int, leaves: int, phrases: int) -> Shared:
@@ -96,6 +104,8 @@ class SearchIndex:
     # Folded spelling word → its written forms and how often visible records write each (kb-meta.json, kept exact by
     # incremental builds): the vocabulary of suggestions.
     forms: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The build's own steering words (kb-meta.json « steering »: [words, field, value, bonus] each), beside the kinds'.
+    steers: list[list[Any]] = field(default_factory=list)
 
     @property
     def cache(self) -> SharedCache:
@@ -139,6 +149,13 @@ class SearchIndex:
         return self.shared.vocabulary
 
     @property
+    def steering(self) -> dict[tuple[str, ...], tuple[Steer, ...]]:
+        """The words that steer a query (kb.search.steering): the kinds' words and the build's own, made on first use."""
+        if self.shared.steering is None:
+            self.shared.steering = merged(self.steers)
+        return self.shared.steering
+
+    @property
     def spellings(self) -> Vocabulary:
         """The words a « vouliez-vous dire » may offer, made on first use."""
         if self.shared.spellings is None:
@@ -160,6 +177,8 @@ def open_index(path: Path, shared: Shared | None = None) -> SearchIndex:
     engine.install()  # searchers read compound files through their map (kb.search.engine.mapped)
     meta = json.loads((path / "kb-meta.json").read_text("utf-8"))
     ix = windex.open_dir(str(path))
-    return SearchIndex(path, meta["synonyms"], meta["accents"], ix.searcher(), shared or Shared(), meta.get("forms", {}))
+    searcher = ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+    return SearchIndex(path, meta["synonyms"], meta["accents"], searcher, shared or Shared(), meta.get("forms", {}),
+                       meta.get("steering", []))
 
 
