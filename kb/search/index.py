@@ -17,7 +17,7 @@ from whoosh.searching import Searcher
 
 from kb.content.filters import NAMES as FILTER_NAMES
 from kb.search import engine
-from kb.search.analysis import folded_words
+from kb.search.analysis import FOLDED_STOPS, fold, folded_words, stems
 from kb.search.steering import Steer, merged
 from kb.search.suggesting import Vocabulary
 
@@ -143,9 +143,11 @@ class SearchIndex:
 
     @property
     def vocabulary(self) -> set[str]:
-        """Folded words of the synonyms file: vocabulary even when no record uses them."""
+        """Folded words of the synonyms file and their index terms: vocabulary even when no record uses them (« usines »
+        is « usine », found through its group)."""
         if self.shared.vocabulary is None:
-            self.shared.vocabulary = {w for group in self.synonyms for term in group for w in folded_words(term)}
+            words = {w for group in self.synonyms for term in group for w in folded_words(term)}
+            self.shared.vocabulary = words | {s for w in words for s in stems(w)}
         return self.shared.vocabulary
 
     @property
@@ -159,7 +161,12 @@ class SearchIndex:
     def spellings(self) -> Vocabulary:
         """The words a « vouliez-vous dire » may offer, made on first use."""
         if self.shared.spellings is None:
-            self.shared.spellings = Vocabulary.of(self.forms, self.accents)
+            # The synonyms file's single words too (« usine », « paperasse »): found through their groups, though no
+            # record writes them; counted once, so that a word of the records wins a tie.
+            written = {term.lower(): term.lower() for group in self.synonyms for term in group if " " not in term and term.isalpha()}
+            extra = {f: {w: 1} for w in written if (f := fold(w)) and f not in self.forms and f not in FOLDED_STOPS}
+            accents = {**{f: w for f, ws in extra.items() for w in ws}, **self.accents}
+            self.shared.spellings = Vocabulary.of({**extra, **self.forms}, accents)
         return self.shared.spellings
 
     def close(self) -> None:

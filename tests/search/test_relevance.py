@@ -153,6 +153,17 @@ def test_source_quotes_are_searched(idx: search.SearchIndex) -> None:
         ("zeprox", None),  # « zepros » is a site (a source's address), never offered as a word
         ("Banque des Territoires", None),  # « manque » is one letter away, but a different first letter
         ("Saone et Loire", None),
+        # Issue 26: a word in no record and no group gets the nearest word the search knows, a record's or a group's…
+        ("usinne", "usine"),
+        ("paperase", "paperasse"),
+        ("etiquettage", "étiquetage"),
+        ("zann", "zan"),
+        ("implantaton usine", "implantation usine"),
+        # … and none when nothing is near, or when the word is a form of a group's word; never a real word turned into
+        # another (« construire » is in no record, « construite » is).
+        ("usines", None),
+        ("xylophone", None),
+        ("faut-il construire de nouvelles centrales nucleaires", None),
     ],
 )
 def test_suggestions_users_trust(idx: search.SearchIndex, q: str, suggestion: str | None) -> None:
