@@ -1,11 +1,15 @@
-"""A record's address as the site answers it: the record, a 301 for a former id, a tombstone (301 or 410), or a 404."""
+"""A record's address as the site answers it: the record, a 301 for a former id, a tombstone (301 or 410), or a 404
+that offers the closest record and the address's words to search."""
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, abort, redirect, render_template, request
 
+from kb.content.kinds import every
 from kb.content.urls import parse_record_path, record_path, suffixes
 from kb.http.context import built, current
 from kb.store import queries
@@ -26,6 +30,38 @@ def find(kind: str, record_id: str, suffix: str = "") -> Any:
     if alias is not None and (not suffix or suffix in suffixes(alias[0])):
         abort(redirect(record_path(*alias) + suffix + _query_suffix(), 301))
     abort(404)
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """What a 404 on a record's address offers: the address's words for the search box, and the closest record."""
+
+    words: str
+    path: str | None = None
+    title: str | None = None
+
+
+# How close an address must be to a record's (difflib's ratio) to offer it: « pass-fonciers-pmi » → « pass-foncier-pmi ».
+NEAR = 0.8
+
+
+def near_miss(path: str) -> NearMiss | None:
+    """For an address shaped like a record's that answers 404: its words, and the record of that kind (else of any
+    kind) whose id is closest, if one is close enough. None for any other address."""
+    parsed = parse_record_path(path)
+    if parsed is None:
+        return None
+    kind, record_id, _suffix = parsed
+    words = " ".join(record_id.replace("-", " ").replace("_", " ").split())
+    db = current().db
+    for kinds_tried in ((kind,), tuple(k for k in every() if k != kind)):
+        names = {(k, i): name for k in kinds_tried for i, name in queries.names_of(db, k).items()}
+        ids = {i: (k, i) for k, i in names}
+        close = difflib.get_close_matches(record_id, list(ids), n=1, cutoff=NEAR)
+        if close:
+            found = ids[close[0]]
+            return NearMiss(words, record_path(*found), names[found])
+    return NearMiss(words)
 
 
 def _tombstones() -> Any:
