@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh import query as wq
@@ -165,19 +165,39 @@ def _expand(seq: list[str], table: Synonyms) -> list[wq.Query]:
     return out
 
 
-@dataclass(frozen=True)
 class Parsed:
     """A parsed query: what a search matches and ranks, and its parts for filling a page with partial matches.
 
     ``query``: every required unit, the exclusions, and the bonuses (a title typed whole, a mesure phare, what the
     steering words point at), normalised. ``units``: the required units alone (a word with its synonyms, a phrase, a
     prefix, an alternative), each normalised: a record that holds only some of them is a partial match. ``relaxed``:
-    any of the units, with the same exclusions and bonuses (None when there is only one unit).
+    any of the units, with the same exclusions and bonuses (None when there is only one unit). Only ``query`` is
+    made at once: most searches never need the others (a page full of full matches).
     """
 
-    query: wq.Query
-    units: tuple[wq.Query, ...] = ()
-    relaxed: wq.Query | None = None
+    def __init__(self, musts: list[wq.Query], optional: list[wq.Query], nots: list[wq.Query]) -> None:
+        self._musts, self._optional, self._nots = musts, optional, nots
+        self.query = self._whole(musts[0] if len(musts) == 1 else wq.And(musts)) if musts else self._excluding()
+
+    def _whole(self, main: wq.Query) -> wq.Query:
+        # Bonuses add to the score of what matches anyway (AndMaybe), so Whoosh's own search ranks the same way.
+        # Normalised here, once: the same term from two arms (a shortened stem, a synonym) then counts once, on the
+        # fast path and in Whoosh's own search alike.
+        main = wq.AndMaybe(main, wq.Or(self._optional))
+        return (wq.AndNot(main, wq.Or(self._nots)) if self._nots else main).normalize()
+
+    def _excluding(self) -> wq.Query:
+        return wq.AndNot(wq.Every(), wq.Or(self._nots)).normalize()
+
+    @functools.cached_property
+    def units(self) -> tuple[wq.Query, ...]:
+        """The required units, each normalised."""
+        return tuple(m.normalize() for m in self._musts)
+
+    @functools.cached_property
+    def relaxed(self) -> wq.Query | None:
+        """Any of the units, with the exclusions and bonuses; None with fewer than two units."""
+        return self._whole(wq.Or(self._musts)) if len(self._musts) > 1 else None
 
 
 def build_query(text: str, synonyms: list[list[str]], any_word: bool = False,
@@ -292,18 +312,7 @@ def parse(text: str, synonyms: list[list[str]], steering_table: SteeringTable | 
     if not musts:
         musts, steered = steered, []  # only steering words: they are what is asked for
     if not musts:
-        return Parsed(wq.AndNot(wq.Every(), wq.Or(nots)).normalize()) if nots else None
+        return Parsed([], [], nots) if nots else None
     if not re.search(r'["*]|(^|\s)-|(^|\s)(OU|OR|ET|AND)(\s|$)', text) and (key := title_key(text)):
         bonus.append(wq.ConstantScoreQuery(wq.Term("titlekey", key), EXACT_TITLE_BONUS))
-
-    def whole(main: wq.Query) -> wq.Query:
-        # Bonuses add to the score of what matches anyway (AndMaybe), so Whoosh's own search ranks the same way.
-        # Normalised here, once: the same term from two arms (a shortened stem, a synonym) then counts once, on the
-        # fast path and in Whoosh's own search alike.
-        main = wq.AndMaybe(main, wq.Or(steered + bonus))
-        return (wq.AndNot(main, wq.Or(nots)) if nots else main).normalize()
-
-    units = tuple(m.normalize() for m in musts)
-    if len(musts) == 1:
-        return Parsed(whole(musts[0]), units)
-    return Parsed(whole(wq.And(musts)), units, whole(wq.Or(musts)))
+    return Parsed(musts, steered + bonus, nots)

@@ -217,7 +217,7 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
     if fill is not None and limit > full:
         ranked += [(d, score, True) for d, score in fill.ranked(wanted, limit - full)]
     start = (page - 1) * per_page
-    match = matcher(*_highlight_terms(parsed.relaxed or parsed.query)) if parsed is not None else None
+    match = matcher(*_highlight_terms(parsed.query)) if parsed is not None else None
     hits = [_hit(searcher.stored_fields(d), score, match, *part) for d, score, *part in ranked[start : start + per_page]]
     others: list[Hit] = []
     if aside and page == 1 and listed is not None and parsed is not None:
