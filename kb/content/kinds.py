@@ -158,11 +158,5 @@ def by_url_name(name: str) -> Kind | None:
     return _BY_URL_NAME.get(name)
 
 
-def by_word(word: str) -> Kind | None:
-    """The kind a folded query word names (« propositions »), or None."""
-    return _BY_WORD.get(word)
-
-
 _BY_SEGMENT = {k.prefix.strip("/"): k for k in KINDS.values()}
 _BY_URL_NAME = {k.url_name: k for k in KINDS.values()}
-_BY_WORD = {w: k for k in KINDS.values() for w in k.words}

@@ -200,13 +200,10 @@ class Parsed:
         return self._whole(wq.Or(self._musts)) if len(self._musts) > 1 else None
 
 
-def build_query(text: str, synonyms: list[list[str]], any_word: bool = False,
-                steering_table: SteeringTable | None = None) -> wq.Query | None:
-    """The query of ``parse`` (with ``any_word``, its relaxed form: one of the units is enough)."""
+def build_query(text: str, synonyms: list[list[str]], steering_table: SteeringTable | None = None) -> wq.Query | None:
+    """The query of ``parse``: what a search matches and ranks (None for a query without words)."""
     parsed = parse(text, synonyms, steering_table)
-    if parsed is None:
-        return None
-    return parsed.relaxed or parsed.query if any_word else parsed.query
+    return None if parsed is None else parsed.query
 
 
 def _steered(tokens: list[str], table: SteeringTable) -> dict[int, tuple[Steer, ...]]:

@@ -173,8 +173,8 @@ def search(
 
     ``listed`` narrows hits, total and facets to these record kinds (the type facet still counts every kind);
     ``aside`` asks, on the first page, for that many of the best matches of the other kinds. When fewer than
-    ``fill_below`` records (by default a page: ``per_page``; 0 never) hold every word, the records holding at least half
-    of them follow, marked ``partial`` (kb.search.partial). Results are cached per opened build, keyed on the
+    ``fill_below`` records (by default a page: ``per_page``; 0 never) hold every word, the records holding some of them
+    follow, marked ``partial``, the most words first (kb.search.partial). Results are cached per opened build, keyed on the
     normalised query, filters, sort, page, kinds, drafts and that threshold.
     """
     text = clean_query(text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from kb.content import kinds
 
@@ -47,12 +48,12 @@ def kind_table() -> dict[tuple[str, ...], tuple[Steer, ...]]:
     return table
 
 
-def merged(extra: Iterable[Sequence[object]]) -> dict[tuple[str, ...], tuple[Steer, ...]]:
+def merged(extra: Iterable[Sequence[Any]]) -> dict[tuple[str, ...], tuple[Steer, ...]]:
     """The kinds' table with a build's own entries (kb-meta.json: ``[words, field, value, bonus]`` each)."""
     table = dict(kind_table())
     for words, field, value, bonus in extra:
         key = tuple(str(words).split())
-        table[key] = (*table.get(key, ()), Steer(str(field), str(value), float(bonus)))  # type: ignore[arg-type]
+        table[key] = (*table.get(key, ()), Steer(str(field), str(value), float(bonus)))
     return table
 
 
