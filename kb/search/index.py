@@ -104,7 +104,7 @@ class SearchIndex:
     # Folded spelling word → its written forms and how often visible records write each (kb-meta.json, kept exact by
     # incremental builds): the vocabulary of suggestions.
     forms: dict[str, dict[str, int]] = field(default_factory=dict)
-    # The build's own steering words (kb-meta.json « steering »: [words, field, value, bonus] each), beside the kinds'.
+    # The build's own steering words (kb-meta.json « steering »: [words, field, value(, bonus)] each), beside the kinds'.
     steers: list[list[Any]] = field(default_factory=list)
 
     @property
@@ -154,7 +154,8 @@ class SearchIndex:
     def steering(self) -> dict[tuple[str, ...], tuple[Steer, ...]]:
         """The words that steer a query (kb.search.steering): the kinds' words and the build's own, made on first use."""
         if self.shared.steering is None:
-            self.shared.steering = merged(self.steers)
+            # Folded here as queries are (a build may write names as they are written: « Cour des comptes »).
+            self.shared.steering = merged([[" ".join(folded_words(str(words))), *rest] for words, *rest in self.steers])
         return self.shared.steering
 
     @property

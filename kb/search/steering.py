@@ -49,11 +49,14 @@ def kind_table() -> dict[tuple[str, ...], tuple[Steer, ...]]:
 
 
 def merged(extra: Iterable[Sequence[Any]]) -> dict[tuple[str, ...], tuple[Steer, ...]]:
-    """The kinds' table with a build's own entries (kb-meta.json: ``[words, field, value, bonus]`` each)."""
+    """The kinds' table with a build's own entries: ``[words, field, value]`` or ``[words, field, value, bonus]`` each
+    (kb-meta.json; the words folded, space-separated; KIND_BONUS when no bonus is given)."""
     table = dict(kind_table())
-    for words, field, value, bonus in extra:
+    for words, field, value, *bonus in extra:
         key = tuple(str(words).split())
-        table[key] = (*table.get(key, ()), Steer(str(field), str(value), float(bonus)))
+        steer = Steer(str(field), str(value), float(bonus[0]) if bonus else KIND_BONUS)
+        if key and steer not in table.get(key, ()):
+            table[key] = (*table.get(key, ()), steer)
     return table
 
 

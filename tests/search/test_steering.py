@@ -54,7 +54,7 @@ def test_a_build_s_own_steering_words_steer_its_searches(tmp_path: Path) -> None
     path = Layout(built.index_dir).index(Layout(built.index_dir).current() or "")
     meta = json.loads((path / "kb-meta.json").read_text("utf-8"))
     assert meta["steering"] == []
-    meta["steering"] = [["federation essai", "document", "rapport-essai", 50.0]]
+    meta["steering"] = [["Fédération d'essai", "document", "rapport-essai", 50.0]]
     (path / "kb-meta.json").write_text(json.dumps(meta), "utf-8")
     idx = search.open_index(path)
     try:
@@ -73,3 +73,10 @@ def test_build_index_keeps_the_content_s_steering_words_folded(tmp_path: Path) -
 
     build_index([index_doc("document", "d", "Titre")], [], tmp_path / "ix", [["Cour des comptes", "organisation", "cdc", 5.0]])
     assert json.loads((tmp_path / "ix" / "kb-meta.json").read_text("utf-8"))["steering"] == [["cour comptes", "organisation", "cdc", 5.0]]
+
+
+def test_a_build_s_entries_may_leave_the_bonus_to_the_kinds_one() -> None:
+    from kb.search.steering import KIND_BONUS
+
+    table = merged([["senat", "organisation", "senat"], ["senat", "organisation", "senat"]])
+    assert table[("senat",)] == (Steer("organisation", "senat", KIND_BONUS),)
