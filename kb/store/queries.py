@@ -102,12 +102,6 @@ def labels(db: Reader) -> dict[str, dict[str, str]]:
     return out
 
 
-def names_of(db: Reader, kind: str) -> dict[str, str]:
-    """The visible records of a kind: id → title (or name), without loading them."""
-    model = KINDS[kind]
-    return dict(db.session.exec(select(model.id, getattr(model, kinds.kind(kind).name_field)).where(visible(model, db.drafts))).all())
-
-
 def axis_documents(db: Reader) -> dict[str, str]:
     """Each axis's document, by axis id (an axis is named with its document where several share a name)."""
     model = KINDS[AXIS]
