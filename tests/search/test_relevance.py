@@ -217,6 +217,9 @@ def test_partial_results_are_said_on_the_page_in_the_api_and_the_cli(site: Flask
     api = site.get("/api/v1/search?q=grands+projets+industriels+de+plus+de+100+millions&limit=10").get_json()
     assert api["partial"] is True and [h["partial"] for h in api["data"]][:2] == [False, True]
     assert site.get("/api/v1/search?q=foncier").get_json()["partial"] is False
+    # A search's feed lists only the records holding every word.
+    feed = site.get("/recherche.atom?q=grands+projets+industriels+de+plus+de+100+millions").get_data(as_text=True)
+    assert "/propositions/coupe-file-pmi" in feed and "medef-projet-interet-national-majeur" not in feed
     index = ["--index", str(frozen_built.index_dir)]
     out = CliRunner().invoke(main, ["search", "xylophone", "électricité", *index]).output
     assert "Aucune fiche ne contient tous ces mots" in out
