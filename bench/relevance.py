@@ -1,6 +1,7 @@
 """Search relevance: the judged French queries through kb's real search and two SQLite FTS5 baselines (every word
 required, any word), scored side by side on the frozen corpus they were judged on; then what the live content
-holds that the judgments do not cover, reported and never a failure. The scoring itself is bench/judged.py's.
+holds that the judgments do not cover, reported and never a failure. The scoring is bench/judged.py's, the engines
+bench/relevance_engines.py's.
 """
 
 from __future__ import annotations
@@ -25,15 +26,10 @@ from judged import (
     NDCG_AT,
     Coverage,
     Judgment,
-    KbRun,
     behind,
-    build_kb,
     category,
     coverage,
-    fts_runs,
     hit,
-    kb_runs,
-    kb_searcher,
     load_judgments,
     load_rows,
     ndcg_at_k,
@@ -41,8 +37,8 @@ from judged import (
     rank_of,
     reciprocal_rank,
     scores,
-    wrong_suggestions,
 )
+from relevance_engines import KbRun, build_kb, fts_runs, kb_runs, kb_searcher, wrong_suggestions
 
 NDCG = f"ndcg@{NDCG_AT}"
 

@@ -20,6 +20,7 @@ from tests.support.corpora import FROZEN, Built
 from tests.support.relevance import bench_module
 
 REL = bench_module("judged")
+ENG = bench_module("relevance_engines")
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +70,11 @@ def figures(idx: search.SearchIndex) -> dict:
         res = search.search(idx, q, per_page=REL.DEPTH)
         return [h.id for h in res.hits], res.suggestion
 
-    kb = REL.kb_runs(run, judgments)
-    runs = {"kb": [r.ids for r in kb], **REL.fts_runs(FROZEN, judgments)}
+    kb = ENG.kb_runs(run, judgments)
+    runs = {"kb": [r.ids for r in kb], **ENG.fts_runs(FROZEN, judgments)}
     types = {r.id: r.type for r in REL.load_rows(FROZEN)}
     missed = [j.q for j, r in zip(judgments, kb, strict=True) if not REL.hit(r.ids, j.must, j.k)]
-    return {**REL.scores(judgments, runs, types), "missed": missed, "wrong": REL.wrong_suggestions(judgments, kb)}
+    return {**REL.scores(judgments, runs, types), "missed": missed, "wrong": ENG.wrong_suggestions(judgments, kb)}
 
 
 def test_kb_is_above_its_threshold(figures: dict) -> None:
