@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test test-fast lint system-deps clean bench locale relevance lock
+.PHONY: run build test test-fast lint system-deps clean bench locale relevance relevance-freeze lock
 
 # Every dependency at the exact version, and with the hashes, of a lock file (docs/exploitation/dependances.md):
 # requirements.lock for the site, requirements-dev.lock for the site, the tests and the benchmarks. kb itself is then
@@ -65,9 +65,14 @@ bench: $(VENV)/.test-installed
 locale: $(VENV)/.installed
 	$(BIN)/python -c "from kb.cli import french; french.main()"
 
-# Search relevance on the real content: judged queries, kb against SQLite FTS5 (tests/relevance/README.md).
+# Search relevance: judged queries on the frozen copy of the content they were judged on, kb against SQLite FTS5 (AND
+# and OR), then a report on the live content (tests/relevance/README.md).
 relevance: $(VENV)/.installed
 	PYTHON=$(BIN)/python bench/relevance
+
+# Copy today's proposals/ into tests/relevance/corpus/, the content the judgments are read against: review them after.
+relevance-freeze: $(VENV)/.installed
+	PYTHON=$(BIN)/python bench/relevance --freeze
 
 clean:
 	rm -rf search_index tests/artifacts .pytest_cache

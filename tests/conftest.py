@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from kb import create_app
 from tests.support import guard
-from tests.support.corpora import ROOT, VALID, Built, build_corpus
+from tests.support.corpora import FROZEN, ROOT, VALID, Built, build_corpus
 
 TESTS = Path(__file__).parent
 
@@ -93,3 +93,9 @@ def runner() -> CliRunner:
 def shipped_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The shipped content under proposals/, built once for the whole session (read-only for tests)."""
     return build_corpus(ROOT / "proposals", tmp_path_factory.mktemp("shipped"))
+
+
+@pytest.fixture(scope="session")
+def frozen_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The relevance suite's frozen corpus (tests/relevance/corpus/), built once for the whole session (read-only)."""
+    return build_corpus(FROZEN, tmp_path_factory.mktemp("frozen"))

@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 TEST_SITE = "http://localhost"
 DATA = ROOT / "tests" / "data"
 VALID = DATA / "valid"
+# The frozen copy of the content the judged queries were judged on (make relevance-freeze): relevance is tested on it,
+# never on the live proposals/, which editors grow.
+FROZEN = ROOT / "tests" / "relevance" / "corpus"
 
 
 @dataclass
