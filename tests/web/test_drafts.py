@@ -231,6 +231,13 @@ def test_public_surfaces_never_show_drafts(public: Flask) -> None:
     assert len(covered) >= len(REQUIRED)
 
 
+def test_a_near_miss_of_a_draft_s_address_never_suggests_the_draft(public: Flask, preview: Flask) -> None:
+    near = f"/propositions/{DRAFT[:-1]}"  # one letter short of the draft's id
+    text = public.test_client().get(near).get_data(as_text=True)
+    assert f'href="/propositions/{DRAFT}"' not in text and WORD not in text.lower()
+    assert f'href="/propositions/{DRAFT}"' in preview.test_client().get(near).get_data(as_text=True)  # staff see it
+
+
 # For routes found in the app: which record ids to put in them, by the path's prefix (public id, draft id or None).
 ROUTE_IDS = {
     "propositions": ("pass-foncier", DRAFT),
