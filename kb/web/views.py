@@ -15,6 +15,7 @@ from kb.http.context import built, current
 from kb.http.records import find
 from kb.pages import records, search
 from kb.store import linked, queries
+from kb.store.home import home_view
 from kb.store.tables import kind_of
 from kb.web.listing import listing
 
@@ -25,7 +26,7 @@ bp = Blueprint("views", __name__)
 def home() -> str:
     """What the base holds, the livre blanc's axes, the latest updates."""
     ctx = current()
-    view = linked.home_view(ctx.db) if ctx.build_id else None
+    view = home_view(ctx.db) if ctx.build_id else None
     meta = {"title": SITE_NAME, "description": "Les propositions des livres blancs patronaux et les actions régionales qui les portent.",
             "canonical": PAGES["home"], "feed": PAGES["feed"], "type": "website"}
     return render_template("home.html", view=view, meta=meta)
