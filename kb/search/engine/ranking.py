@@ -82,7 +82,9 @@ class Leaf:
 
 def _leaf(idx: Scoring, q: wq.Query) -> Leaf:
     """A leaf's matches and scores, cached per build (bounded by postings held): common words cost once."""
-    key = (type(q).__name__, repr(q))
+    # Whoosh's repr of a ConstantScoreQuery leaves its score out: two of them on one term (a steering name's match and
+    # its bonus) must not share a cache entry.
+    key = (type(q).__name__, repr(q), getattr(q, "score", None))
     # Phrases (synonyms like « commande publique ») cost 10× a word to compute: they have their own, count-bounded cache.
     phrase = isinstance(q, wq.Phrase)
     cache = idx.phrases if phrase else idx.leaves
