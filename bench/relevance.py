@@ -1,6 +1,7 @@
 """Search relevance: the judged French queries through kb's real search and two SQLite FTS5 baselines (every word
 required, any word), scored side by side on the frozen corpus they were judged on; then what the live content
-holds that the judgments do not cover, reported and never a failure. The scoring itself is bench/judged.py's.
+holds that the judgments do not cover, reported and never a failure. The scoring is bench/judged.py's, the engines
+bench/relevance_engines.py's.
 """
 
 from __future__ import annotations
@@ -25,15 +26,10 @@ from judged import (
     NDCG_AT,
     Coverage,
     Judgment,
-    KbRun,
     behind,
-    build_kb,
     category,
     coverage,
-    fts_runs,
     hit,
-    kb_runs,
-    kb_searcher,
     load_judgments,
     load_rows,
     ndcg_at_k,
@@ -41,8 +37,8 @@ from judged import (
     rank_of,
     reciprocal_rank,
     scores,
-    wrong_suggestions,
 )
+from relevance_engines import KbRun, build_kb, fts_runs, kb_runs, kb_searcher, wrong_suggestions
 
 NDCG = f"ndcg@{NDCG_AT}"
 
@@ -159,13 +155,15 @@ def report_live(cov: Coverage, figures: Mapping[str, Any] | None) -> dict[str, A
     for kind, ids in cov.unjudged.items():
         if ids:
             print(f"Sans requête jugée qui les attende ({kind}, {len(ids)}) : " + ", ".join(ids))
+    for group in cov.unused:
+        print("Groupe de synonymes qu'aucune fiche n'emploie : " + ", ".join(group))
     for rid, queries in cov.gone.items():
         print(f"Fiche jugée absente du contenu vivant : « {rid} » (" + " ; ".join(f"« {q} »" for q in queries) + ")")
     if cov.clean:
         print("Le contenu vivant est la copie gelée ; chaque fiche jugée y est.")
     elif cov.changed:
         print("Pour mesurer sur le contenu d'aujourd'hui : make relevance-freeze, puis relire les jugements.")
-    live = {"changed": cov.changed, "unjudged": cov.unjudged, "gone": cov.gone}
+    live = {"changed": cov.changed, "unjudged": cov.unjudged, "gone": cov.gone, "unused_synonyms": cov.unused}
     return {**live, **({"figures": figures} if figures is not None else {})}
 
 

@@ -113,7 +113,8 @@ def _search() -> Response:
     filters = {name: getattr(q, name) for name in NAMES}
     if q.updated_since:
         filters[UPDATED_SINCE] = [str(q.updated_since)]
-    res = search.search(ctx.index, q.q, filters=filters, page=1, per_page=q.offset + q.limit, show_drafts=ctx.drafts)
+    # Partial matches fill a page of ``limit`` (as on the site): the same total whatever the offset.
+    res = search.search(ctx.index, q.q, filters=filters, page=1, per_page=q.offset + q.limit, show_drafts=ctx.drafts, fill_below=q.limit)
     return _json(records.search_response(ctx.urls, res, q.offset, _next(ctx, res.total, q.limit, q.offset)))
 
 

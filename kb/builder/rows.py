@@ -171,14 +171,16 @@ def index_docs(corpus: Corpus, lineage: Lineage | None = None) -> list[dict[str,
 def _named_doc(kind: kinds.Kind, rec: Any) -> dict[str, Any]:
     """A record named by a title or a name (regions, sectors, and any kind without index code of its own)."""
     m = rec.model
-    # Region and sector ids are the very words people search for (« normandie »): typed alone, they list, not open, the
-    # page; a record written in a file of its own opens by its id.
+    # Region, sector and organisation ids are the very words people search for (« normandie », « cpme », « medef »):
+    # typed alone, they list, not open, the page (it comes first: its name or sigle is its title); any other record
+    # written in a file of its own opens by its id.
     own = {kind: [rec.id]} if kind in BY_KIND else {}
+    by_id = kind.folder is not None and kind != ORGANISATION
     # An organisation's names steer a query that names it to its records (kb.search.indexing.steering).
     steers = [n for n in (getattr(m, "short_name", None), getattr(m, "name", None)) if n] if kind == ORGANISATION else []
     heading = [kind.label, *([m.short_name] if getattr(m, "short_name", None) else [])]
     return index_doc(kind, rec.id, getattr(m, kind.name_field), summary=getattr(m, "summary", None) or "", heading=heading,
-                     by_id=kind.folder is not None, steers=steers, hub=kind == ORGANISATION, **_sourced(m), **own)
+                     by_id=by_id, steers=steers, hub=kind == ORGANISATION, **_sourced(m), **own)
 
 
 def _sourced(model: Any) -> dict[str, list[str]]:

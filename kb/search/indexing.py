@@ -18,8 +18,9 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 from kb.content.filters import FILTERS
 from kb.content.filters import NAMES as FILTER_NAMES
 from kb.procs import die_with_parent
-from kb.search.analysis import FOLDED_STOPS, fold, folding_analyzer, french_analyzer, title_key
-from kb.search.snippets import TOKEN
+from kb.search.analysis import FOLDED_STOPS, fold, folded_words, folding_analyzer, french_analyzer, title_key
+from kb.search.snippets import QUOTES, TOKEN
+from kb.search.steering import NAME_BONUS
 
 # Below this many records a second writer process costs more than it saves.
 PARALLEL_FROM = 2000
@@ -143,8 +144,10 @@ def _fields(doc: dict[str, Any]) -> dict[str, Any]:
         "summary": "" if hub else doc["summary"],
         "content": " ".join([doc["title"], *doc["heading"]] if hub else [text, *doc["heading"], *doc["keywords"]]),
         "quotes": "\n".join([text, *doc["quotes"]] if hub else doc["quotes"]),
+        # Its title typed whole, or one of the names that steer to it (an organisation's name or sigle): its own page.
         "titlekey": ",".join(dict.fromkeys(filter(None, map(title_key, [doc["title"], *doc["steers"]])))),
-        "hl": " ".join(filter(None, [doc["summary"], doc["body"]])),
+        # Snippets come from the record's own words, or else from its sources' quotes (after QUOTES).
+        "hl": " ".join(filter(None, [doc["summary"], doc["body"]])) + (QUOTES + " … ".join(doc["quotes"]) if doc["quotes"] else ""),
         **{f.name: ",".join(doc[f.name] or []) if f.multi else doc[f.name] or "" for f in FILTERS},
         "carries": ",".join(doc["carries"]),
         "updated": doc["updated"],
@@ -190,17 +193,17 @@ def _count_forms(forms: dict[str, Counter[str]], docs: list[dict[str, Any]], sig
             forms.setdefault(key, Counter())[lower] += sign * n
 
 
-def steering(docs: list[dict[str, Any]]) -> list[list[str]]:
-    """[name, filter, value] for each name that steers a query (``steers`` of the index documents): what a query that
-    names an organisation favours."""
-    return [[name, kind, doc["id"]] for doc in docs if doc["steers"] and (kind := doc["type"]) in FILTER_NAMES
-            for name in doc["steers"]]
+def steering(docs: list[dict[str, Any]]) -> list[list[Any]]:
+    """The content's own steering words, ``[words, field, value, bonus]`` each (kb.search.steering): every name in
+    an index document's ``steers`` (an organisation's name and sigle, folded) → the records filed under it."""
+    return [[" ".join(folded_words(name)), kind, doc["id"], NAME_BONUS] for doc in docs
+            if doc["steers"] and (kind := doc["type"]) in FILTER_NAMES for name in doc["steers"] if folded_words(name)]
 
 
-def _write_meta(target: Path, synonyms: list[list[str]], forms: dict[str, Counter[str]], steers: list[list[str]]) -> None:
+def _write_meta(target: Path, synonyms: list[list[str]], forms: dict[str, Counter[str]], steering: list[list[Any]]) -> None:
     forms = {k: c for k, c in ((k, +c) for k, c in forms.items()) if c}
     accents = {folded: c.most_common(1)[0][0] for folded, c in forms.items()}
-    meta = {"synonyms": synonyms, "accents": accents, "forms": forms, "steering": steers}
+    meta = {"synonyms": synonyms, "accents": accents, "forms": forms, "steering": steering}
     (target / "kb-meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
 
 
@@ -217,7 +220,8 @@ def _commit(writer: Any, docs: list[dict[str, Any]], deletes: list[str]) -> None
 
 
 def build_index(docs: list[dict[str, Any]], synonyms: list[list[str]], target: Path) -> None:
-    """Write a complete index into an empty folder ``target`` (the caller swaps it in)."""
+    """Write a complete index into an empty folder ``target`` (the caller swaps it in), with the content's own
+    steering words (``steering``) beside the kinds' words that every build has."""
     target.mkdir(parents=True)
     ix = windex.create_in(str(target), schema())
     # Two writer processes, each its own segment (merging them would lose the gain on two cores).

@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from kb.content import kinds
 from kb.content.filters import BY_KIND, FILTERS, NATIONAL, REGIONAL
+from kb.content.kinds import AXIS
 from kb.content.models import LINK_FIELDS
 from kb.store.reader import Reader
 from kb.store.tables import TABLE_OF as KINDS
@@ -102,6 +103,12 @@ def labels(db: Reader) -> dict[str, dict[str, str]]:
         label = func.coalesce(model.short_name, name) if hasattr(model, "short_name") else name
         out[kind] = dict(db.session.exec(select(model.id, label)).all())
     return out
+
+
+def axis_documents(db: Reader) -> dict[str, str]:
+    """Each axis's document, by axis id (an axis is named with its document where several share a name)."""
+    model = KINDS[AXIS]
+    return dict(db.session.exec(select(model.id, model.document)).all())
 
 
 def links(db: Reader, src: str | None, rel: str, dst: str | None) -> list[Link]:

@@ -15,6 +15,7 @@ from kb.http.context import built, current
 from kb.http.records import find
 from kb.pages import records, search
 from kb.store import linked, queries
+from kb.store.home import home_view
 from kb.store.tables import kind_of
 from kb.web.listing import listing
 
@@ -25,7 +26,7 @@ bp = Blueprint("views", __name__)
 def home() -> str:
     """What the base holds, the livre blanc's axes, the latest updates."""
     ctx = current()
-    view = linked.home_view(ctx.db) if ctx.build_id else None
+    view = home_view(ctx.db) if ctx.build_id else None
     meta = {"title": SITE_NAME, "description": "Les propositions des livres blancs patronaux et les actions régionales qui les portent.",
             "canonical": PAGES["home"], "feed": PAGES["feed"], "type": "website"}
     return render_template("home.html", view=view, meta=meta)
@@ -43,8 +44,7 @@ def search_page() -> Any:
             return redirect(record_path(kind, results.exact), 302)
     title = f"Recherche : {s.q}" if s.q else "Toutes les fiches"
     feed = PAGES["search_feed"] + ("?" + s.query_string(False) if s.pairs(False) else "")
-    found = sum(results.facets.get("type", {}).values())  # the records listed and the pages shown above them
-    meta = {"title": title, "description": f"{fr.plural(found, 'résultat')} dans la {SITE_NAME.lower()}.",
+    meta = {"title": title, "description": f"{fr.plural(page['found'], 'résultat')} dans la {SITE_NAME.lower()}.",
             "canonical": s.url(PAGES["search"]), "feed": feed, "type": "website"}
     return render_template("search.html", meta=meta, heading=title, **page)
 

@@ -1,5 +1,6 @@
-"""The relevance bench's modules (bench/judged.py: judgments, scores, baselines; bench/relevance.py: its report), loaded
-for the tests: one owner for `make relevance` and tests/search/test_relevance*.py."""
+"""The relevance bench's modules (bench/judged.py: judgments and scores; bench/relevance_engines.py: kb and the FTS5
+baselines; bench/relevance.py: its report), loaded for the tests: one owner for `make relevance` and
+tests/search/test_relevance*.py."""
 
 from __future__ import annotations
 

@@ -243,6 +243,13 @@ def test_public_surfaces_never_show_drafts(public: Flask) -> None:
     assert len(covered) >= len(REQUIRED)
 
 
+def test_a_near_miss_of_a_draft_s_address_never_suggests_the_draft(public: Flask, preview: Flask) -> None:
+    near = f"/propositions/{DRAFT[:-1]}"  # one letter short of the draft's id
+    text = public.test_client().get(near).get_data(as_text=True)
+    assert f'href="/propositions/{DRAFT}"' not in text and WORD not in text.lower()
+    assert f'href="/propositions/{DRAFT}"' in preview.test_client().get(near).get_data(as_text=True)  # staff see it
+
+
 # For routes found in the app: which record ids to put in them, by the path's prefix (public id, draft id or None).
 ROUTE_IDS = {
     "propositions": ("pass-foncier", DRAFT),
@@ -355,12 +362,12 @@ def test_draft_records_pickle(tmp_path: Path) -> None:
 
 
 def test_home_view_counts_and_latest_equal_a_count_over_every_record(drafted: Built) -> None:
-    from kb.store import linked, queries
+    from kb.store import home, queries
 
     engine = make_engine(drafted.database_url)
     with Session(engine) as session:
         for drafts in (False, True):
-            view = linked.home_view(Reader(session, drafts), latest=5)
+            view = home.home_view(Reader(session, drafts), latest=5)
             props = queries.all_of(Reader(session, drafts), "proposal")
             actions = queries.all_of(Reader(session, drafts), "action")
             assert view.counts == {"proposal": len(props), "action": len(actions), "document": len(view.documents)}
@@ -379,7 +386,7 @@ def test_home_view_counts_and_latest_equal_a_count_over_every_record(drafted: Bu
         event.listen(model, "load", count)
     try:
         with Session(engine) as session:
-            linked.home_view(Reader(session), latest=2)
+            home.home_view(Reader(session), latest=2)
     finally:
         for model in (Proposal, Action):
             event.remove(model, "load", count)

@@ -154,3 +154,15 @@ def test_feed_entries_are_authored_by_who_proposes(client: FlaskClient) -> None:
     assert by_link["pass-foncier"].author == "FEPE" and " · FEPE · " in by_link["pass-foncier"].summary
     assert by_link["implantation-normandie"].author == "FEPE Normandie"
     assert "CPME" not in feed.feed.author  # the site's publisher comes from its configuration, never written in code
+
+
+def test_an_organisation_s_id_or_sigle_typed_alone_lists_with_its_page_first(client: FlaskClient) -> None:
+    # Like a region's name: what people type (« cpme », « medef ») lists its page first and its records below,
+    # instead of leaving the results for the page (a proposal's id typed alone still opens it).
+    for q in ("FEPE", "institut-essai", "Institut d'essai"):
+        resp = client.get("/recherche", query_string={"q": q})
+        assert resp.status_code == 200, q
+        page = resp.get_data(as_text=True)
+        first = re.search(r'<section class="pages".*?<li data-id="([^"]+)"', page, re.S)
+        assert first and first.group(1) == {"FEPE": "federation-essai"}.get(q, "institut-essai"), q
+    assert client.get("/recherche", query_string={"q": "pass-foncier"}).status_code == 302
