@@ -37,7 +37,7 @@ def why_not_listen(host: str, port: int) -> str | None:
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="ADRESSE", help="Adresse d'écoute.")
 @click.option("--port", default=5000, show_default=True, type=INTEGER, metavar="PORT", help="Port d'écoute.")
 def serve(host: str, port: int) -> None:
-    """Sert le site (serveur de développement ; en production, voir le README)."""
+    """Sert le site (serveur de développement ; en production, voir docs/exploitation/production.md)."""
     why = why_not_listen(host, port)
     if why:
         click.echo(f"kb serve : {why}.", err=True)

@@ -74,7 +74,7 @@ body: |
 region: a-completer-id-de-region       # id de proposals/regions.yaml
 organisation: a-completer-id-de-l-organisation  # qui porte l'action : id de proposals/organisations/
 sectors: []
-proposals: []                          # ids des propositions que l'action porte (voir « Liens » dans le README)
+proposals: []                          # ids des propositions que l'action porte (voir « Liens » dans docs/editeurs/contenu.md)
 status:                                # annoncee | en-cours | realisee | suspendue
 partners: []
 sources:
