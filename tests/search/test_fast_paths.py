@@ -280,3 +280,21 @@ def test_a_searcher_reads_the_index_through_its_map_without_copying_it(demo: Bui
     assert search.search(idx, "usine", cache=False) == search.search(other, "usine", cache=False)
     idx.close()
     other.close()
+
+
+def test_highlighted_words_are_the_tokens_that_match(demo_idx: search.SearchIndex) -> None:
+    """The words a snippet marks are found as before (each token tested in turn), for every bench query and record."""
+    from kb.search.analysis import build_query
+    from kb.search.snippets import TOKEN, matcher, matching_spans
+
+    texts = [demo_idx.searcher.stored_fields(d)["hl"] for d in range(demo_idx.searcher.doc_count_all())]
+    compared = 0
+    for text, _filters in _queries()[::2]:
+        parsed = build_query(text, demo_idx.synonyms)
+        if parsed is None:
+            continue
+        match = matcher(*searching._highlight_terms(parsed))
+        for hl in texts:
+            assert matching_spans(hl, match) == [(m.start(), m.end()) for m in TOKEN.finditer(hl) if match(m.group())]
+            compared += 1
+    assert compared > 10_000
