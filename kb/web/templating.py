@@ -16,6 +16,7 @@ from kb.content.urls import PAGES, record_path
 from kb.http.context import served, show_drafts
 from kb.pages.query import search_url
 from kb.store.tables import kind_of
+from kb.web.fragments import BUILD, Fragments
 from kb.web.head import page_meta
 
 # The main menu: (path, label), in order.
@@ -34,7 +35,8 @@ def url_of(record: Any, suffix: str = "") -> str:
 
 
 def _helpers() -> dict[str, Any]:
-    return {"fr": fr, "K": kinds.KINDS, "absolute": served().urls.absolute, "record_path": record_path, "url_of": url_of,
+    ctx = served()
+    return {"fr": fr, "K": kinds.KINDS, "absolute": ctx.urls.absolute, BUILD: ctx.build_id, "record_path": record_path, "url_of": url_of,
             "search_url": search_url, "safe_url": safe_url, "site_name": SITE_NAME, "show_drafts": show_drafts(), "kind_of": kind_of,
             "kb_page_meta": page_meta, "main_menu": MAIN_MENU,
             "publisher_name": str(current_app.config.get("PUBLISHER_NAME") or "").strip()}
@@ -50,6 +52,7 @@ def _markdown(text: str | None) -> Markup:
 
 def init_app(app: Flask) -> None:
     """Register the template helpers and filters."""
+    app.jinja_env.add_extension(Fragments)
     app.context_processor(_helpers)
     app.add_template_filter(_date_fr, "date_fr")
     app.add_template_filter(_markdown, "markdown")
