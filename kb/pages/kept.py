@@ -1,10 +1,10 @@
 """What a worker keeps of a served build: its labels, and the records its result pages listed, read once per build.
 
 A build never changes once served (a new build has a new id), so what is read of it can be kept under its id:
-an uncached results page then costs no query for its labels and none for records shown before. The records are
-detached from the session that read them and never changed; a draft kept by a preview request is not listed by a
-public one. Bounded: the last few builds of each database, and the most recently listed records of each build
-(each about 3 KB at 10,000 demo records: 4,000 of them are ~12 MB, and a worker's peak RSS stays under 250 MB).
+an uncached results page then costs no query for its labels and none for records shown before. Records are kept
+as results lists show them (kb.store.tables.Listed: no body, no lists, ~0.9 KB each at 10,000 demo records where an
+ORM row weighs ~6 KB); a draft kept by a preview request is not listed by a public one. Bounded: the last few builds
+of all databases, and the most recently listed records of each build (12,000: ~11 MB).
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import threading
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 from kb.search.index import SharedCache
 from kb.store import queries
 from kb.store.reader import Reader
+from kb.store.tables import Listed
 
-ROWS = 4_000
+ROWS = 12_000
 BUILDS = 4  # builds kept per worker, all databases together (a test process serves several)
 
 
@@ -61,15 +61,14 @@ def labels(db: Reader, build_id: str | None) -> dict[str, dict[str, str]]:
     return kept.labels
 
 
-def rows(db: Reader, build_id: str | None, kind: str, ids: list[str]) -> list[Any]:
-    """Records of a kind by id, in the list's order (missing ones and, outside preview, drafts dropped), kept per build."""
+def rows(db: Reader, build_id: str | None, kind: str, ids: list[str]) -> list[Listed]:
+    """Records of a kind by id as a results list shows them, in the list's order (missing ones and, outside preview,
+    drafts dropped), kept per build."""
     kept = of(db, build_id)
     if kept is None:
-        return queries.by_ids(db, kind, ids)
+        return queries.listed(db, kind, ids)
     found = {i: row for i in ids if (row := kept.rows.get((kind, i))) is not None}
-    missing = [i for i in ids if i not in found]
-    for row in queries.by_ids(db, kind, missing):
-        db.session.expunge(row)  # detached: a later rollback of this session cannot expire what other requests read
+    for row in queries.listed(db, kind, [i for i in ids if i not in found]):
         kept.rows.put((kind, row.id), row)
         found[row.id] = row
     return [found[i] for i in ids if i in found and (db.drafts or not getattr(found[i], "draft", False))]

@@ -14,6 +14,7 @@ from kb.content import kinds
 from kb.pages import kept
 from kb.pages.context import Context
 from kb.store import queries
+from kb.store.tables import Listed
 
 if TYPE_CHECKING:
     from kb.search import Hit
@@ -22,9 +23,9 @@ if TYPE_CHECKING:
 LISTED: tuple[kinds.Kind, ...] = kinds.where(listed=True)
 
 
-def rows_of(ctx: Context, hits: list[Hit]) -> list[tuple[Hit, Any]]:
-    """(hit, record row) for the hits whose record the database holds, in the hits' order (kept per build, each kind
-    read in one query)."""
+def rows_of(ctx: Context, hits: list[Hit]) -> list[tuple[Hit, Listed]]:
+    """(hit, row as a results list shows it) for the hits whose record the database holds, in the hits' order (kept
+    per build, each kind read in one query)."""
     ids: dict[str, list[str]] = {}
     for h in hits:
         ids.setdefault(h.type, []).append(h.id)

@@ -217,6 +217,7 @@ class Runs:
 
     def __init__(self) -> None:
         self.values: dict[str, Markup] = {}
+        self.parts: dict[tuple[Any, ...], Markup] = {}
         self.runs: dict[str, Markup] = {}
 
     def __call__(self, first: Any, literals: tuple[str, ...], *rest: Any) -> Markup:
@@ -224,9 +225,18 @@ class Runs:
         if not rest and type(first) is str and not literals[0] and not literals[1]:
             # One plain value alone between two tags (a title, a label): the commonest run.
             done = self.values.get(first)
-            return done if done is not None else _keep(self.values, first, Markup(french(str(escape(first)))))
+            return done if done is not None else _keep(self.values, first, self._typeset(literals, (first,)))
+        values = (first, *rest)
+        if all(type(value) in _PLAIN for value in values) and sum(len(v) for v in values if type(v) is str) <= LONGEST:
+            # Texts and numbers: the run is known by its parts, without escaping and joining them again.
+            key = (literals, *values)
+            done = self.parts.get(key)
+            return done if done is not None else _keep(self.parts, key, self._typeset(literals, values))
+        return self._typeset(literals, values)
+
+    def _typeset(self, literals: tuple[str, ...], values: tuple[Any, ...]) -> Markup:
         parts = [literals[0]]
-        for value, literal in zip((first, *rest), literals[1:], strict=True):
+        for value, literal in zip(values, literals[1:], strict=True):
             parts += [str(escape(value)), literal]
         text = "".join(parts)
         done = self.runs.get(text)
@@ -236,8 +246,11 @@ class Runs:
         return done
 
 
-def _keep(cache: dict[str, Markup], key: str, value: Markup) -> Markup:
-    if len(key) <= LONGEST:
+_PLAIN = (str, int)
+
+
+def _keep(cache: dict[Any, Markup], key: Any, value: Markup) -> Markup:
+    if not isinstance(key, str) or len(key) <= LONGEST:
         if len(cache) >= KEPT:
             cache.clear()
         cache[key] = value

@@ -328,3 +328,16 @@ def test_phrases_match_and_score_as_whoosh_computes_them(demo_idx: search.Search
                 assert leaf.scores() == expected, (field, words, boost)
                 compared += bool(expected)
     assert compared > 200
+
+
+@pytest.mark.parametrize("size", [0, 1, 8, 255, 256, 257, 3000])
+def test_bitmaps_and_docnums_round_trip_on_either_side_of_the_c_path(size: int) -> None:
+    import random
+
+    from kb.search.engine.columns import bits, docnums
+
+    rng = random.Random(size)
+    docs = sorted(rng.sample(range(size * 3 + 1), size))
+    bitmap = bits(docs)
+    assert bitmap == sum(1 << d for d in docs) == bits(iter(docs))
+    assert docnums(bitmap) == docs
