@@ -12,7 +12,7 @@ from whoosh.searching import Searcher
 
 from kb.content.filters import BY_NAME, FILTERS, UPDATED_SINCE
 from kb.search.analysis import build_query, clean_query
-from kb.search.engine import Leaf, docnums, match_bits, rank
+from kb.search.engine import Scored, docnums, match_bits, rank
 from kb.search.index import SearchIndex
 from kb.search.snippets import highlight as snippet
 from kb.search.snippets import matcher
@@ -188,7 +188,7 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
             listed: tuple[str, ...] | None, aside: int) -> Results:
     searcher, cols = idx.searcher, idx.columns
     parsed = build_query(text, idx.synonyms) if text else None
-    scoring: list[Leaf] = []
+    scoring: list[Scored] = []
     visible = cols.live if show_drafts else cols.live & ~cols.drafts
     allowed = _allowed(idx, filters)
     if allowed is not None:
@@ -241,7 +241,7 @@ def _union(bitmaps: Any) -> int:
     return out
 
 
-def _ranked(idx: SearchIndex, docs: int, scoring: list[Leaf], limit: int, by_date: bool) -> list[tuple[int, float]]:
+def _ranked(idx: SearchIndex, docs: int, scoring: list[Scored], limit: int, by_date: bool) -> list[tuple[int, float]]:
     """The ``limit`` first docs, by relevance or by date (newest first)."""
     if by_date:
         return [(d, 0.0) for d in heapq.nsmallest(limit, docnums(docs), key=idx.columns.newest.__getitem__)]
@@ -267,7 +267,7 @@ def more_like(idx: SearchIndex, record_id: str, text: str, limit: int = 5, show_
     if docnum is None:
         return []
     terms = searcher.key_terms_from_text("content", text, numterms=12, normalize=True)
-    scoring: list[Leaf] = []
+    scoring: list[Scored] = []
     matched = match_bits(idx, wq.Or([wq.Term("content", word, boost=weight) for word, weight in terms]), scoring)
     matched &= ~(1 << docnum)
     if not show_drafts:

@@ -11,7 +11,7 @@ API (schema, writers, searchers, query objects).
 
 from kb.search.engine.columns import Columns, bits, docnums, read_columns
 from kb.search.engine.mapped import ViewBufferFile, ViewReader, install
-from kb.search.engine.ranking import LEAF_BYTES, MAX_PREFIX_TERMS, PHRASE_BYTES, CappedPrefix, Leaf, Scoring, match_bits, rank
+from kb.search.engine.ranking import LEAF_BYTES, MAX_PREFIX_TERMS, PHRASE_BYTES, CappedPrefix, Leaf, Scored, Scoring, match_bits, rank
 
 __all__ = [
     "LEAF_BYTES",
@@ -20,6 +20,7 @@ __all__ = [
     "CappedPrefix",
     "Columns",
     "Leaf",
+    "Scored",
     "Scoring",
     "ViewBufferFile",
     "ViewReader",

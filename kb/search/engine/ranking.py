@@ -127,8 +127,19 @@ class Leaf:
 DENSE = 8
 
 
-def _leaf(idx: Scoring, q: wq.Query) -> Leaf:
-    """A leaf's matches and scores, cached per build (bounded by bytes held): common words cost once."""
+def _leaf(idx: Scoring, q: wq.Query) -> tuple[Leaf, float]:
+    """A leaf's matches and scores, cached per build (bounded by bytes held), and the weight its scores take here.
+
+    A word's scores are kept without its boost, which is applied when ranking (the same multiplication Whoosh does,
+    so the same floats): « more like this » weighs each key word of a record differently, and shares its leaves with
+    searches and with other records' pages.
+    """
+    if type(q) is wq.Term and q.boost != 1.0:
+        return _leaf(idx, wq.Term(q.fieldname, q.text))[0], q.boost
+    return _cached_leaf(idx, q), 1.0
+
+
+def _cached_leaf(idx: Scoring, q: wq.Query) -> Leaf:
     key = (type(q).__name__, repr(q))
     # Phrases (synonyms like « commande publique ») cost 10× a word to compute: they have their own cache.
     phrase = isinstance(q, wq.Phrase)
@@ -143,7 +154,7 @@ def _leaf(idx: Scoring, q: wq.Query) -> Leaf:
         docs, vals = _term_scores(idx, q) if (q.fieldname, q.text) in searcher.reader() else ([], [])
         found = Leaf.ascending(docs, vals, searcher.doc_count_all())
     elif type(q) is wq.Phrase and text and q.slop == 1 and q.words and searcher.schema[q.fieldname].format.supports("positions"):
-        docs, vals = phrase_scores(searcher, q, [_leaf(idx, wq.Term(q.fieldname, word)) for word in q.words])
+        docs, vals = phrase_scores(searcher, q, [_leaf(idx, wq.Term(q.fieldname, word))[0] for word in q.words])
         found = Leaf.ascending(docs, vals, searcher.doc_count_all())
     else:
         scores: dict[int, float] = {}
@@ -201,7 +212,11 @@ def _term_scores(idx: Scoring, q: wq.Term) -> tuple[list[int], list[float]]:
     return docs, vals
 
 
-def match_bits(idx: Scoring, q: wq.Query, scoring: list[Leaf]) -> int:
+# A leaf that scores, and the weight of its scores (a word's boost).
+Scored = tuple[Leaf, float]
+
+
+def match_bits(idx: Scoring, q: wq.Query, scoring: list[Scored]) -> int:
     """Bitmap of the docs matching ``q``; collects the leaves that score (the positive side) into ``scoring``."""
     if isinstance(q, wq.AndNot):
         return match_bits(idx, q.a, scoring) & ~match_bits(idx, q.b, [])
@@ -224,33 +239,34 @@ def match_bits(idx: Scoring, q: wq.Query, scoring: list[Leaf]) -> int:
         return bits
     if isinstance(q, wq.NullQuery.__class__):
         return 0
-    leaf = _leaf(idx, q)
-    scoring.append(leaf)
-    return leaf.bits
+    scored = _leaf(idx, q)
+    scoring.append(scored)
+    return scored[0].bits
 
 
-def rank(matched: int, scoring: list[Leaf], limit: int) -> list[tuple[int, float]]:
+def rank(matched: int, scoring: list[Scored], limit: int) -> list[tuple[int, float]]:
     """The ``limit`` best docs: scores summed over matching leaves as Whoosh sums them; ties by docnum."""
     docs = docnums(matched)
     total = dict.fromkeys(docs, 0.0)
-    for leaf in scoring:
+    for leaf, weight in scoring:
         if not leaf.bits & matched:
             continue
+        # score * weight as Whoosh multiplies a boosted word's score (and x * 1.0 is x, bit for bit).
         vals, leaf_docs = leaf.vals, leaf.docs
         if leaf_docs is None:
             # Adding 0.0 where the leaf does not match leaves a (positive) sum exactly as it was.
             for d in docs:
-                total[d] += vals[d]
+                total[d] += vals[d] * weight
         elif len(leaf_docs) <= len(docs):
             for d, v in zip(leaf_docs, vals, strict=True):
                 if d in total:
-                    total[d] += v
+                    total[d] += v * weight
         else:
             n = len(leaf_docs)
             for d in docs:
                 i = bisect_left(leaf_docs, d)
                 if i < n and leaf_docs[i] == d:
-                    total[d] += vals[i]
+                    total[d] += vals[i] * weight
     return best(total, limit)
 
 
