@@ -5,19 +5,34 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run build test test-fast lint system-deps clean bench locale relevance
+.PHONY: run build test test-fast lint system-deps clean bench locale relevance relevance-freeze lock
+
+# Every dependency at the exact version, and with the hashes, of a lock file (docs/exploitation/dependances.md):
+# requirements.lock for the site, requirements-dev.lock for the site, the tests and the benchmarks. kb itself is then
+# installed without its dependencies (pip cannot hash a folder).
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+$(VENV)/.test-installed: $(DEV_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# Update both lock files from pyproject.toml's ranges (the newest versions they admit, from the package index), then
+# review the diff and run make test. The site's lock takes the versions of the full one, so the two never disagree.
+LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --upgrade
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile $(LOCK_OPTIONS) --extra test --extra bench -o $(DEV_LOCK) pyproject.toml
+	$(BIN)/pip-compile $(LOCK_OPTIONS) -c $(DEV_LOCK) -o $(LOCK) pyproject.toml
 
 build: $(VENV)/.installed
 	$(BIN)/kb build
@@ -42,7 +57,6 @@ test-fast: $(VENV)/.test-installed
 
 # Benchmarks (not part of make test): bench/run --large adds 50,000 records. See bench/README.md.
 bench: $(VENV)/.test-installed
-	$(BIN)/pip install --quiet -e ".[bench]"
 	@bash .ci/system-deps wrk
 	bench/run
 
@@ -51,9 +65,14 @@ bench: $(VENV)/.test-installed
 locale: $(VENV)/.installed
 	$(BIN)/python -c "from kb.cli import french; french.main()"
 
-# Search relevance on the real content: judged queries, kb against SQLite FTS5 (tests/relevance/README.md).
+# Search relevance: judged queries on the frozen copy of the content they were judged on, kb against SQLite FTS5 (AND
+# and OR), then a report on the live content (tests/relevance/README.md).
 relevance: $(VENV)/.installed
 	PYTHON=$(BIN)/python bench/relevance
+
+# Copy today's proposals/ into tests/relevance/corpus/, the content the judgments are read against: review them after.
+relevance-freeze: $(VENV)/.installed
+	PYTHON=$(BIN)/python bench/relevance --freeze
 
 clean:
 	rm -rf search_index tests/artifacts .pytest_cache

@@ -9,17 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import werkzeug.test
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
 from kb import create_app
 from tests.support import guard
-from tests.support.corpora import ROOT, VALID, Built, build_corpus
+from tests.support.corpora import FROZEN, ROOT, VALID, Built, build_corpus
 
 TESTS = Path(__file__).parent
+
+
+_open = werkzeug.test.Client.open
+
+
+def _closing_open(self: werkzeug.test.Client, *args: Any, **kwargs: Any) -> Any:
+    """Werkzeug's test client (Flask's and schemathesis's), reading each answer whole and closing it as a WSGI server
+    does: an export is a file its answer streams (kb.http.files), which an unread, unclosed answer would leave open."""
+    kwargs["buffered"] = True  # Flask's client passes False itself
+    return _open(self, *args, **kwargs)
+
+
+werkzeug.test.Client.open = _closing_open  # type: ignore[method-assign]
 # Folders whose tests start what their markers say; tests/browser/'s tests all get these two from their folder.
 FOLDER_MARKERS = {"browser": ("browser", "server"), "system": ()}
 
@@ -78,3 +93,9 @@ def runner() -> CliRunner:
 def shipped_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The shipped content under proposals/, built once for the whole session (read-only for tests)."""
     return build_corpus(ROOT / "proposals", tmp_path_factory.mktemp("shipped"))
+
+
+@pytest.fixture(scope="session")
+def frozen_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The relevance suite's frozen corpus (tests/relevance/corpus/), built once for the whole session (read-only)."""
+    return build_corpus(FROZEN, tmp_path_factory.mktemp("frozen"))

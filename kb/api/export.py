@@ -1,23 +1,39 @@
-"""Open-data exports: proposals.csv, actions.csv and kb.json, served by the API and written by ``kb export``; the CSV
-machinery (columns, formula neutralising) that comparer.csv shares."""
+"""Open-data exports: proposals.csv, actions.csv and kb.json, written once per build beside its index (each with a
+gzip copy) and served as files by the API, written by ``kb export`` too; the CSV machinery (columns, formula
+neutralising) that comparer.csv shares.
+
+Importable without Flask: ``kb build`` renders the exports of a build from its rows before they are committed.
+"""
 
 from __future__ import annotations
 
 import csv
+import functools
+import gzip
 import io
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session
+
 from kb.content.fields import ACTION_STATUSES, HORIZONS, PROPOSAL_STATUSES
 from kb.content.kinds import ACTION, PROPOSAL
+from kb.content.urls import Urls
 from kb.pages import Context, records
 from kb.pages.shapes import Source
+from kb.store.builds import EXPORTS_BASE
+from kb.store.reader import Reader
 
 BOM = "\ufeff"
 JOIN = " | "
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet in a French (or German…) locale splits lines on « ; », ignoring our commas and quotes: any « ; » in a
+# cell starts a new cell there, and so may a « , » in tools that split on it. A formula start right after one (quotes
+# a splitter would strip between them) gets the same apostrophe: « impôts;=1+1 » is written « impôts;'=1+1 ».
+AFTER_SEPARATOR = re.compile(r'([;,]"*)(?=[=+\-@\t\r])')
 
 
 def _text(value: Any) -> str:
@@ -31,8 +47,9 @@ def _text(value: Any) -> str:
 
 
 def _cell(value: Any) -> str:
-    """The cell's text; one starting like a formula gets a leading apostrophe (shown as text by spreadsheets)."""
-    text = _text(value)
+    """The cell's text; one starting like a formula, or with a formula start after a separator, gets an apostrophe there
+    (shown as text by spreadsheets)."""
+    text = AFTER_SEPARATOR.sub(r"\1'", _text(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -146,17 +163,43 @@ def json_text(ctx: Context) -> str:
     return records.export_all(ctx).model_dump_json() + "\n"
 
 
+JSON_FILE = "kb.json"
+# The files a build writes, the API serves, and ``kb export`` writes: name → media type.
+FILES: dict[str, str] = {**dict.fromkeys(CSV_FILES, "text/csv"), JSON_FILE: "application/json"}
+# zlib's default: kb.json (48 MB at 10,000 records) in about a second, once per build, to a sixth of its size.
+GZIP_LEVEL = 6
+
+
+def render(ctx: Context, name: str) -> bytes:
+    """One export file's bytes (``proposals.csv``, ``actions.csv`` or ``kb.json``)."""
+    return (json_text(ctx) if name == JSON_FILE else csv_text(ctx, name)).encode("utf-8")
+
+
 def write_files(ctx: Context, out: Path, formats: list[str]) -> list[Path]:
     """Write the exports of the given formats (``csv``, ``json``) into ``out``; return the paths written."""
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    if "csv" in formats:
-        for name in CSV_FILES:
-            # newline="" keeps the csv module's CRLF line ends as they are.
-            with open(out / name, "w", encoding="utf-8", newline="") as fh:
-                fh.write(csv_text(ctx, name))
-            written.append(out / name)
-    if "json" in formats:
-        (out / "kb.json").write_text(json_text(ctx), "utf-8")
-        written.append(out / "kb.json")
-    return written
+    wanted = [name for name in FILES if ("json" if name == JSON_FILE else "csv") in formats]
+    for name in wanted:
+        # Bytes as they are: the csv module's CRLF line ends, kept.
+        (out / name).write_bytes(render(ctx, name))
+    return [out / name for name in wanted]
+
+
+def write_built(session: Session, build_id: str, folder: Path, base: str) -> None:
+    """Write a build's exports into ``folder``: every file of FILES, its gzip copy, and the site address of their links.
+
+    Public records only: a preview server (drafts shown) renders its exports on the fly. Called by the build with
+    its rows not yet committed (kb.builder.pipeline): a failure fails the build, which changes nothing served.
+    """
+    ctx = Context(Reader(session, False), Urls(base.rstrip("/")), build_id)
+    folder.mkdir(parents=True)
+    for name in FILES:
+        data = render(ctx, name)
+        (folder / name).write_bytes(data)
+        (folder / f"{name}.gz").write_bytes(gzip.compress(data, GZIP_LEVEL, mtime=0))
+    (folder / EXPORTS_BASE).write_text(ctx.urls.base, "utf-8")
+
+
+def exporter(base: str) -> Callable[[Session, str, Path], None]:
+    """The build's export writer for a site address (``kb build --site-url``, KB_SITE_URL; "" keeps paths)."""
+    return functools.partial(write_built, base=base)

@@ -21,7 +21,7 @@ from kb.api.params import LIST_FILTERS, QUERIES, ApiError, SearchQuery, check_kn
 from kb.content import kinds
 from kb.content.filters import NAMES, UPDATED_SINCE
 from kb.content.urls import API_PREFIX, API_ROOT
-from kb.http import errors
+from kb.http import errors, files
 from kb.http.context import current, show_drafts
 from kb.pages import Context, records
 from kb.pages import shapes as m
@@ -109,7 +109,8 @@ def _search() -> Response:
     filters = {name: getattr(q, name) for name in NAMES}
     if q.updated_since:
         filters[UPDATED_SINCE] = [str(q.updated_since)]
-    res = search.search(ctx.index, q.q, filters=filters, page=1, per_page=q.offset + q.limit, show_drafts=ctx.drafts)
+    # Partial matches fill a page of ``limit`` (as on the site): the same total whatever the offset.
+    res = search.search(ctx.index, q.q, filters=filters, page=1, per_page=q.offset + q.limit, show_drafts=ctx.drafts, fill_below=q.limit)
     return _json(records.search_response(ctx.urls, res, q.offset, _next(ctx, res.total, q.limit, q.offset)))
 
 
@@ -145,26 +146,28 @@ _register(
 )
 
 
-def _csv(name: str) -> Response:
-    text = export.csv_text(_ctx(), name)
-    resp = Response(text.encode("utf-8"), mimetype="text/csv")
-    resp.headers["Content-Type"] = "text/csv; charset=utf-8"
-    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return resp
-
-
-def _kb_json() -> Response:
-    resp = Response(export.json_text(_ctx()), mimetype="application/json")
-    resp.headers["Content-Disposition"] = 'inline; filename="kb.json"'
+def _export(name: str) -> Response:
+    """An export: the file its build wrote (kb.http.files), else rendered here (preview server, another site address)."""
+    ctx = _ctx()
+    mimetype = export.FILES[name]
+    disposition = "inline" if name == export.JSON_FILE else "attachment"
+    built = files.built_export(name, mimetype, disposition)
+    if built is not None:
+        return built
+    resp = Response(export.render(ctx, name), mimetype=mimetype)
+    if mimetype == "text/csv":
+        resp.headers["Content-Type"] = "text/csv; charset=utf-8"
+    resp.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
     return resp
 
 
 for _name in export.CSV_FILES:
     _register(
         openapi.Operation(f"/export/{_name}", f"export_{_name.split('.')[0]}", f"Export CSV : {_name}", "Exports", media="text/csv"),
-        functools.partial(_csv, _name),
+        functools.partial(_export, _name),
     )
-_register(openapi.Operation("/export/kb.json", "export_json", "Export JSON complet : kb.json", "Exports", response=m.KbExport), _kb_json)
+_register(openapi.Operation("/export/kb.json", "export_json", "Export JSON complet : kb.json", "Exports", response=m.KbExport),
+          functools.partial(_export, export.JSON_FILE))
 
 
 @bp.get("/openapi.json")

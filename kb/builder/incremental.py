@@ -21,7 +21,7 @@ from kb.builder.rows import index_docs, retired_rows, rows_for
 from kb.content import Corpus, Record
 from kb.search import update_index
 from kb.store import build_info
-from kb.store.engine import create_tables, insert_rows, write_session
+from kb.store.engine import BeforeCommit, create_tables, insert_rows, write_session
 from kb.store.tables import Action, Alias, Axis, BuildInfo, Document, Link, Proposal, Retired
 
 
@@ -63,7 +63,8 @@ def sub_corpus(corpus: Corpus, records: Iterable[Record]) -> Corpus:
     return sub
 
 
-def replace_rows(engine: Engine, ids: set[str], rows: list[SQLModel], replace_whole: list[type[SQLModel]]) -> None:
+def replace_rows(engine: Engine, ids: set[str], rows: list[SQLModel], replace_whole: list[type[SQLModel]],
+                 before_commit: BeforeCommit | None = None) -> None:
     """One transaction: drop the rows of the changed records (and whole small tables), add their new rows."""
     create_tables(engine)
     with write_session(engine) as session:
@@ -74,6 +75,8 @@ def replace_rows(engine: Engine, ids: set[str], rows: list[SQLModel], replace_wh
         for table in replace_whole:
             session.exec(delete(table))  # type: ignore[call-overload]
         insert_rows(session, rows)
+        if before_commit is not None:
+            before_commit(session)
         session.commit()
 
 
@@ -99,7 +102,7 @@ def write_index(work: Plan, corpus: Corpus, previous_index: Path, tmp: Path) -> 
     return known
 
 
-def write_rows(work: Plan, corpus: Corpus, engine: Engine, extra_rows: list[SQLModel]) -> None:
+def write_rows(work: Plan, corpus: Corpus, engine: Engine, extra_rows: list[SQLModel], before_commit: BeforeCommit | None = None) -> None:
     """Replace the changed records' rows, the tombstones and the build facts, in one transaction."""
     rows = [r for r in rows_for(sub_corpus(corpus, work.new)) if not isinstance(r, Retired)]
-    replace_rows(engine, work.ids, rows + retired_rows(corpus) + extra_rows, WHOLE_TABLES)
+    replace_rows(engine, work.ids, rows + retired_rows(corpus) + extra_rows, WHOLE_TABLES, before_commit)

@@ -16,12 +16,14 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from kb.builder.pipeline import Exporter
 from kb.builder.publish import BuildLocked, build_lock, mark_current, swap_in
 from kb.builder.rows import index_docs, rows_for
 from kb.content import Problem, check, errors
 from kb.content.files import MAX_FILE_BYTES
 from kb.search import build_index, remove_index
-from kb.store import Layout, build_info
+from kb.store import Layout, build_info, verify_index
+from kb.store.builds import EXPORTS
 from kb.store.tables import TABLES, BuildInfo
 
 
@@ -66,8 +68,10 @@ def build_local_index(
     wait: bool = True,
     on_wait: Callable[[BuildLocked], None] | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    exports: Exporter | None = None,
 ) -> NodeReport:
-    """Build this server's index for the build the database serves, after checking the local content is the same."""
+    """Build this server's index for the build the database serves, after checking the local content is the same;
+    ``exports`` writes its open-data files beside it, from the database (kb.builder.pipeline.Exporter)."""
     layout = Layout(Path(index_root))
     with Session(engine) as session:
         build_id = build_info(session).get("build_id")
@@ -75,7 +79,7 @@ def build_local_index(
     if not build_id:
         return NodeReport(message="la base ne contient aucune construction : lancez d'abord « kb build » sur un serveur")
     final = layout.index(build_id)
-    if final.is_dir():
+    if final.is_dir() and verify_index(final) is None:
         return NodeReport(build_id=build_id, ok=True, message=f"l'index de la construction {build_id} est déjà sur ce serveur")
     corpus, problems = check(Path(data_dir), max_bytes=max_file_bytes)
     report = NodeReport(problems, corpus.files, build_id)
@@ -95,6 +99,11 @@ def build_local_index(
         remove_index(tmp)
         try:
             build_index(index_docs(corpus), corpus.synonyms, tmp)
+            if exports is not None:
+                with Session(engine) as session:
+                    if build_info(session).get("build_id") == build_id:  # else a newer build landed: the site renders them
+                        exports(session, build_id, tmp / EXPORTS)
+            remove_index(final)  # a damaged index of this build, if any: replaced by the one just written
             swap_in(layout, build_id)
         except BaseException:
             remove_index(tmp)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from kb.builder import incremental
 from kb.builder.cache import FileCache
@@ -19,8 +19,13 @@ from kb.content import Problem, check, errors, kinds
 from kb.content.files import MAX_FILE_BYTES
 from kb.search import build_index, remove_index
 from kb.store import Layout, verify_index
+from kb.store.builds import EXPORTS
 from kb.store.engine import replace_all
 from kb.store.tables import BuildInfo
+
+# Writes a build's open-data files into a folder, read from the session's rows (kb.api.export renders them: the
+# command line hands it down, this floor cannot import it).
+Exporter = Callable[[Session, str, Path], None]
 
 
 @dataclass
@@ -48,11 +53,13 @@ def build(
     wait: bool = True,
     on_wait: Callable[[BuildLocked], None] | None = None,
     max_file_bytes: int = MAX_FILE_BYTES,
+    exports: Exporter | None = None,
 ) -> BuildReport:
     """Check, then write the index for a new build id, commit the database with that id, and mark it current.
 
     The index folder exists before the database names it, so a reader that takes the build id from the
-    database always finds the matching index; on any error nothing served changes.
+    database always finds the matching index; on any error nothing served changes. ``exports`` writes the build's
+    open-data files into its folder, from the new rows before they are committed (kb.api.export.exporter).
     """
     layout = Layout(Path(index_root))
     # Unchanged files come validated from the last build's cache; the rest is validated on every core.
@@ -73,15 +80,21 @@ def build(
                 build_index(index_docs(corpus), corpus.synonyms, tmp)
             else:
                 known = incremental.write_index(work, corpus, layout.index(work.previous), tmp)
-            swap_in(layout, build_id, known)
             counts = {kind: len(corpus.of(kind)) for kind in kinds.every()}
             # Record counts are not stored: /sante counts the public records in the tables it probes.
             info = {"build_id": build_id, "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
             info_rows: list[SQLModel] = [BuildInfo(key=k, value=v) for k, v in info.items()]
+
+            def finish(session: Session) -> None:
+                # The rows are in, not yet committed: the exports are read from them, then the folder is swapped in.
+                if exports is not None:
+                    exports(session, build_id, tmp / EXPORTS)
+                swap_in(layout, build_id, known)
+
             if work is None:
-                replace_all(engine, rows_for(corpus) + info_rows)
+                replace_all(engine, rows_for(corpus) + info_rows, finish)
             else:
-                incremental.write_rows(work, corpus, engine, info_rows)
+                incremental.write_rows(work, corpus, engine, info_rows, finish)
         except BaseException:
             remove_index(tmp)
             remove_index(final)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kb.search import remove_index
 from kb.store import Layout
-from kb.store.builds import MANIFEST, Stamp, index_files, stamp, verified_digest
+from kb.store.builds import EXPORTS, MANIFEST, Stamp, index_files, stamp, verified_digest
 
 KEEP_BUILDS = 3
 
@@ -150,7 +150,8 @@ def copy_index(source: Path, target: Path) -> Known:
     about 0.03 s of a one-file build at 10,000 records. Were a copy damaged or rewritten in place in the same clock
     tick, the manifest would hold the original's hash and verify_index would report the file: never a silent pass.
     """
-    shutil.copytree(source, target)
+    # Not the exports: the new build writes its own (from its own rows).
+    shutil.copytree(source, target, ignore=lambda folder, _names: [EXPORTS] if Path(folder) == source else [])
     known: Known = {}
     for copy in target.iterdir():
         digest = verified_digest(source / copy.name) if copy.name != MANIFEST else None

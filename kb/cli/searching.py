@@ -40,8 +40,12 @@ def search_cmd(query: tuple[str, ...], index_dir: Path, site_url: str, as_json: 
         return
     if res.suggestion:
         click.echo(f"Vouliez-vous dire « {res.suggestion} » ?")
-    if res.partial:
+    if res.partial and not any(not h.partial for h in res.hits):
         click.echo("Aucune fiche ne contient tous ces mots : voici celles qui en contiennent une partie.")
     click.echo(f"{res.total} résultat{'s' if res.total > 1 else ''}")
+    before = False
     for hit in body.data:
+        if hit.partial and before:
+            click.echo("Ces fiches contiennent une partie des mots :")
+        before = not hit.partial
         click.echo(f"- [{kinds.kind(hit.type).label}] {hit.title}  {hit.url}")

@@ -45,7 +45,7 @@ class Kind(str):
     card: bool  # its records have newsletter cards and a preview image
     feed: bool  # its records' pages have an Atom feed of the records about them
     listed: bool  # listed as records in searches, lists and feeds (the other kinds show above them)
-    words: tuple[str, ...]  # folded words that name it in a query (« les propositions du Medef »)
+    words: tuple[str, ...]  # folded words that name it in a query (« les propositions du Medef »): they steer, see kb.search.steering
     cta: str  # a card's call to action
     unknown: str  # « Filière inconnue »: an id of this kind that the base does not hold
     order: tuple[str, ...]  # the fields its records are listed by (« -published »: newest first), then by id
@@ -87,17 +87,21 @@ class Kind(str):
 DOCUMENT = Kind(
     "document", label="Document", plural="Documents", noun="document", url_name="document", prefix="/documents/",
     collection="documents", index="/documents", folder="documents", list_file=None, model=DocumentFile, base=DocumentBase,
-    card=False, feed=True, listed=False, words=(), cta="Lire le document", unknown="Document inconnu", order=("-published",),
+    card=False, feed=True, listed=False, words=("document", "documents", "rapport", "rapports"), cta="Lire le document",
+    unknown="Document inconnu", order=("-published",),
 )
 AXIS = Kind(
     "axis", label="Axe", plural="Axes", noun="axe", url_name="axe", prefix="/axes/", collection="axes", index="/axes",
-    folder="axes", list_file=None, model=AxisFile, base=AxisBase, card=False, feed=True, listed=False, words=(), cta="Lire l'axe",
-    unknown="Axe inconnu", order=("document", "order"),
+    folder="axes", list_file=None, model=AxisFile, base=AxisBase, card=False, feed=True, listed=False, words=("axe", "axes"),
+    cta="Lire l'axe", unknown="Axe inconnu", order=("document", "order"),
 )
 PROPOSAL = Kind(
     "proposal", label="Proposition", plural="Propositions", noun="proposition", url_name="proposition", prefix="/propositions/",
     collection="proposals", index=None, folder="proposals", list_file=None, model=ProposalFile, base=ProposalBase, card=True,
-    feed=False, listed=True, words=("proposition", "propositions"), cta="Lire la proposition", unknown="Proposition inconnue", order=(),
+    feed=False, listed=True, cta="Lire la proposition", unknown="Proposition inconnue", order=(),
+    # « que propose la CPME », « les mesures du Sénat »: the content calls proposals measures and recommendations too.
+    words=("proposition", "propositions", "propose", "proposent", "recommande", "recommandent", "recommandation", "recommandations",
+           "mesure", "mesures"),
 )
 ACTION = Kind(
     "action", label="Action régionale", plural="Actions régionales", noun="action", url_name="action", prefix="/actions/",
@@ -107,12 +111,12 @@ ACTION = Kind(
 SECTOR = Kind(
     "sector", label="Filière", plural="Filières", noun="filière", url_name="filiere", prefix="/filieres/", collection="sectors",
     index="/filieres", folder=None, list_file="sectors.yaml", model=SectorFile, base=SectorBase, card=False, feed=True,
-    listed=False, words=(), cta="Voir la filière", unknown="Filière inconnue", order=(),
+    listed=False, words=("filiere", "filieres"), cta="Voir la filière", unknown="Filière inconnue", order=(),
 )
 REGION = Kind(
     "region", label="Région", plural="Régions", noun="région", url_name="region", prefix="/regions/", collection="regions",
     index="/regions", folder=None, list_file="regions.yaml", model=RegionFile, base=RegionBase, card=False, feed=True,
-    listed=False, words=(), cta="Voir la région", unknown="Région inconnue", order=(),
+    listed=False, words=("region", "regions"), cta="Voir la région", unknown="Région inconnue", order=(),
 )
 
 # Every kind, in the order pages, counts and checks list them.
@@ -154,11 +158,5 @@ def by_url_name(name: str) -> Kind | None:
     return _BY_URL_NAME.get(name)
 
 
-def by_word(word: str) -> Kind | None:
-    """The kind a folded query word names (« propositions »), or None."""
-    return _BY_WORD.get(word)
-
-
 _BY_SEGMENT = {k.prefix.strip("/"): k for k in KINDS.values()}
 _BY_URL_NAME = {k.url_name: k for k in KINDS.values()}
-_BY_WORD = {w: k for k in KINDS.values() for w in k.words}

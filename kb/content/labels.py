@@ -66,6 +66,23 @@ def date_fr(value: dt.date | str | None, fmt: str = "long") -> str:
     return "1er" + text[1:] if fmt == "long" and value.day == 1 else text
 
 
+# A document's short title (facets, filters): at most this many characters, cut on a word.
+SHORT_TITLE = 50
+
+
+def short_title(title: str) -> str:
+    """A document's title short enough for a filter's name: without quotation marks, before a subtitle (« : »), cut on a
+    word with « … » past SHORT_TITLE characters. « Bâtir la puissance industrielle : un défi français » → « Bâtir la
+    puissance industrielle »."""
+    text = " ".join(title.replace("«", " ").replace("»", " ").split()).replace("’ ", "’").replace("' ", "'")
+    main = text.split(" : ", 1)[0]
+    if len(main) >= 10:
+        text = main
+    if len(text) <= SHORT_TITLE:
+        return text
+    return text[: SHORT_TITLE].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:
     """French plural rule: 0 and 1 take the singular (« 0 résultat », « 2 résultats »)."""
     return f"{n} {singular if n < 2 else (plural_form or singular + 's')}"

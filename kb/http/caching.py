@@ -77,11 +77,9 @@ def _vary(response: Response) -> Response:
 
 def _conditional(response: Response) -> Response:
     """ETag (the build's, unless the view set one), Last-Modified for the API, Cache-Control; then 304 on a match."""
-    if request.method not in ("GET", "HEAD") or uncached(request.path):
-        return response
     if show_drafts():
-        # The staff preview shows drafts: no shared cache may keep any of its answers.
-        response.headers["Cache-Control"] = PRIVATE
+        return _private(response)
+    if request.method not in ("GET", "HEAD") or uncached(request.path):
         return response
     if response.status_code != 200 or response.direct_passthrough or problem() is not None:
         return response
@@ -98,3 +96,13 @@ def _conditional(response: Response) -> Response:
     else:
         response.headers.setdefault("Cache-Control", f"public, max-age={MAX_AGE}")
     return response.make_conditional(request)
+
+
+def _private(response: Response) -> Response:
+    """A preview server's answer, whatever it is (page, API, export, card, image, feed, health, static file, error):
+    kept by no cache, and readable by no other site's script (the staff's browser would hand it the drafts)."""
+    response.headers["Cache-Control"] = PRIVATE
+    response.headers.pop("Expires", None)
+    for name in [h for h in response.headers.keys() if h.lower().startswith("access-control-")]:
+        response.headers.pop(name, None)
+    return response

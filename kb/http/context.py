@@ -72,12 +72,15 @@ def _index_for(layout: Layout, build_id: str) -> search.SearchIndex:
     """This thread's searcher on a build's index, opened only if its files are the ones the build wrote."""
     # Searchers are not thread-safe: one per thread, reopened only when the build changes.
     path = layout.index(build_id)
+    # Checked on every request, before the index is read: a stat per file while nothing changed. A warm searcher reads
+    # its segments through a memory map, which gives zeros for a file zeroed in place (wrong answers) and kills the
+    # worker (SIGBUS) for one truncated in place; checked before opening, Whoosh would leave a half-opened index's files
+    # open.
+    damage = index_damage(build_id, path)
     cached: search.SearchIndex | None = getattr(_local, "index", None)
-    if cached is not None and cached.path == path:
+    if cached is not None and cached.path == path and not damage:
         return cached
     forget_index()
-    # Checked before opening: Whoosh would leave the files of a half-opened index open.
-    damage = index_damage(build_id, path)
     if damage:
         raise Unreadable(damage)
     global _shared

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kb.content.urls import API_ROOT
 from kb.http.context import unavailable
+from kb.http.records import NearMiss, near_miss
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,23 @@ def error_response(status: int, message: str | None = None) -> Response:
             # A Host outside TRUSTED_HOSTS leaves the request without URL building: the plain page, without links.
             if request_ctx.url_adapter is None:
                 raise TemplateError("no URL adapter")
-            body = render_template("error.html", meta=meta, code=status, heading=error.title, message=message or error.message)
+            body = render_template("error.html", meta=meta, code=status, heading=error.title, message=message or error.message,
+                                   near=_near_miss() if status == 404 else None)
         except TemplateError:
             body = render_template_string(_MINIMAL, code=status, title=error.title, message=message or error.message)
         response = Response(body, status=status, mimetype="text/html")
     if status == 503:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _near_miss() -> NearMiss | None:
+    """What a 404 on a record's address offers; nothing when the base cannot tell (the page itself must still answer)."""
+    try:
+        return near_miss(request.path)
+    except Exception as exc:  # noqa: BLE001 — a 404 page never fails for its suggestion
+        current_app.logger.warning("Pas de suggestion pour %s : %s", request.path, exc)
+        return None
 
 
 def answer(exc: Exception) -> Response:

@@ -1,11 +1,16 @@
-"""A record's address as the site answers it: the record, a 301 for a former id, a tombstone (301 or 410), or a 404."""
+"""A record's address as the site answers it: the record, a 301 for a former id, a tombstone (301 or 410), or a 404
+that offers the closest record and the address's words to search."""
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, abort, redirect, render_template, request
 
+from kb import search
+from kb.content import kinds
 from kb.content.urls import parse_record_path, record_path, suffixes
 from kb.http.context import built, current
 from kb.store import queries
@@ -26,6 +31,55 @@ def find(kind: str, record_id: str, suffix: str = "") -> Any:
     if alias is not None and (not suffix or suffix in suffixes(alias[0])):
         abort(redirect(record_path(*alias) + suffix + _query_suffix(), 301))
     abort(404)
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """What a 404 on a record's address offers: the address's words for the search box, and the closest record."""
+
+    words: str
+    path: str | None = None
+    title: str | None = None
+
+
+# How close an address must be to a record's (difflib's ratio) to offer it: « pass-fonciers-pmi » → « pass-foncier-pmi ».
+NEAR = 0.8
+# The records a near-miss address is compared with: the best matches of its words (a search, cheap once cached),
+# never every id (at 10,000 records, comparing the address with every id took 60 to 220 ms a 404).
+SHORTLIST = 20
+
+
+def near_miss(path: str) -> NearMiss | None:
+    """For an address shaped like a record's that answers 404: its words, and the closest record to it (of its kind,
+    else of any kind) among those its words find, if one is close enough. None for any other address."""
+    parsed = parse_record_path(path)
+    if parsed is None:
+        return None
+    kind, record_id, _suffix = parsed
+    words = " ".join(record_id.replace("-", " ").replace("_", " ").split())
+    ctx = current()
+    other = queries.find_kind(ctx.db, record_id)  # the right id under another kind's prefix
+    if other is not None:
+        record = queries.get(ctx.db, other, record_id)
+        return NearMiss(words, record_path(other, record_id), getattr(record, kinds.kind(other).name_field))
+    if ctx.index is None:
+        return NearMiss(words)
+    for kinds_tried in ([kind], None):
+        hits = _found(ctx.index, words, kinds_tried, ctx.drafts)
+        close = difflib.get_close_matches(record_id, list(hits), n=1, cutoff=NEAR)
+        if close:
+            hit = hits[close[0]]
+            return NearMiss(words, record_path(hit.type, hit.id), hit.title)
+    return NearMiss(words)
+
+
+def _found(index: search.SearchIndex, words: str, kinds: list[str] | None, drafts: bool) -> dict[str, search.Hit]:
+    """The records an address's words find (its spelling corrected when they find nothing), by id."""
+    filters = {"type": kinds} if kinds else {}
+    res = search.search(index, words, filters=filters, per_page=SHORTLIST, show_drafts=drafts)
+    if not res.hits and res.suggestion:
+        res = search.search(index, res.suggestion, filters=filters, per_page=SHORTLIST, show_drafts=drafts)
+    return {h.id: h for h in res.hits}
 
 
 def _tombstones() -> Any:

@@ -84,6 +84,7 @@ def card(ctx: Context, kind: str, record_id: str, campaign: str | None = None) -
         "url": url,
         "link": safe_url(with_campaign(url, campaign)) or "",
         "cta": kinds.kind(kind).cta,
+        "draft": bool(rec.draft),
     }
 
 

@@ -11,6 +11,8 @@ from PIL import Image, ImageDraw, ImageFont
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
 BLUE, INK, GREY, PAPER = "#0b5cad", "#1f2328", "#57606a", "#ffffff"
+# The site's draft colour (kb.css --draft): a preview server's image of a draft says so, wherever it is pasted.
+DRAFT, DRAFT_LABEL = "#8a1c1c", "Brouillon"
 
 
 @functools.cache
@@ -50,12 +52,19 @@ def _fit(draw: ImageDraw.ImageDraw, line: str, face: ImageFont.FreeTypeFont, wid
     return line
 
 
-def render_preview(kicker: str, axis: str, title: str, footer: str) -> bytes:
-    """The PNG bytes of one preview: a kicker (type and document), the axis, the title (wrapped) and a footer."""
+def render_preview(kicker: str, axis: str, title: str, footer: str, draft: bool = False) -> bytes:
+    """The PNG bytes of one preview: a kicker (type and document), the axis, the title (wrapped) and a footer; a draft's
+    (shown by a preview server only) has a « Brouillon » band across its top right corner and a side bar in red."""
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, 24, HEIGHT), fill=BLUE)
+    draw.rectangle((0, 0, 24, HEIGHT), fill=DRAFT if draft else BLUE)
     inner = WIDTH - 2 * MARGIN
+    if draft:
+        label = font(34, bold=True)
+        width = int(draw.textlength(DRAFT_LABEL, font=label)) + 48
+        draw.rectangle((WIDTH - width, 0, WIDTH, 60), fill=DRAFT)
+        draw.text((WIDTH - width + 24, 8), DRAFT_LABEL, font=label, fill=PAPER)
+        inner -= width - MARGIN + 16  # the kicker's lines stop short of the band
     y = 64
     for line in wrap(draw, kicker, font(34), inner, 2):
         draw.text((MARGIN, y), line, font=font(34), fill=GREY)

@@ -57,7 +57,8 @@ def preview_image(kind: str, record_id: str) -> Any:
         abort(404)
     kicker = f"{data['type']} · {data['source']}" if kind == PROPOSAL else data["source"]
     axis = " · ".join(data["axes"])
-    return _png(_preview_png(ctx.build_id or "", kicker, axis, data["title"], f"{SITE_NAME} · réf. {data['id']}"))
+    footer = f"{SITE_NAME} · réf. {data['id']}"
+    return _png(_preview_png(ctx.build_id or "", kicker, axis, data["title"], footer, data["draft"]))
 
 
 @bp.get(PAGES["site_preview"])
@@ -69,14 +70,14 @@ def site_preview() -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _preview_png(_build_id: str, kicker: str, axis: str, title: str, footer: str) -> bytes:
+def _preview_png(_build_id: str, kicker: str, axis: str, title: str, footer: str, draft: bool = False) -> bytes:
     # Keyed on the build and the drawn text: a rebuild that changes nothing serves the same bytes.
-    return render_preview(kicker, axis, title, footer)
+    return render_preview(kicker, axis, title, footer, draft)
 
 
 def _png(data: bytes) -> Any:
     resp = Response(data, mimetype="image/png")
-    resp.headers["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}"
+    resp.headers["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}"  # a preview server's: private (kb.http.caching)
     resp.set_etag(hashlib.sha256(data).hexdigest()[:32])  # its content's: the conditional answer is kb.http.caching's
     return resp
 

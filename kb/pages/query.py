@@ -24,6 +24,7 @@ TITLES: dict[str, str] = {f.param: f.title for f in FILTERS}
 _ORDER = {param: i for i, param in enumerate(PARAMS)}
 # The record types keep French values in URLs (« type=proposition », « type=axe »): kb.content.filters names them.
 TYPE = BY_NAME["type"]
+AXIS_PARAM = BY_NAME[kinds.AXIS].param
 SORTS: dict[str, str] = {"pertinence": "relevance", "date": "date"}
 SORT_PARAM = "tri"
 PER_PAGE = 20
@@ -43,10 +44,19 @@ def collation_key(text: str) -> tuple[str, str]:
     return (primary, text)
 
 
-def choices(names: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
-    """Allowed values and their labels per URL parameter, from ``queries.labels`` output."""
+def choices(names: Mapping[str, Mapping[str, str]], parents: Mapping[str, str] | None = None) -> dict[str, dict[str, str]]:
+    """Allowed values and their labels per URL parameter, from ``queries.labels`` output.
+
+    With ``parents`` (axis id → its document's id), an axis is named with its document's short title: « Propositions
+    du rapport — Bâtir la puissance industrielle » (several documents have an axis of that name).
+    """
     fixed = {"type": {TYPE.url_value(kind): kinds.kind(kind).plural for kind in TYPE.values}, "status": fr.STATUS, "horizon": fr.HORIZON}
-    return {f.param: dict(names[f.kind]) if f.kind else dict(fixed[f.name]) for f in FILTERS}
+    out = {f.param: dict(names[f.kind]) if f.kind else dict(fixed[f.name]) for f in FILTERS}
+    documents = names.get(kinds.DOCUMENT, {})
+    for axis, document in (parents or {}).items():
+        if axis in out[AXIS_PARAM] and document in documents:
+            out[AXIS_PARAM][axis] = f"{out[AXIS_PARAM][axis]} — {fr.short_title(documents[document])}"
+    return out
 
 
 @dataclass(frozen=True)

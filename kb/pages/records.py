@@ -230,7 +230,7 @@ def export_all(ctx: Context) -> BaseModel:
 
 def search_response(urls: Urls, res: Results, offset: int = 0, next_url: str | None = None) -> m.SearchResponse:
     """A search's answer as the API gives it (``kb search --json`` prints the same), from hit ``offset`` on."""
-    hits = [m.SearchHit(id=h.id, type=h.type, title=h.title, score=h.score, url=urls.record(h.type, h.id), highlight=h.highlight)
-            for h in res.hits[offset:]]
+    hits = [m.SearchHit(id=h.id, type=h.type, title=h.title, score=h.score, url=urls.record(h.type, h.id), highlight=h.highlight,
+                        partial=h.partial, quoted=h.quoted) for h in res.hits[offset:]]
     return m.SearchResponse(query=res.query, total=res.total, data=hits, next=next_url, facets=res.facets, suggestion=res.suggestion,
                             partial=res.partial)

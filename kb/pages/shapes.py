@@ -195,7 +195,9 @@ LISTS: dict[str, type[ListEnvelope]] = {
 
 
 class SearchHit(BaseModel):
-    """One ranked result of any kind (``type``); ``highlight`` is HTML where matched words are wrapped in <mark>."""
+    """One ranked result of any kind (``type``); ``highlight`` is HTML where matched words are wrapped in <mark>;
+    ``partial``: it holds only some of the query's words (it follows the results that hold them all); ``quoted``: the
+    highlight is from one of its sources' quotes, where alone the words were found."""
 
     id: str
     type: RecordType
@@ -203,12 +205,15 @@ class SearchHit(BaseModel):
     score: float
     url: str
     highlight: str
+    partial: bool = False
+    quoted: bool = False
 
 
 class SearchResponse(BaseModel):
     """A page of search results, facet counts over all matches (value id → count) and a spelling suggestion.
 
-    ``partial`` is true when no record has every word of the query and the results are those with some of them.
+    ``partial`` is true when fewer records than a page hold every word of the query and those holding some of them
+    follow (each such hit says ``partial``), the most words first.
     """
 
     query: str

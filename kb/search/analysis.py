@@ -2,66 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.lang import stopwords_for_language
 from whoosh.support.charset import accent_map
 
-from kb.content import kinds
+from kb.search import steering
 from kb.search.engine import CappedPrefix
+from kb.search.steering import Steer
+from kb.search.steering import Table as SteeringTable
+from kb.search.stopwords import FOLDED_STOPS, FRENCH_STOPS
 
-# NLTK's list (shipped with Whoosh) misses common words; elided forms ("jusqu'") too.
-EXTRA_STOPS = {
-    "les",
-    "cette",
-    "cet",
-    "tout",
-    "tous",
-    "toute",
-    "toutes",
-    "plus",
-    "comme",
-    "sans",
-    "entre",
-    "leurs",
-    "dont",
-    "ils",
-    "elles",
-    "aussi",
-    "ainsi",
-    "afin",
-    "fait",
-    "faire",
-    "jusqu",
-    "lorsqu",
-    "puisqu",
-    "quoi",
-    "si",
-    "non",
-    "sous",
-    "vers",
-    "chez",
-    "car",
-    "donc",
-    "or",
-    "ni",
-    "tres",
-    "très",
-    # Question words: « quelles sont les propositions du Medef » asks for proposals, not for the word « quelles ».
-    "quel",
-    "quelle",
-    "quels",
-    "quelles",
-    "comment",
-    "pourquoi",
-    "combien",
-}
-FRENCH_STOPS = frozenset(stopwords_for_language("fr")) | EXTRA_STOPS
-FOLDED_STOPS = frozenset(unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() for w in FRENCH_STOPS)
 MIN_PREFIX = 3
 MAX_QUERY_CHARS = 256
 # Bounded cost: a query keeps its first MAX_WORDS words (a prefix's expansion is capped in kb.search.engine).
@@ -83,14 +37,6 @@ SYNONYM_WEIGHT = 0.3
 EXACT_TITLE_BONUS = 100.0
 # Added to a mesure phare's score: it passes a peer proposal of the same score, never a clearly better match.
 FLAGSHIP_BONUS = 0.1
-# A query that names a kind of record (« les propositions du Medef », « actions de la CPME Normandie ») asks for
-# records of that kind: they get this much more (scores run from about 1 to 50), enough to pass an axis or a region
-# that matches the other words as well, not a clearly better match (the Medef's own document stays first). Measured
-# on the judged queries: nDCG@5 0.911 without, 0.912 at 5, 0.913 at 10, 0.909 at 15 (« quinze propositions » then
-# loses its axis). The words that name a kind are the registry's (kb.content.kinds: ``words``).
-KIND_BONUS = 5.0
-
-
 # A word: letters and digits. Dots split (« bfc-industries.com » gives bfc, industries, com; « 25.000 » gives 25, 000).
 WORD = r"\w+"
 
@@ -158,7 +104,7 @@ def _unit(stem_seq: tuple[str, ...], weight: float = 1.0) -> wq.Query:
     return wq.Or([wq.Phrase(f, list(stem_seq), boost=weight * FIELD_BOOSTS.get(f, 1.0)) for f in ("title", "content", "quotes")])
 
 
-Table = dict[tuple[str, ...], list[tuple[str, ...]]]
+Synonyms = dict[tuple[str, ...], list[tuple[str, ...]]]
 
 
 def _is_acronym(term: str) -> bool:
@@ -180,13 +126,13 @@ def exact_query(text: str) -> wq.Query | None:
     return wq.Or([arm for t in terms for arm in _fields(t)]) if terms else None
 
 
-def _synonym_table(groups: list[list[str]]) -> tuple[Table, dict[str, list[tuple[str, ...]]]]:
+def _synonym_table(groups: list[list[str]]) -> tuple[Synonyms, dict[str, list[tuple[str, ...]]]]:
     """Each term's analysed form → the other forms of its group; and each sigle (as written) → its group's forms.
 
     A sigle is never found by the other terms: « an » is also a word (« par an »), so only « AN » typed in
     capitals finds « assemblée nationale ».
     """
-    table: Table = {}
+    table: Synonyms = {}
     acronyms: dict[str, list[tuple[str, ...]]] = {}
     for group in groups:
         forms = list(dict.fromkeys(s for s in (stems(term) for term in group if not _is_acronym(term)) if s))
@@ -203,7 +149,7 @@ def _with_synonyms(key: tuple[str, ...], alts: list[tuple[str, ...]]) -> wq.Quer
     return wq.Or([_unit(key)] + [_unit(a, SYNONYM_WEIGHT) for a in alts]) if alts else _unit(key)
 
 
-def _expand(seq: list[str], table: Table) -> list[wq.Query]:
+def _expand(seq: list[str], table: Synonyms) -> list[wq.Query]:
     """Queries for a run of plain words, longest synonym phrase first."""
     out: list[wq.Query] = []
     longest = max((len(k) for k in table), default=1)
@@ -219,17 +165,82 @@ def _expand(seq: list[str], table: Table) -> list[wq.Query]:
     return out
 
 
-def build_query(text: str, synonyms: list[list[str]], any_word: bool = False) -> wq.Query | None:
+class Parsed:
+    """A parsed query: what a search matches and ranks, and its parts for filling a page with partial matches.
+
+    ``query``: every required unit, the exclusions, and the bonuses (a title typed whole, a mesure phare, what the
+    steering words point at), normalised. ``units``: the required units alone (a word with its synonyms, a phrase, a
+    prefix, an alternative), each normalised: a record that holds only some of them is a partial match. ``relaxed``:
+    any of the units, with the same exclusions and bonuses (None when there is only one unit). Only ``query`` is
+    made at once: most searches never need the others (a page full of full matches).
+    """
+
+    def __init__(self, musts: list[wq.Query], optional: list[wq.Query], nots: list[wq.Query]) -> None:
+        self._musts, self._optional, self._nots = musts, optional, nots
+        self.query = self._whole(musts[0] if len(musts) == 1 else wq.And(musts)) if musts else self._excluding()
+
+    def _whole(self, main: wq.Query) -> wq.Query:
+        # Bonuses add to the score of what matches anyway (AndMaybe), so Whoosh's own search ranks the same way.
+        # Normalised here, once: the same term from two arms (a shortened stem, a synonym) then counts once, on the
+        # fast path and in Whoosh's own search alike.
+        main = wq.AndMaybe(main, wq.Or(self._optional))
+        return (wq.AndNot(main, wq.Or(self._nots)) if self._nots else main).normalize()
+
+    def _excluding(self) -> wq.Query:
+        return wq.AndNot(wq.Every(), wq.Or(self._nots)).normalize()
+
+    @functools.cached_property
+    def units(self) -> tuple[wq.Query, ...]:
+        """The required units, each normalised."""
+        return tuple(m.normalize() for m in self._musts)
+
+    @functools.cached_property
+    def relaxed(self) -> wq.Query | None:
+        """Any of the units, with the exclusions and bonuses; None with fewer than two units."""
+        return self._whole(wq.Or(self._musts)) if len(self._musts) > 1 else None
+
+
+def build_query(text: str, synonyms: list[list[str]], steering_table: SteeringTable | None = None) -> wq.Query | None:
+    """The query of ``parse``: what a search matches and ranks (None for a query without words)."""
+    parsed = parse(text, synonyms, steering_table)
+    return None if parsed is None else parsed.query
+
+
+def _steered(tokens: list[str], table: SteeringTable) -> dict[int, tuple[Steer, ...]]:
+    """The tokens that are steering words (plain words, as typed), with where each run points (on its first token).
+
+    An explicit alternative (OU/OR) is taken literally: nothing steers in it.
+    """
+    if any(t in ("OU", "OR", "|") for t in tokens):
+        return {}
+    seq: list[tuple[int, str]] = []
+    for i, tok in enumerate(tokens):
+        if tok[:1] in '-"' or tok.endswith("*") or ("-" in tok and len(stems(tok)) > 1):
+            seq.append((i, ""))  # an operator or a hyphenated word breaks a run
+        else:
+            seq += [(i, w) for w in folded_words(tok)]
+    out: dict[int, tuple[Steer, ...]] = {}
+    for start, end, steer in steering.find([w for _, w in seq], table):
+        for n, (i, _w) in enumerate(seq[start:end]):
+            out[i] = steer if n == 0 else ()
+    return out
+
+
+def parse(text: str, synonyms: list[list[str]], steering_table: SteeringTable | None = None) -> Parsed | None:
     """Parse a user query: words (all required), "exact phrases", -exclusions, mot* prefixes, OU/OR alternatives.
 
-    With ``any_word``, one of the words (or phrases…) is enough: the fallback when a query finds nothing. Never
-    raises: unbalanced quotes become words, operators without operands are ignored, and there is no field syntax,
-    so internal fields cannot be targeted.
+    Words that steer (« propositions », « rapport »: kb.search.steering) are not required unless nothing else is: they
+    score where a record holds them, and give the records they point at a bonus. Never raises: unbalanced quotes
+    become words, operators without operands are ignored, and there is no field syntax, so internal fields cannot
+    be targeted.
     """
     table, acronyms = _synonym_table(synonyms)
     tokens = re.findall(r'-?"[^"]*"|\S+', text.replace('"', ' " ') if text.count('"') % 2 else text)[:MAX_WORDS]
+    steer_at = _steered(tokens, steering.kind_table() if steering_table is None else steering_table)
     musts: list[wq.Query] = []
     nots: list[wq.Query] = []
+    steered: list[wq.Query] = []
+    bonus: list[wq.Query] = [wq.ConstantScoreQuery(wq.Term("flagship", True), FLAGSHIP_BONUS)]
     pending: list[str] = []
     or_next = False
     prefixes = 0
@@ -244,7 +255,7 @@ def build_query(text: str, synonyms: list[list[str]], any_word: bool = False) ->
             or_next = False
         pending.clear()
 
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         negate = tok.startswith("-") and len(tok) > 1
         body = tok[1:] if negate else tok
         if body in ("OU", "OR", "|"):
@@ -252,6 +263,12 @@ def build_query(text: str, synonyms: list[list[str]], any_word: bool = False) ->
             or_next = True
             continue
         if body in ("ET", "AND", "+", "-", '"'):
+            continue
+        if i in steer_at:
+            # A steering word: scored where a record has it, its bonus where it points; required only if alone.
+            flush()
+            steered += [_unit(seq) for seq in [stems(body)] if seq]
+            bonus += [q for s in steer_at[i] if (q := wq.ConstantScoreQuery(wq.Term(s.field, s.value), s.bonus)) not in bonus]
             continue
         if body.startswith('"'):
             flush()
@@ -290,16 +307,9 @@ def build_query(text: str, synonyms: list[list[str]], any_word: bool = False) ->
             musts.append(q)
     flush()
     if not musts:
-        return wq.AndNot(wq.Every(), wq.Or(nots)).normalize() if nots else None
-    main = musts[0] if len(musts) == 1 else (wq.Or if any_word else wq.And)(musts)
-    # Bonuses add to the score of what matches anyway (AndMaybe), so Whoosh's own search ranks the same way.
-    bonus: list[wq.Query] = [wq.ConstantScoreQuery(wq.Term("flagship", True), FLAGSHIP_BONUS)]
-    asked = folded_words(" ".join(t for t in text.split() if not t.startswith("-")))  # not « -actions »
-    for kind in sorted({kind for w in asked if (kind := kinds.by_word(w)) is not None}):
-        bonus.append(wq.ConstantScoreQuery(wq.Term("type", kind), KIND_BONUS))
+        musts, steered = steered, []  # only steering words: they are what is asked for
+    if not musts:
+        return Parsed([], [], nots) if nots else None
     if not re.search(r'["*]|(^|\s)-|(^|\s)(OU|OR|ET|AND)(\s|$)', text) and (key := title_key(text)):
         bonus.append(wq.ConstantScoreQuery(wq.Term("titlekey", key), EXACT_TITLE_BONUS))
-    main = wq.AndMaybe(main, wq.Or(bonus))
-    # Normalised here, once: the same term from two arms (a shortened stem, a synonym) then counts once, on the fast
-    # path and in Whoosh's own search alike.
-    return (wq.AndNot(main, wq.Or(nots)) if nots else main).normalize()
+    return Parsed(musts, steered + bonus, nots)

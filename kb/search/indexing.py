@@ -17,8 +17,8 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
 from kb.content.filters import FILTERS
 from kb.procs import die_with_parent
-from kb.search.analysis import FOLDED_STOPS, fold, folding_analyzer, french_analyzer, title_key
-from kb.search.snippets import TOKEN
+from kb.search.analysis import FOLDED_STOPS, fold, folded_words, folding_analyzer, french_analyzer, title_key
+from kb.search.snippets import QUOTES, TOKEN
 
 # Below this many records a second writer process costs more than it saves.
 PARALLEL_FROM = 2000
@@ -139,7 +139,8 @@ def _fields(doc: dict[str, Any]) -> dict[str, Any]:
         "content": " ".join([text, *doc["heading"], *doc["keywords"]]),
         "quotes": "\n".join(doc["quotes"]),
         "titlekey": title_key(doc["title"]),
-        "hl": " ".join(filter(None, [doc["summary"], doc["body"]])),
+        # Snippets come from the record's own words, or else from its sources' quotes (after QUOTES).
+        "hl": " ".join(filter(None, [doc["summary"], doc["body"]])) + (QUOTES + " … ".join(doc["quotes"]) if doc["quotes"] else ""),
         **{f.name: ",".join(doc[f.name] or []) if f.multi else doc[f.name] or "" for f in FILTERS},
         "carries": ",".join(doc["carries"]),
         "updated": doc["updated"],
@@ -185,10 +186,10 @@ def _count_forms(forms: dict[str, Counter[str]], docs: list[dict[str, Any]], sig
             forms.setdefault(key, Counter())[lower] += sign * n
 
 
-def _write_meta(target: Path, synonyms: list[list[str]], forms: dict[str, Counter[str]]) -> None:
+def _write_meta(target: Path, synonyms: list[list[str]], forms: dict[str, Counter[str]], steering: list[list[Any]]) -> None:
     forms = {k: c for k, c in ((k, +c) for k, c in forms.items()) if c}
     accents = {folded: c.most_common(1)[0][0] for folded, c in forms.items()}
-    meta = {"synonyms": synonyms, "accents": accents, "forms": forms}
+    meta = {"synonyms": synonyms, "accents": accents, "forms": forms, "steering": steering}
     (target / "kb-meta.json").write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
 
 
@@ -204,8 +205,12 @@ def _commit(writer: Any, docs: list[dict[str, Any]], deletes: list[str]) -> None
         raise
 
 
-def build_index(docs: list[dict[str, Any]], synonyms: list[list[str]], target: Path) -> None:
-    """Write a complete index into an empty folder ``target`` (the caller swaps it in)."""
+def build_index(docs: list[dict[str, Any]], synonyms: list[list[str]], target: Path, steering: list[list[Any]] | None = None) -> None:
+    """Write a complete index into an empty folder ``target`` (the caller swaps it in).
+
+    ``steering``: the content's own words that steer a query, ``[words, field, value, bonus]`` each (kb.search.steering:
+    an organisation's names → its records), beside the kinds' words that every build has.
+    """
     target.mkdir(parents=True)
     ix = windex.create_in(str(target), schema())
     # Two writer processes, each its own segment (merging them would lose the gain on two cores).
@@ -226,7 +231,7 @@ def build_index(docs: list[dict[str, Any]], synonyms: list[list[str]], target: P
         raise
     forms: dict[str, Counter[str]] = {}
     _count_forms(forms, docs)
-    _write_meta(target, synonyms, forms)
+    _write_meta(target, synonyms, forms, [[" ".join(folded_words(str(words))), *rest] for words, *rest in steering or []])
 
 
 def _stop_writers(writer: Any) -> None:
@@ -244,7 +249,7 @@ def update_index(target: Path, changed: list[dict[str, Any]], deleted: list[str]
     _commit(windex.open_dir(str(target)).writer(timeout=10.0), changed, deleted)
     _count_forms(forms, old, -1)
     _count_forms(forms, changed)
-    _write_meta(target, meta["synonyms"], forms)
+    _write_meta(target, meta["synonyms"], forms, meta.get("steering", []))
 
 
 def remove_index(path: Path) -> None:

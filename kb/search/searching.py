@@ -11,11 +11,12 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from kb.content.filters import BY_NAME, FILTERS, UPDATED_SINCE
-from kb.search.analysis import build_query, clean_query
+from kb.search.analysis import clean_query, parse
 from kb.search.engine import Scored, docnums, match_bits, rank
 from kb.search.index import SearchIndex
+from kb.search.partial import Partial
+from kb.search.snippets import QUOTES, matcher
 from kb.search.snippets import highlight as snippet
-from kb.search.snippets import matcher
 from kb.search.suggesting import suggest as _suggest
 
 MAX_PAGE = 500
@@ -30,6 +31,8 @@ class Hit:
     title: str
     score: float
     highlight: str = ""
+    partial: bool = False  # it holds only some of the query's words (it follows those that hold them all)
+    quoted: bool = False  # the highlight is from one of its sources' quotes (the words matched nowhere else)
 
 
 @dataclass
@@ -164,58 +167,66 @@ def search(
     cache: bool = True,
     listed: tuple[str, ...] | None = None,
     aside: int = 0,
+    fill_below: int | None = None,
 ) -> Results:
     """Ranked ids for a French query, with highlights, facet counts, suggestion and id/alias lookup.
 
     ``listed`` narrows hits, total and facets to these record kinds (the type facet still counts every kind);
-    ``aside`` asks, on the first page, for that many of the best matches of the other kinds. Results are cached per
-    opened build, keyed on the normalised query, filters, sort, page, kinds and drafts.
+    ``aside`` asks, on the first page, for that many of the best matches of the other kinds. When fewer than
+    ``fill_below`` records (by default a page: ``per_page``; 0 never) hold every word, the records holding some of them
+    follow, marked ``partial``, the most words first (kb.search.partial). Results are cached per opened build, keyed on the
+    normalised query, filters, sort, page, kinds, drafts and that threshold.
     """
     text = clean_query(text)
     page = max(1, min(page, MAX_PAGE))
     filters = filters or {}
-    key = _cache_key(text, filters, sort, page, per_page, show_drafts, listed, aside)
+    fill_below = per_page if fill_below is None else fill_below
+    key = _cache_key(text, filters, sort, page, per_page, show_drafts, listed, aside, fill_below)
     found = idx.cache.get(key) if cache else None
     if found is not None:
         return _copy(found)
-    res = _search(idx, text, filters, sort, page, per_page, show_drafts, listed, aside)
+    res = _search(idx, text, filters, sort, page, per_page, show_drafts, listed, aside, fill_below)
     if cache:
         idx.cache.put(key, _copy(res))
     return res
 
 
 def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: str, page: int, per_page: int, show_drafts: bool,
-            listed: tuple[str, ...] | None, aside: int) -> Results:
+            listed: tuple[str, ...] | None, aside: int, fill_below: int) -> Results:
     searcher, cols = idx.searcher, idx.columns
-    parsed = build_query(text, idx.synonyms) if text else None
+    parsed = parse(text, idx.synonyms, idx.steering) if text else None
     scoring: list[Scored] = []
     visible = cols.live if show_drafts else cols.live & ~cols.drafts
     allowed = _allowed(idx, filters)
     if allowed is not None:
         visible &= allowed
     # Matching docs as bitmaps from cached leaves; only the shown page is ranked from cached per-leaf scores.
-    matched = (match_bits(idx, parsed.normalize(), scoring) if parsed is not None else cols.live) & visible
+    matched = (match_bits(idx, parsed.query, scoring) if parsed is not None else cols.live) & visible
     suggestion = _suggest(idx, text, visible) if text and parsed is not None else None
-    partial = False
-    if not matched and suggestion is None and parsed is not None:
-        # Nothing has every word, and no spelling fixes it: the records with some of the words, best first (those
-        # with more of them score higher), said as such, rather than an empty page (« prix de l'électricité »).
-        relaxed = build_query(text, idx.synonyms, any_word=True)
-        if relaxed is not None and relaxed != parsed:
-            scoring, parsed = [], relaxed
-            matched = match_bits(idx, parsed, scoring) & visible
-            partial = bool(matched)
     kinds = cols.facets["type"]
-    shown = matched if listed is None else matched & _union(kinds.get(k, 0) for k in listed)
+    wanted = visible if listed is None else visible & _union(kinds.get(k, 0) for k in listed)
+    shown = matched & wanted
+    full = shown.bit_count()
+    # Fewer records than a page hold every word (and no spelling fixes a word): those with most of the words follow.
+    fill = None
+    if parsed is not None and parsed.relaxed is not None and suggestion is None and full < fill_below:
+        fill = Partial(idx, parsed.relaxed, parsed.units, visible & ~matched)
+    more = fill.bits if fill is not None else 0
     limit = page * per_page
     ranked = _ranked(idx, shown, scoring, limit, sort == "date" or parsed is None)
+    if fill is not None and limit > full:
+        ranked += [(d, score, True) for d, score in fill.ranked(wanted, limit - full)]
     start = (page - 1) * per_page
-    match = matcher(*_highlight_terms(parsed)) if parsed is not None else None
-    hits = [_hit(searcher.stored_fields(d), score, match) for d, score in ranked[start : start + per_page]]
+    match = matcher(*_highlight_terms(parsed.query)) if parsed is not None else None
+    hits = [_hit(searcher.stored_fields(d), score, match, *part) for d, score, *part in ranked[start : start + per_page]]
     others: list[Hit] = []
     if aside and page == 1 and listed is not None and parsed is not None:
-        others = [_hit(searcher.stored_fields(d), score, match) for d, score in rank(matched & ~shown, scoring, aside)]
-    total = shown.bit_count()
+        best = rank(matched & ~shown, scoring, aside)
+        if fill is not None and len(best) < aside:
+            best += [(d, score, True) for d, score in fill.ranked(visible & ~wanted, aside - len(best))]
+        others = [_hit(searcher.stored_fields(d), score, match, *part) for d, score, *part in best]
+    listing = (shown | more) & wanted
+    total = listing.bit_count()
     exact = _exact(searcher, text) if text else None
     exact_id = None
     if exact is not None and visible >> exact & 1:
@@ -225,12 +236,14 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
         if listed is None or fields["type"] in listed:
             if page == 1:
                 hits = ([first] + [h for h in hits if h.id != exact_id])[:per_page]
-            total += not shown >> exact & 1
+            total += not listing >> exact & 1
         elif aside:
             others = ([first] + [h for h in others if h.id != exact_id])[:aside]
-    # Facets count what is listed (a value's count is what choosing it lists), the type facet every kind that matches.
-    facets = facet_counts(idx, shown)
-    facets["type"] = _counts(idx, "type", matched)
+    # Facets count what is listed (a value's count is what choosing it lists), the type facet every kind that matches:
+    # the heading's count is their sum.
+    facets = facet_counts(idx, listing)
+    facets["type"] = _counts(idx, "type", matched | more)
+    partial = bool(listing & more) or any(h.partial for h in others)
     return Results(text, total, hits, facets, suggestion, exact_id, page, per_page, others, partial)
 
 
@@ -241,16 +254,21 @@ def _union(bitmaps: Any) -> int:
     return out
 
 
-def _ranked(idx: SearchIndex, docs: int, scoring: list[Scored], limit: int, by_date: bool) -> list[tuple[int, float]]:
-    """The ``limit`` first docs, by relevance or by date (newest first)."""
+def _ranked(idx: SearchIndex, docs: int, scoring: list[Scored], limit: int, by_date: bool) -> list[tuple[int, float, bool]]:
+    """The ``limit`` first docs, by relevance or by date (newest first), none partial."""
     if by_date:
-        return [(d, 0.0) for d in heapq.nsmallest(limit, docnums(docs), key=idx.columns.newest.__getitem__)]
-    return rank(docs, scoring, limit)
+        return [(d, 0.0, False) for d in heapq.nsmallest(limit, docnums(docs), key=idx.columns.newest.__getitem__)]
+    return [(d, score, False) for d, score in rank(docs, scoring, limit)]
 
 
-def _hit(fields: dict[str, Any], score: float, match: Any) -> Hit:
-    snippet_html = snippet(fields["hl"], match, maxchars=220, surround=60, top=2) if match is not None else ""
-    return Hit(fields["id"], fields["type"], fields["name"], score, snippet_html)
+def _hit(fields: dict[str, Any], score: float, match: Any, partial: bool = False) -> Hit:
+    if match is None:
+        return Hit(fields["id"], fields["type"], fields["name"], score, "", partial)
+    own, _, quotes = fields["hl"].partition(QUOTES)
+    html = snippet(own, match, maxchars=220, surround=60, top=2)
+    # Matched only in a source's quote: that quote's matching words, said to be a quote.
+    quoted = not html and bool(quotes) and bool(html := snippet(quotes, match, maxchars=220, surround=60, top=2))
+    return Hit(fields["id"], fields["type"], fields["name"], score, html, partial, quoted)
 
 
 def more_like(idx: SearchIndex, record_id: str, text: str, limit: int = 5, show_drafts: bool = False) -> list[str]:

@@ -9,6 +9,8 @@ from kb.search.analysis import WORD, stems
 
 # The analyzers' tokenizer pattern, so a token here is a token there.
 TOKEN = re.compile(WORD)
+# Between a record's own text and its sources' quotes in the stored snippet text (no word character: never matched).
+QUOTES = "\x1f"
 _STEMS: dict[str, tuple[str, ...]] = {}
 
 

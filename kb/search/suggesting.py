@@ -1,9 +1,11 @@
 """« Vouliez-vous dire … ? »: corrections of the words a query uses that no visible record holds.
 
 A word is corrected only when it is absent from the records the query could show (drafts and filtered-out records
-do not count), into a word of the records' own text (the build's spelling vocabulary: never a draft's words, an
-address, a site name or a number; kb.search.indexing.spell_words), and the corrected query is offered only when it
-finds something. Proper nouns of the content are never corrected: they are not absent.
+do not count), into the nearest word of the records' own text (the build's spelling vocabulary: never a draft's words,
+an address, a site name or a number; kb.search.indexing.spell_words) or of the synonyms file (« usinne » → « usine »,
+which finds « site de production »), within the distance its length allows, and the corrected query is offered only
+when it finds something. Proper nouns of the content are never corrected: they are not absent; a word near nothing
+gets no suggestion rather than a far one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 
 from kb.search.analysis import build_query, exact_query, folded_words, stems
 from kb.search.engine import Scoring, match_bits
+from kb.search.steering import Table as SteeringTable
 
 # Bounded cost: the corrector runs for the first MAX_CORRECTIONS unknown words of a query only.
 MAX_CORRECTIONS = 3
@@ -58,8 +61,12 @@ class Index(Scoring, Protocol):
     synonyms: list[list[str]]
 
     @property
+    def steering(self) -> SteeringTable:
+        """The words that steer a query."""
+
+    @property
     def vocabulary(self) -> set[str]:
-        """Words of the synonyms file."""
+        """Words of the synonyms file and their index terms."""
 
     @property
     def spellings(self) -> Vocabulary:
@@ -121,24 +128,31 @@ def suggest(idx: Index, text: str, visible: int) -> str | None:
     file are left as typed.
     """
     out: list[str] = []
-    changed = False
+    fixes: list[str] = []
     tried = 0
     for word in text.split():
         if tried >= MAX_CORRECTIONS or not _plain(word):
             out.append(word)
             continue
         folded = folded_words(word)
-        if len(folded) != 1 or len(folded[0]) < MIN_LETTERS or folded[0] in idx.vocabulary or _present(idx, word, visible):
+        if len(folded) != 1 or len(folded[0]) < MIN_LETTERS or _known(idx, word, folded[0]) or _present(idx, word, visible):
             out.append(word)
             continue
         tried += 1
         fixed = correction(idx.spellings, folded[0])
-        changed |= fixed is not None
+        fixes += [fixed] if fixed else []
         out.append(fixed or word)
-    if not changed:
+    if not fixes:
         return None
     corrected = " ".join(out)
+    # Only when the corrected query finds something in full: a corrected word that merely finds something alone turns
+    # real words into others (« construire de nouvelles centrales » → « construite … »).
     return corrected if _finds(idx, corrected, visible) else None
+
+
+def _known(idx: Index, word: str, folded: str) -> bool:
+    """True for a word of the synonyms file, in any of its forms (« usines » is « usine »): found through its group."""
+    return folded in idx.vocabulary or any(s in idx.vocabulary for s in stems(word))
 
 
 def _plain(word: str) -> bool:
@@ -158,5 +172,5 @@ def _present(idx: Index, word: str, visible: int) -> bool:
 
 def _finds(idx: Index, text: str, visible: int) -> bool:
     """True when a query finds a visible record (bitmaps of the build's cached leaves)."""
-    query = build_query(text, idx.synonyms)
+    query = build_query(text, idx.synonyms, steering_table=idx.steering)
     return query is not None and bool(match_bits(idx, query.normalize(), []) & visible)

@@ -4,6 +4,8 @@ A build id names both a database state and an index folder. On disk, under the i
 
     builds/<build id>/     the Whoosh index of one build (kept: the last few), with kb-files.json: the size and
                            hash of each of its files, written when it was swapped in (verify_index checks them)
+    builds/<build id>/exports/   the open-data files of that build (proposals.csv, kb.json…, each with its .gz)
+                           and base-url.txt, the site address their links start with; listed in kb-files.json too
     builds/.tmp-<id>/      an index being written (removed by the next build if the writer died)
     CURRENT                the id of the last finished build on this server (written last)
     .build.lock            locked by the build that is writing (a POSIX record lock: it dies with its process);
@@ -36,6 +38,8 @@ _INFO = 'SELECT "key", "value" FROM buildinfo'
 _BUILD_ID = "SELECT \"value\" FROM buildinfo WHERE \"key\" = 'build_id'"
 TMP_PREFIX = ".tmp-"
 MANIFEST = "kb-files.json"
+EXPORTS = "exports"
+EXPORTS_BASE = "base-url.txt"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,10 @@ class Layout:
     def index(self, build_id: str) -> Path:
         """The index folder of one build."""
         return self.builds / build_id
+
+    def exports(self, build_id: str) -> Path:
+        """The folder of a build's open-data files (inside its index folder, so they come and go with it)."""
+        return self.index(build_id) / EXPORTS
 
     def temporary(self, build_id: str) -> Path:
         """Where the index of a build is written before it is swapped in."""
@@ -199,17 +207,22 @@ def index_files(folder: Path, known: dict[str, tuple[Stamp, str]] | None = None)
     """
     known = known or {}
     out: dict[str, list[int | str]] = {}
-    for p in sorted(folder.iterdir()):
-        if not p.is_file() or p.name == MANIFEST:
+    for p in sorted(folder.rglob("*")):
+        name = p.relative_to(folder).as_posix()  # « exports/kb.json » for the files of a sub-folder
+        if not p.is_file() or name == MANIFEST:
             continue
-        st, hit = stamp(p), known.get(p.name)
-        out[p.name] = [st[2], hit[1] if hit is not None and hit[0] == st else file_digest(p)]
+        st, hit = stamp(p), known.get(name)
+        out[name] = [st[2], hit[1] if hit is not None and hit[0] == st else file_digest(p)]
     return out
 
 
-# Files already hashed and found right, by path: their stamp and hash when they were. Any write to a file changes its
-# ctime, so it is hashed again; an unchanged file costs one stat.
+# Files already hashed, by path: their stamp when they were, and their hash if found right (else the damage found).
+# Any write to a file changes its ctime, so it is hashed again; an unchanged file costs one stat, right or damaged
+# (a flood of requests on a damaged build never hashes the same file twice).
 _verified: dict[str, tuple[Stamp, str]] = {}
+_damaged: dict[str, tuple[Stamp, str]] = {}
+# Manifests already read, by folder: the manifest file's stamp and its entries.
+_manifests: dict[str, tuple[Stamp, list[tuple[str, int, str]]]] = {}
 
 
 def verified_digest(path: Path) -> str | None:
@@ -221,34 +234,70 @@ def verified_digest(path: Path) -> str | None:
         return None
 
 
-def verify_index(folder: Path) -> str | None:
-    """What is wrong with an index folder, in French, or None: missing, or a file missing, resized or altered since its build.
+def _entries(folder: Path) -> list[tuple[str, int, str]] | str:
+    """The manifest's (name, size, hash) entries, read again only when the file changed; or what is wrong with it."""
+    path = folder / MANIFEST
+    try:
+        key = stamp(path)
+        cached = _manifests.get(str(folder))
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        manifest = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        # Every build since manifests exist writes one: without it nothing vouches for the files (they may have been
+        # damaged, and the next build would copy them), so the folder is damaged.
+        return f"liste des fichiers de l'index ({MANIFEST}) absente"
+    except (OSError, ValueError) as exc:
+        return f"liste des fichiers de l'index illisible ({type(exc).__name__})"
+    items = manifest.items() if isinstance(manifest, dict) else ()
+    if not items or not all(isinstance(e, list) and len(e) == 2 for _, e in items):
+        return "liste des fichiers de l'index illisible"
+    entries = sorted((str(name), size, str(digest)) for name, (size, digest) in items)
+    _manifests[str(folder)] = (key, entries)
+    return entries
 
-    A folder written before manifests existed has nothing to compare with: only its presence is checked.
+
+def listed_digest(folder: Path, name: str) -> str | None:
+    """The hash kb-files.json gives for one file of a build's folder (``exports/kb.json``), or None."""
+    entries = _entries(folder)
+    if isinstance(entries, str):
+        return None
+    return next((digest for listed, _size, digest in entries if listed == name), None)
+
+
+def verify_index(folder: Path) -> str | None:
+    """What is wrong with an index folder, in French, or None: missing, without its manifest, or a file missing,
+    resized or altered since its build.
+
+    Cheap enough for every request: one stat per file while nothing changed (the manifest is parsed once, and a file is
+    hashed once per change of its stamp, whatever it was found to be).
     """
     if not folder.is_dir():
         return "dossier de l'index absent"
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        return f"liste des fichiers de l'index illisible ({type(exc).__name__})"
-    entries = manifest.items() if isinstance(manifest, dict) else ()
-    if not entries or not all(isinstance(e, list) and len(e) == 2 for _, e in entries):
-        return "liste des fichiers de l'index illisible"
-    for name, (size, digest) in sorted(entries):
-        path = folder / name
+    entries = _entries(folder)
+    if isinstance(entries, str):
+        return entries
+    for name, size, digest in entries:
+        path, where = folder / name, str(folder / name)
         try:
             key = stamp(path)
-            if key[2] != size:
-                return f"fichier « {name} » modifié depuis la construction ({key[2]} octets au lieu de {size})"
-            if _verified.get(str(path)) == (key, digest):
-                continue
-            if file_digest(path) != digest:
-                _verified.pop(str(path), None)
-                return f"fichier « {name} » modifié depuis la construction (contenu différent)"
         except OSError:
             return f"fichier « {name} » absent ou illisible"
-        _verified[str(path)] = (key, str(digest))
+        if key[2] != size:
+            return f"fichier « {name} » modifié depuis la construction ({key[2]} octets au lieu de {size})"
+        if _verified.get(where) == (key, digest):
+            continue
+        known = _damaged.get(where)
+        if known is not None and known[0] == key:
+            return known[1]
+        try:
+            found = file_digest(path)
+        except OSError:
+            return f"fichier « {name} » absent ou illisible"
+        if found != digest:
+            _verified.pop(where, None)
+            damage = f"fichier « {name} » modifié depuis la construction (contenu différent)"
+            _damaged[where] = (key, damage)
+            return damage
+        _verified[where] = (key, digest)
     return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import event, insert, text
@@ -63,13 +63,20 @@ def write_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def replace_all(engine: Engine, rows: Iterable[SQLModel]) -> None:
+# Called with the writing session once the new rows are in, before they are committed (kb.builder: the exports, read
+# from those rows, and the index swapped in); if it raises, nothing is committed.
+BeforeCommit = Callable[[Session], None]
+
+
+def replace_all(engine: Engine, rows: Iterable[SQLModel], before_commit: BeforeCommit | None = None) -> None:
     """Replace every row of every table in one transaction: readers see the old rows or the new, never a mix."""
     create_tables(engine)
     with write_session(engine) as session:
         for table in reversed(TABLES):
             session.exec(delete(table))  # type: ignore[call-overload]
         insert_rows(session, rows)
+        if before_commit is not None:
+            before_commit(session)
         session.commit()
 
 

@@ -113,6 +113,12 @@ def labels(db: Reader) -> dict[str, dict[str, str]]:
     return out
 
 
+def axis_documents(db: Reader) -> dict[str, str]:
+    """Each axis's document, by axis id (an axis is named with its document where several share a name)."""
+    model = KINDS[AXIS]
+    return dict(db.session.exec(select(model.id, model.document)).all())
+
+
 def links(db: Reader, src: str | None, rel: str, dst: str | None) -> list[Link]:
     """Link rows of one relation, from and/or to a record."""
     stmt = select(Link).where(Link.rel == rel)

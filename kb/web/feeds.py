@@ -114,9 +114,10 @@ def search_feed() -> Response:
         s = query.parse(args, allowed)
     except query.BadParam as exc:
         abort(400, description=str(exc))
-    # A feed's entries are proposals and actions (documents, axes… have no update date).
+    # A feed's entries are proposals and actions (documents, axes… have no update date) that hold every word: a feed
+    # reader is not shown partial matches.
     results = search.search(ctx.index, s.q, filters=s.search_filters(), sort="date", per_page=MAX_ENTRIES, show_drafts=ctx.drafts,
-                            listed=LISTED)
+                            listed=LISTED, fill_below=0)
     records = records_of(ctx, [h.id for h in results.hits])
     qs = s.query_string(False)
     what = f"« {s.q} »" if s.q else "toutes les fiches"

@@ -13,6 +13,7 @@ from kb.content.urls import FEED, record_path
 from kb.http.context import built
 from kb.pages import query
 from kb.pages.search import LISTED, rows_of
+from kb.store import queries
 from kb.web import display, facets
 
 # How many documents, axes, regions or sectors the compact block above the results shows.
@@ -28,7 +29,7 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
     that match in a block above them (all counted in the type facet); a browse page lists only proposals and actions.
     """
     ctx = built()
-    allowed = query.choices(names)
+    allowed = query.choices(names, queries.axis_documents(ctx.db))
     try:
         s = query.parse(request.args.to_dict(flat=False), allowed, fixed=fixed[0] if fixed else None)
     except query.BadParam as exc:
@@ -47,9 +48,17 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
     if s.page > min(last, query.MAX_PAGE):
         abort(404, description="Cette page de résultats n'existe pas.")
     found = results.total > 0 or bool(results.aside)
+    shown = _shown(results.hits)
     return {
         "state": s, "results": results, "path": path, "names": names, "last": last,
-        "items": _shown(results.hits), "pages": _shown(results.aside),
+        # The records holding every word, then those holding some of them (under a line that says so).
+        "items": [item for item in shown if not item[0].partial], "partial_items": [item for item in shown if item[0].partial],
+        "pages": _shown(results.aside),
+        # Whether some record holds every word (the line above the partial ones says « these hold some », not « none »).
+        "whole": any(not h.partial for h in results.hits + results.aside),
+        # The heading's count is the type facet's sum: every kind found, the records listed and the pages shown above.
+        "found": sum(results.facets.get("type", {}).values()) if listed else results.total,
+        "listed_label": " et ".join(f"{k.noun}s" for k in LISTED) if listed else "",
         "groups": facets.groups(s, results.facets, allowed, path, skip=fixed[0] if fixed else None),
         "active": facets.active(s, allowed, path),
         "suggestion": query.SearchState(results.suggestion, s.filters, s.tri).url(path) if results.suggestion else None,

@@ -44,8 +44,7 @@ def search_page() -> Any:
             return redirect(record_path(kind, results.exact), 302)
     title = f"Recherche : {s.q}" if s.q else "Toutes les fiches"
     feed = PAGES["search_feed"] + ("?" + s.query_string(False) if s.pairs(False) else "")
-    found = sum(results.facets.get("type", {}).values())  # the records listed and the pages shown above them
-    meta = {"title": title, "description": f"{fr.plural(found, 'résultat')} dans la {SITE_NAME.lower()}.",
+    meta = {"title": title, "description": f"{fr.plural(page['found'], 'résultat')} dans la {SITE_NAME.lower()}.",
             "canonical": s.url(PAGES["search"]), "feed": feed, "type": "website"}
     return render_template("search.html", meta=meta, heading=title, **page)
 

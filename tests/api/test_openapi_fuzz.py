@@ -59,6 +59,8 @@ def test_api_never_fails_and_matches_its_document(api_schema: schemathesis.BaseS
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     def run(case: schemathesis.Case) -> None:
-        case.call_and_validate(checks=CHECKS)
+        # Its WSGI transport asks for gzip but never decodes it (an HTTP client does): the exports' gzip copies are
+        # tested in test_export.py.
+        case.call_and_validate(checks=CHECKS, headers={"Accept-Encoding": "identity"})
 
     run()

@@ -21,6 +21,7 @@ from kb.content.demo import write_corpus
 from kb.search import build_index
 from kb.search.indexing import PARALLEL_FROM, index_doc
 from kb.store import Layout, make_engine
+from kb.store.engine import create_tables
 from tests.support.corpora import VALID, Built
 from tests.support.servers import flock_waiters, wait_until
 
@@ -117,6 +118,17 @@ def large(tmp_path: Path) -> Built:
     return Built(data, f"sqlite:///{tmp_path / 'kb.sqlite'}", tmp_path / "index")
 
 
+def waits_for_sqlite(proc: subprocess.Popen[bytes]) -> bool:
+    """True while the process sleeps in SQLite's busy handler: its write transaction waits for the lock another holds.
+
+    (The index is swapped in at the end of that transaction, with the exports read from its rows: no folder tells.)
+    """
+    try:
+        return "nanosleep" in Path(f"/proc/{proc.pid}/wchan").read_text()
+    except OSError:
+        return False
+
+
 def test_a_build_killed_at_any_moment_never_blocks_the_next(large: Built, started: Started) -> None:
     builds = large.index_dir / "builds"
     temporaries = lambda: list(builds.glob(".tmp-*")) if builds.is_dir() else []  # noqa: E731
@@ -136,13 +148,18 @@ def test_a_build_killed_at_any_moment_never_blocks_the_next(large: Built, starte
     kill_and_check_no_orphan(second, writers)
     assert temporaries(), "the killed build left its temporary index (removed by the next build)"
 
-    # 3. Killed while it waits to write the database (SQLite's write lock held here), after its index is in place.
+    # 3. Killed while it waits to write the database (SQLite's write lock held here), its index written. The tables
+    #    exist already (as after any build): creating them under the held lock would fail at once, not wait.
+    engine = make_engine(large.database_url)
+    create_tables(engine)
+    engine.dispose()
     blocker = sqlite3.connect(large.database_url.removeprefix("sqlite:///"), isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
         third = kb_build(started, large, "--no-wait")
-        wait_until(lambda: any(not p.name.startswith(".") for p in builds.iterdir()) or third.poll() is not None,
-                   "the third build swaps its index in, then waits for the database")
+        wait_until(lambda: (temporaries() and waits_for_sqlite(third)) or third.poll() is not None,
+                   "the third build writes its index, then waits for the database")
+        assert third.poll() is None, "the build must be waiting in its database transaction"
         kill_and_check_no_orphan(third, children(third.pid))
     finally:
         blocker.execute("ROLLBACK")
@@ -274,10 +291,7 @@ def test_build_killed_while_writing_the_database_changes_nothing(fresh: Built) -
     try:
         cmd = [str(KB), "build", "--data", str(fresh.data_dir), "--index", str(fresh.index_dir), "--database", fresh.database_url]
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        builds = fresh.index_dir / "builds"
-        known = {p.name for p in builds.iterdir()}
-        new_index = lambda: {p.name for p in builds.iterdir() if not p.name.startswith(".")} - known  # noqa: E731
-        wait_until(lambda: new_index() or proc.poll() is not None, "the build swaps its index in, then writes the database")
+        wait_until(lambda: waits_for_sqlite(proc) or proc.poll() is not None, "the build writes its index, then the database")
         # The blocker holds SQLite's write lock: the build cannot commit, it can only wait (30 s busy timeout).
         assert proc.poll() is None, "the build must be waiting in its database transaction"
         proc.send_signal(signal.SIGKILL)

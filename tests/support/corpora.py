@@ -10,12 +10,19 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.api.export import exporter
 from kb.builder import build
 from kb.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
+# The site address of the test client (Flask's http://localhost), which the built exports' links start with, as
+# `kb build` makes them with KB_SITE_URL: the API then serves them from their files.
+TEST_SITE = "http://localhost"
 DATA = ROOT / "tests" / "data"
 VALID = DATA / "valid"
+# The frozen copy of the content the judged queries were judged on (make relevance-freeze): relevance is tested on it,
+# never on the live proposals/, which editors grow.
+FROZEN = ROOT / "tests" / "relevance" / "corpus"
 
 
 @dataclass
@@ -43,7 +50,7 @@ def build_corpus(src: Path, dest: Path) -> Built:
     shutil.copytree(src, data)
     built = Built(data, f"sqlite:///{dest / 'kb.sqlite'}", dest / "index")
     engine = make_engine(built.database_url)
-    report = build(data, engine, built.index_dir)
+    report = build(data, engine, built.index_dir, exports=exporter(TEST_SITE))
     engine.dispose()
     assert report.ok, [p.format() for p in report.problems]
     return built

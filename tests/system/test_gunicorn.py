@@ -16,7 +16,7 @@ from kb.config import NO_SITE_ADDRESS
 from tests.support.corpora import ROOT, VALID, Built, build_corpus
 from tests.support.servers import free_port, get, gunicorn, raw_get
 from tests.web.test_cache_poisoning import REGION_FEED, SITE
-from tests.web.test_health import DAMAGES, rebuild
+from tests.web.test_health import DAMAGES, rebuild, truncate_segment
 
 # Every test here starts gunicorn (tests/support/servers.py refuses to without this marker).
 pytestmark = pytest.mark.server
@@ -79,6 +79,25 @@ def test_gunicorn_workers_answer_503_on_a_damaged_build_and_heal_on_the_next(fre
             rebuild(fresh)
             assert get(base + "/sante").status == 200
             assert "pass-foncier" in get(base + "/recherche?q=foncier").body
+
+
+def test_a_segment_truncated_in_place_is_a_503_from_live_workers(fresh: Built, tmp_path: Path) -> None:
+    # Both workers' threads hold the index memory-mapped (warm); reading past the new end of a truncated file through
+    # the map is a SIGBUS, which killed every worker that searched. Each request checks the files first: a 503.
+    with gunicorn(env_for(fresh), tmp_path) as base:
+        for _ in range(12):
+            assert get(base + "/api/v1/search?q=usine").status == 200
+        log = next(tmp_path.glob("gunicorn-*.log"))
+        booted = log.read_text().count("Booting worker")
+        truncate_segment(fresh)
+        for q in ("foncier", "industrie", "terrain", "pass", "energie", "chimie"):
+            ans = get(base + f"/api/v1/search?q={q}")  # no answer at all (a dead worker) raises here
+            assert ans.status == 503 and '"unavailable"' in ans.body, (q, ans.status)
+        for url in ["/recherche?q=foncier", "/propositions/pass-foncier", "/sante"]:
+            assert get(base + url).status == 503, url
+        assert log.read_text().count("Booting worker") == booted and "SIGBUS" not in log.read_text()
+        rebuild(fresh)
+        assert "pass-foncier" in get(base + "/api/v1/search?q=foncier").body
 
 
 def test_gunicorn_ignores_a_script_name_header_even_from_a_trusted_peer(built: Built, tmp_path: Path) -> None:

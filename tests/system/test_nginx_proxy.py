@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import multiprocessing
 import os
 import re
 import shutil
@@ -19,6 +20,8 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 
 import pytest
@@ -60,6 +63,7 @@ def site_config(upstream_port: int, http_port: int, https_port: int, cert: Path,
         (f"/etc/letsencrypt/live/{SITE_HOST}/privkey.pem", str(key)),
         ("/var/www/letsencrypt", str(acme)),
         ("alias /chemin/vers/kb/kb/web/static/;", f"alias {ROOT / 'kb' / 'web' / 'static'}/;"),
+        ("root /chemin/vers/kb/kb/web;", f"root {ROOT / 'kb' / 'web'};"),
     ]
     for old, new in replacements:
         assert old in text, f"deploy/nginx.conf no longer has « {old} »: update this test with it"
@@ -156,23 +160,33 @@ class Reply:
     body: str
 
 
+def connect(port: int, secure: bool = True, timeout: float = 10.0, client: str = "127.0.0.1") -> http.client.HTTPConnection:
+    """A connection to nginx from a loopback address (``client``: nginx's limits count per client address)."""
+    source = (client, 0)
+    if secure:
+        return http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=tls(), source_address=source)
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=source)
+
+
+def ask(conn: http.client.HTTPConnection, path: str, host: str = SITE_HOST, headers: dict[str, str] | None = None) -> Reply:
+    """GET path on an open connection (kept open for the next request)."""
+    conn.request("GET", path, headers={"Host": host, **(headers or {})})
+    resp = conn.getresponse()
+    raw = resp.read()
+    found: dict[str, str] = {}
+    for name, value in resp.getheaders():  # a repeated header (Vary from the app, then from gzip) is one list
+        found[name.lower()] = f"{found[name.lower()]}, {value}" if name.lower() in found else value
+    if found.get("content-encoding") == "gzip":
+        raw = gzip.decompress(raw)
+    return Reply(resp.status, found, raw.decode("utf-8", "replace"))
+
+
 def fetch(port: int, path: str, host: str = SITE_HOST, headers: dict[str, str] | None = None, secure: bool = True,
-          timeout: float = 10.0) -> Reply:
-    """GET path from nginx (HTTPS by default) with the given Host."""
-    conn: http.client.HTTPConnection = (
-        http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=tls()) if secure
-        else http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    )
+          timeout: float = 10.0, client: str = "127.0.0.1") -> Reply:
+    """GET path from nginx (HTTPS by default) with the given Host, on a connection of its own."""
+    conn = connect(port, secure, timeout, client)
     try:
-        conn.request("GET", path, headers={"Host": host, **(headers or {})})
-        resp = conn.getresponse()
-        raw = resp.read()
-        found: dict[str, str] = {}
-        for name, value in resp.getheaders():  # a repeated header (Vary from the app, then from gzip) is one list
-            found[name.lower()] = f"{found[name.lower()]}, {value}" if name.lower() in found else value
-        if found.get("content-encoding") == "gzip":
-            raw = gzip.decompress(raw)
-        return Reply(resp.status, found, raw.decode("utf-8", "replace"))
+        return ask(conn, path, host, headers)
     finally:
         conn.close()
 
@@ -282,3 +296,100 @@ def test_a_stopped_app_gets_a_french_page_from_the_proxy(tmp_path: Path) -> None
         assert down.status == 502 and "Service momentanément indisponible" in down.body
     finally:
         stop(proc)
+
+
+FLOOD_CONNECTIONS = 16
+PERSON_REQUESTS = 20
+HUMAN_EVERY = 0.2
+HUMAN_WITHIN = 1.0
+
+
+def flood(port: int, stop: threading.Event, answers: list[int], me: int) -> None:
+    """Distinct searches as fast as one keep-alive connection allows, from 127.0.0.2, until stopped."""
+    conn, n = connect(port, client="127.0.0.2"), 0
+    try:
+        while not stop.is_set():
+            n += 1
+            path = f"/api/v1/search?q=foncier{me}x{n}" if n % 2 else f"/recherche?q=usine{me}x{n}"
+            try:
+                answers.append(ask(conn, path).status)
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = connect(port, client="127.0.0.2")
+    finally:
+        conn.close()
+
+
+def flooder(port: int, under_way: EventType, done: EventType, out: Connection) -> None:
+    """The flooding client, in a process of its own (its threads never hold the person's interpreter): FLOOD_CONNECTIONS
+    connections until ``done``; says when the flood is under way, then sends back every status it got."""
+    stop, answers = threading.Event(), []
+    threads = [threading.Thread(target=flood, args=(port, stop, answers, n)) for n in range(FLOOD_CONNECTIONS)]
+    for t in threads:
+        t.start()
+    while len(answers) < 50 and not done.wait(0.01):
+        pass
+    under_way.set()
+    done.wait(120)
+    stop.set()
+    for t in threads:
+        t.join()
+    out.send(answers)
+
+
+def test_a_flooding_client_never_slows_nor_refuses_a_person(front: Front) -> None:
+    # One client floods distinct searches (the page cache cannot help) on 16 connections; another reads pages and
+    # searches at a person's pace from another address, on one kept-alive connection as a browser does. nginx refuses
+    # the flood beyond its per-client limits (429, in French, with Retry-After) and the person is neither refused nor
+    # slowed.
+    # Every gunicorn thread has served these pages once, as on a running site: what is measured is the flood, not a
+    # thread opening its searcher.
+    paths = ["/propositions/pass-foncier", "/recherche?q=foncier", "/", "/api/v1/search?q=usine"]
+    for _ in range(3):
+        warm = [threading.Thread(target=fetch, args=(front.https_port, path)) for path in paths for _ in range(2)]
+        for t in warm:
+            t.start()
+        for t in warm:
+            t.join()
+    forked = multiprocessing.get_context("fork")
+    under_way, done = forked.Event(), forked.Event()
+    receive, send = forked.Pipe(duplex=False)
+    proc = forked.Process(target=flooder, args=(front.https_port, under_way, done, send))
+    proc.start()
+    person: list[tuple[str, int, float]] = []
+    conn = connect(front.https_port, client="127.0.0.3")
+    try:
+        assert under_way.wait(60), "the flood is under way"
+        for n in range(PERSON_REQUESTS):
+            path = ["/propositions/pass-foncier", f"/recherche?q=foncier+{n}", "/", f"/api/v1/search?q=usine+{n}"][n % 4]
+            started = time.monotonic()
+            person.append((path, ask(conn, path).status, time.monotonic() - started))
+            time.sleep(HUMAN_EVERY)
+    finally:
+        conn.close()
+        done.set()
+        answers = receive.recv() if receive.poll(120) else []
+        proc.join(30)
+    assert all(status == 200 for _, status, _ in person), [p for p in person if p[1] != 200]
+    assert max(took for _, _, took in person) < HUMAN_WITHIN, sorted(person, key=lambda p: -p[2])[:5]
+    assert answers and answers.count(429) > len(answers) / 2 and set(answers) <= {200, 429}, sorted(set(answers))
+
+
+def test_too_many_requests_is_a_french_429_from_the_proxy(front: Front) -> None:
+    conn = connect(front.https_port, client="127.0.0.4")
+    try:
+        pages = [ask(conn, f"/recherche?q=trop+{n}") for n in range(40)]
+        api = [ask(conn, f"/api/v1/search?q=trop+{n}") for n in range(5)]
+    finally:
+        conn.close()
+    refused = [r for r in pages if r.status == 429]
+    assert refused and pages[0].status == 200
+    page = refused[0]
+    assert "Trop de requêtes" in page.body and page.headers["retry-after"] == "10" and page.headers["content-type"].startswith("text/html")
+    assert page.headers["cache-control"] == "no-store" and "nginx/" not in page.headers.get("server", "")
+    assert api[-1].status == 429 and api[-1].headers["retry-after"] == "10"
+    assert api[-1].headers["content-type"] == "application/json" and '"too_many_requests"' in api[-1].body
+    # Another client is not concerned; nor are the site's pages, /sante and static files for this one.
+    assert fetch(front.https_port, "/recherche?q=autre", client="127.0.0.5").status == 200
+    assert fetch(front.https_port, "/propositions/pass-foncier", client="127.0.0.4").status == 200
+    assert fetch(front.https_port, "/sante", client="127.0.0.4").status == 200

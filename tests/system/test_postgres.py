@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel, select
 from kb import create_app
 from kb.builder import build, build_lock
 from kb.store import Layout, build_info, linked, make_engine, queries
+from kb.store.builds import MANIFEST
 from kb.store.engine import BUILD_LOCK_KEY, replace_all
 from kb.store.reader import Reader
 from kb.store.tables import Proposal
@@ -297,6 +298,10 @@ def test_several_servers_share_one_database_each_with_its_own_index(postgres: Cl
     with app_client(a) as ca, app_client(b) as cb:
         assert ca.get("/recherche?q=foncier").get_data() == cb.get("/recherche?q=foncier").get_data()
     assert "déjà" in kb(b, "--index-only").stdout
+    # B's index damaged (its list of files gone): --index-only builds it again instead of calling it « déjà » there.
+    (Layout(b.index_dir).index(body["build_id"]) / MANIFEST).unlink()
+    assert health(b)[0] == 503
+    assert "construit" in kb(b, "--index-only").stdout and health(b)[0] == 200
 
     # A publishes a change; B, still on the old content, refuses to build a mismatched index.
     path = a.data_dir / "proposals" / "pass-foncier.yaml"

@@ -231,6 +231,13 @@ def test_public_surfaces_never_show_drafts(public: Flask) -> None:
     assert len(covered) >= len(REQUIRED)
 
 
+def test_a_near_miss_of_a_draft_s_address_never_suggests_the_draft(public: Flask, preview: Flask) -> None:
+    near = f"/propositions/{DRAFT[:-1]}"  # one letter short of the draft's id
+    text = public.test_client().get(near).get_data(as_text=True)
+    assert f'href="/propositions/{DRAFT}"' not in text and WORD not in text.lower()
+    assert f'href="/propositions/{DRAFT}"' in preview.test_client().get(near).get_data(as_text=True)  # staff see it
+
+
 # For routes found in the app: which record ids to put in them, by the path's prefix (public id, draft id or None).
 ROUTE_IDS = {
     "propositions": ("pass-foncier", DRAFT),
@@ -366,3 +373,55 @@ def test_home_view_counts_and_latest_equal_a_count_over_every_record(drafted: Bu
             event.remove(model, "load", count)
     assert 0 < len(loaded) <= 2
     engine.dispose()
+
+
+# Beyond the routes: static files, health, errors (unknown page, unknown API path, bad parameter), a draft's former id.
+PREVIEW_EXTRA = ["/static/kb.css", "/sante", "/nulle-part", "/api/v1/nulle-part", "/api/v1/proposals?limit=abc",
+                 f"/propositions/{DRAFT_ALIAS}", "/recherche?q=foncier&page=abc"]
+
+
+def test_every_answer_of_a_preview_server_is_private(preview: Flask) -> None:
+    # Pages, API, exports, cards, images, feeds, sitemap, health, static files and errors; GET twice (the second
+    # replayed by the page cache), HEAD, a conditional GET, a preflight and a POST: kept by no cache, and readable by
+    # no other site's script (the staff's browser would otherwise hand the drafts to any site it visits).
+    client = preview.test_client()
+    urls = [url for url, _ in _route_urls(preview)] + PREVIEW_EXTRA
+    assert len(urls) >= 40
+    origin = {"Origin": "https://ailleurs.example"}
+    for url in urls:
+        answers = [client.get(url, headers=origin), client.get(url, headers=origin), client.head(url, headers=origin),
+                   client.get(url, headers={**origin, "If-None-Match": "*"}), client.options(url, headers=origin),
+                   client.post(url, headers=origin)]
+        for resp in answers:
+            assert resp.headers.get("Cache-Control") == "private, no-store", (url, resp.status_code, resp.headers.get("Cache-Control"))
+            assert not [h for h in resp.headers.keys() if h.lower().startswith("access-control-")], (url, resp.status_code)
+            assert "Expires" not in resp.headers, url
+            resp.close()  # a static file's answer holds the file open
+
+
+def test_a_drafts_preview_image_is_marked_brouillon(preview: Flask) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    from kb.newsletter import preview as image
+
+    client = preview.test_client()
+    corner = (image.WIDTH - 12, 12)
+    draft = Image.open(BytesIO(client.get(f"/propositions/{DRAFT}/apercu.png").data)).convert("RGB")
+    public = Image.open(BytesIO(client.get("/propositions/pass-foncier/apercu.png").data)).convert("RGB")
+    red = tuple(int(image.DRAFT[i : i + 2], 16) for i in (1, 3, 5))
+    assert draft.getpixel(corner) == red and draft.getpixel((4, 300)) == red
+    assert public.getpixel(corner) == (255, 255, 255) and public.getpixel((4, 300)) != red
+
+
+def test_a_preview_server_renders_its_exports_with_drafts(public: Flask, preview: Flask) -> None:
+    # (public first: the preview fixture sets KB_SHOW_DRAFTS for every app made after it)
+    # The build writes public exports only; a preview server renders its own, drafts included, on each request (staff
+    # download them rarely, and a second variant would double every build's export time).
+    for name in ("kb.json", "proposals.csv", "actions.csv"):
+        shown = preview.test_client().get(f"/api/v1/export/{name}")
+        hidden = public.test_client().get(f"/api/v1/export/{name}")
+        assert shown.status_code == hidden.status_code == 200
+        assert WORD in shown.get_data(as_text=True).lower() and WORD not in hidden.get_data(as_text=True).lower(), name
+        assert shown.headers["Cache-Control"] == "private, no-store" and "ETag" in hidden.headers

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from kb import create_app
 from kb.builder import build
-from kb.store import Layout, make_engine
+from kb.store import Layout, make_engine, verify_index
 from kb.store.builds import MANIFEST
 from kb.store.tables import Proposal
 from tests.support.corpora import Built
@@ -41,6 +41,25 @@ def damage_segment(built: Built) -> None:
         fh.write(os.urandom(1 << 20))
 
 
+def zero_segment(built: Built) -> None:
+    """A segment file's bytes all zeroed, in place (same file, same size): warm searchers read zeros through their map."""
+    segment = next(served_index(built).glob("*.seg"))
+    with open(segment, "r+b") as fh:
+        fh.write(bytes(segment.stat().st_size))
+
+
+def truncate_segment(built: Built) -> None:
+    """A segment file cut to half its size, in place: reading the lost half through a memory map is a SIGBUS."""
+    segment = next(served_index(built).glob("*.seg"))
+    os.truncate(segment, segment.stat().st_size // 2)
+
+
+def unlist_and_garble(built: Built) -> None:
+    """kb-files.json deleted, then a segment overwritten: nothing is left to tell the damage by its files."""
+    (served_index(built) / MANIFEST).unlink()
+    damage_segment(built)
+
+
 def damage_metadata(built: Built) -> None:
     """kb-meta.json (synonyms, accents) cut short."""
     meta = served_index(built) / "kb-meta.json"
@@ -52,7 +71,8 @@ def delete_folder(built: Built) -> None:
     shutil.rmtree(served_index(built))
 
 
-DAMAGES: dict[str, Callable[[Built], None]] = {"segment": damage_segment, "metadata": damage_metadata, "folder": delete_folder}
+DAMAGES: dict[str, Callable[[Built], None]] = {"segment": damage_segment, "zeroed": zero_segment, "metadata": damage_metadata,
+                                               "unlisted": unlist_and_garble, "folder": delete_folder}
 
 
 def rebuild(built: Built) -> None:
@@ -123,7 +143,7 @@ def test_a_damaged_index_is_a_503_everywhere_until_the_next_build(fresh: Built, 
     assert client.get("/recherche?q=usine").status_code == 200 and client.get("/sante").status_code == 200
     DAMAGES[damage](fresh)
     assert_health_names_the_index(client)
-    if damage == "segment":
+    if damage in ("segment", "zeroed", "unlisted"):
         # It meets the damage while searching: a 503, never a 500.
         assert_unavailable(client, ["/recherche?q=foncier", "/propositions/pass-foncier"])
 
@@ -206,19 +226,36 @@ def test_other_errors_stay_500(built: Built) -> None:
     assert resp.status_code == 500 and "Erreur du serveur" in resp.get_data(as_text=True)
 
 
-def test_a_segment_damaged_under_a_running_app_answers_the_api_503_before_any_page(fresh: Built) -> None:
-    # The API is asked first: no page has dropped the searcher before it. Every answer is the JSON 503 with
-    # Retry-After, never a 500 (the API has no catch-all of its own: errors are the HTTP floor's), until a new build.
+# Damage to a segment under a running app, each met by the API first (no page has dropped the searcher before it).
+UNDER_A_RUNNING_APP = {"overwritten": damage_segment, "zeroed": zero_segment, "unlisted": unlist_and_garble}
+
+
+@pytest.mark.parametrize("damage", UNDER_A_RUNNING_APP)
+def test_a_segment_damaged_under_a_running_app_answers_the_api_503_before_any_page(fresh: Built, damage: str) -> None:
+    # Every answer is the JSON 503 with Retry-After, never a 500 (the API has no catch-all of its own: errors are the
+    # HTTP floor's) nor a 200 with no results (a segment zeroed in place reads as an empty index), until a new build.
     client = create_app(fresh.config(PAGE_CACHE=False)).test_client()
     assert client.get("/api/v1/search?q=usine").status_code == 200
-    damage_segment(fresh)
+    UNDER_A_RUNNING_APP[damage](fresh)
     for q in ("foncier", "industrie", "terrain", "pass"):
         resp = client.get(f"/api/v1/search?q={q}")
         assert resp.status_code == 503, (q, resp.status_code, resp.get_data(as_text=True)[:200])
         assert resp.json["error"]["code"] == "unavailable" and resp.headers["Retry-After"] == "30"
-    for path in ("/api/v1/proposals", "/api/v1/proposals/pass-foncier"):
+    for path in ("/api/v1/proposals", "/api/v1/proposals/pass-foncier", "/api/v1/export/kb.json"):
         assert client.get(path).status_code == 503, path
     page = client.get("/recherche?q=foncier")
     assert page.status_code == 503 and "Service momentanément indisponible" in page.get_data(as_text=True)
+    assert_health_names_the_index(client)
+    # The next build never copies the damaged files: it starts afresh, and answers right.
     rebuild(fresh)
-    assert client.get("/api/v1/search?q=foncier").status_code == 200
+    found = client.get("/api/v1/search?q=foncier")
+    assert found.status_code == 200 and "pass-foncier" in [hit["id"] for hit in found.json["data"]]
+    assert client.get("/sante").status_code == 200
+    assert verify_index(served_index(fresh)) is None
+
+
+def test_a_missing_manifest_is_damage(fresh: Built) -> None:
+    (served_index(fresh) / MANIFEST).unlink()
+    assert verify_index(served_index(fresh)) == "liste des fichiers de l'index (kb-files.json) absente"
+    body = create_app(fresh.config()).test_client().get("/sante").json
+    assert body["failing"] == "index" and "kb-files.json" in body["message"]

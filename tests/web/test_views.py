@@ -193,7 +193,7 @@ def test_search_highlights_and_lists_both_types(client: FlaskClient) -> None:
 def test_empty_query_lists_everything_with_facets(client: FlaskClient) -> None:
     page = html(client, "/recherche")
     assert set(result_ids(page)) == {"pass-foncier", "energie-locale", "sanctuaire-foncier", "implantation-normandie"}
-    assert "4 résultats" in page
+    assert ", dont 4 propositions et actions" in page  # the heading counts every kind, as the type facet does
     # The records are listed; the type facet also offers every other kind of record (French names in the URL).
     types = facet_links(page, "type")
     assert set(types) == {"proposition", "action", "document", "axe", "region", "filiere"}
