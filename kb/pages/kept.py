@@ -1,4 +1,4 @@
-"""What a worker keeps of a served build: its labels, and the records its result pages listed, read once per build.
+"""What a worker keeps of a served build: its labels and filter choices, and the records its result pages listed.
 
 A build never changes once served (a new build has a new id), so what is read of it can be kept under its id:
 an uncached results page then costs no query for its labels and none for records shown before. Records are kept
@@ -14,6 +14,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import partial
 
+from kb.pages import query
 from kb.search.index import SharedCache
 from kb.store import queries
 from kb.store.reader import Reader
@@ -28,6 +29,7 @@ class Kept:
     """One build's kept values in this worker."""
 
     labels: dict[str, dict[str, str]] | None = None
+    choices: dict[str, dict[str, str]] | None = None
     rows: SharedCache = field(default_factory=partial(SharedCache, ROWS))
 
 
@@ -59,6 +61,17 @@ def labels(db: Reader, build_id: str | None) -> dict[str, dict[str, str]]:
     if kept.labels is None:
         kept.labels = queries.labels(db)  # two threads may both read them: the same data
     return kept.labels
+
+
+def choices(db: Reader, build_id: str | None) -> dict[str, dict[str, str]]:
+    """A search's allowed filter values and their labels, axes named with their document (kb.pages.query.choices),
+    once per build: 200 axes' short titles at 10,000 demo records. Not to be changed."""
+    kept = of(db, build_id)
+    if kept is None:
+        return query.choices(labels(db, build_id), queries.axis_documents(db))
+    if kept.choices is None:
+        kept.choices = query.choices(labels(db, build_id), queries.axis_documents(db))
+    return kept.choices
 
 
 def rows(db: Reader, build_id: str | None, kind: str, ids: list[str]) -> list[Listed]:

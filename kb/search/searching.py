@@ -11,7 +11,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from kb.content.filters import BY_NAME, FILTERS, UPDATED_SINCE
-from kb.search.analysis import clean_query, parse
+from kb.search.analysis import Parsed, clean_query, parse
 from kb.search.engine import Scored, docnums, match_bits, rank
 from kb.search.index import SearchIndex
 from kb.search.partial import Partial
@@ -194,7 +194,7 @@ def search(
 def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: str, page: int, per_page: int, show_drafts: bool,
             listed: tuple[str, ...] | None, aside: int, fill_below: int) -> Results:
     searcher, cols = idx.searcher, idx.columns
-    parsed = parse(text, idx.synonyms, idx.steering) if text else None
+    parsed = _parsed(idx, text) if text else None
     scoring: list[Scored] = []
     visible = cols.live if show_drafts else cols.live & ~cols.drafts
     allowed = _allowed(idx, filters)
@@ -245,6 +245,16 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
     facets["type"] = _counts(idx, "type", matched | more)
     partial = bool(listing & more) or any(h.partial for h in others)
     return Results(text, total, hits, facets, suggestion, exact_id, page, per_page, others, partial)
+
+
+def _parsed(idx: SearchIndex, text: str) -> Parsed | None:
+    """The parsed query of a text, kept per build (read only once made; its parts made on first use)."""
+    found = idx.shared.parsed.get(text)
+    if found is None:
+        found = (parse(text, idx.synonyms, idx.steering),)
+        idx.shared.parsed.put(text, found)
+    parsed: Parsed | None = found[0]
+    return parsed
 
 
 def _union(bitmaps: Any) -> int:
