@@ -77,7 +77,8 @@ class CappedPrefix(wq.Prefix):
 
 @dataclass
 class Leaf:
-    """One leaf query's matches: a bitmap and each document's score as Whoosh computes it (boost included).
+    """One leaf query's matches: a bitmap and each document's score as Whoosh computes it (a word's boost is applied
+    when ranking; a prefix's or a phrase's is in its scores).
 
     Scores are C arrays, not dicts of Python objects (12 bytes a posting, not ~90): ``docs`` ascending and ``vals``
     beside them; or, for a leaf matching at least one document in DENSE, ``docs`` is None and ``vals`` has a score
