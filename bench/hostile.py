@@ -27,7 +27,7 @@ HOSTILE = [
     "pro*",
     "con*",
     "ind* pro* con* dev* ter* fin* ent* tra*",
-    " ".join(f"{c}{d}{e}*" for c, d, e in zip("abcdefghijklmnopqrstuvwxyz", "aeiouyaeiouyaeiouyaeiouyae", "nrstlnrstlnrstlnrstlnrstln", strict=True)),
+    " ".join(f"{c}{d}{e}*" for c, d, e in zip("abcdefghijklmnopqrstuvwxyz", "aeiouy" * 4 + "ae", "nrstl" * 5 + "n", strict=True)),
     '"' * 200,
     "(" * 100 + "industrie" + ")" * 100,
     "OU " * 80,
@@ -79,7 +79,8 @@ def main() -> int:
         try:
             ordinary = [_time(idx, text, filters, args.rounds) for text, filters in queries()]
             median = statistics.median(ordinary)
-            print(f"{args.records} records: median of {len(ordinary)} ordinary queries {median * 1000:.2f} ms, max {max(ordinary) * 1000:.2f} ms")
+            print(f"{args.records} records: median of {len(ordinary)} ordinary queries {median * 1000:.2f} ms, "
+                  f"max {max(ordinary) * 1000:.2f} ms")
             worst = 0.0
             for text in HOSTILE:
                 took = _time(idx, text, {}, args.rounds)

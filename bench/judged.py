@@ -29,9 +29,9 @@ NDCG_AT = 5
 ENGINES = ("kb", "fts5_and", "fts5_or")
 LABELS = {"kb": "kb", "fts5_and": "FTS5 AND", "fts5_or": "FTS5 OR"}
 # Record folders under the data folder and the type of their records; regions and sectors are single files.
-FOLDERS = {"documents": "document", "axes": "axe", "proposals": "proposition", "actions": "action"}
+FOLDERS = {"documents": "document", "axes": "axe", "proposals": "proposition", "actions": "action", "organisations": "organisation"}
 LISTS = {"regions.yaml": "région", "sectors.yaml": "filière"}
-TYPE_ORDER = ("document", "axe", "proposition", "action", "région", "filière")
+TYPE_ORDER = ("document", "axe", "proposition", "action", "région", "filière", "organisation")
 # The kinds every one of whose records some query must find (the live content's are reported when one is not).
 COVERED = ("document", "axe")
 # kb's nDCG@5 on the judged queries may not fall below this, nor below either baseline's, in total or on any type of
@@ -196,7 +196,10 @@ def load_rows(data: Path) -> list[Row]:
             if rec.get("draft") is True:
                 continue
             title = _text(rec.get("title"))
-            if kind == "document":
+            if kind == "organisation":  # named, not titled: its name and its sigle
+                title = f"{_text(rec.get('name'))} {_text(rec.get('short_name'))}".strip()
+                summary, body = _text(rec.get("summary")), _text(rec.get("body"))
+            elif kind == "document":
                 summary, body = f"{_text(rec.get('publisher'))}\n{_text(rec.get('summary'))}", _text(rec.get("body"))
             elif kind == "axe":
                 summary, body = _text(rec.get("description")), ""

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from kb import create_app
 from tests.support import guard
-from tests.support.corpora import FROZEN, ROOT, VALID, Built, build_corpus
+from tests.support.corpora import FROZEN, ROOT, VALID, Built, build_corpus, grown_source
 
 TESTS = Path(__file__).parent
 
@@ -63,6 +63,13 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The valid test corpus, built once for the whole session (read-only for tests)."""
     return build_corpus(VALID, tmp_path_factory.mktemp("built"))
+
+
+@pytest.fixture(scope="session")
+def grown(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The valid corpus with what editors will add (tests/data/grown/), built once for the whole session."""
+    dest = tmp_path_factory.mktemp("grown")
+    return build_corpus(grown_source(dest), dest / "built")
 
 
 @pytest.fixture

@@ -22,24 +22,28 @@ from kb.http.context import built
 from kb.pages import Context, compare
 from kb.pages.compare import COLUMNS, ROWS, Choice, CompareData
 from kb.pages.shapes import Ref
-from kb.store.grid import Entry
+from kb.store.grid import PIVOT, Entry
 
 CSV_NAME = "comparer.csv"
 
 CompareQuery = create_model(
-    "CompareQuery", __base__=Query, __doc__="Columns and rows of the comparison (none: the defaults).",
+    "CompareQuery", __base__=Query, __doc__="Pivot, columns and rows of the comparison (none: the defaults).",
     **{
+        PIVOT: (IdParam | None, Field(None, description=(
+            "Identifiant du document de référence, dont les axes font les lignes. Sans ce paramètre : le document mis en "
+            "avant par la base (ou celui des axes choisis)."))),
         COLUMNS.name: (list[IdParam], Field([], description=(
-            "Identifiant d'un document : une colonne. Sans ce paramètre : le livre blanc et chaque document qui a une "
-            "proposition sur les axes choisis."))),
+            "Identifiant d'un document : une colonne. Sans ce paramètre : le document de référence et chaque document qui a "
+            "une proposition sur les axes choisis."))),
         ROWS.name: (list[IdParam], Field([], description=(
-            "Identifiant d'un axe du livre blanc : une ligne. Sans ce paramètre : tous ses axes."))),
+            "Identifiant d'un axe, de n'importe quel document : une ligne. Sans ce paramètre : tous les axes du document de "
+            "référence."))),
     },
 )
 
 
 class CompareRecord(Ref):
-    """A proposal in a cell: « source » for the livre blanc's own on its axis, « editorial » when the base links it."""
+    """A proposal in a cell: « source » for the axis's document's own, « editorial » when the base links it to the axis."""
 
     status: ProposalStatus
     flagship: bool
@@ -48,11 +52,13 @@ class CompareRecord(Ref):
 
 
 class CompareDocument(Ref):
-    """A column: a source document."""
+    """A column: a source document, and who speaks in it (``organisations``: their ids; ``who``: as the page names them)."""
 
     publisher: str
     kind: DocumentKind
     published: str
+    organisations: list[str] = Field(default_factory=list)
+    who: str = ""
 
 
 class CompareCell(BaseModel):
@@ -63,17 +69,20 @@ class CompareCell(BaseModel):
 
 
 class CompareRow(BaseModel):
-    """A row: an axis of the livre blanc and one cell per column, in the columns' order."""
+    """A row: an axis (``document``: the id of the document it belongs to) and one cell per column, in the columns' order."""
 
     axis: Ref
+    document: str = ""
     cells: list[CompareCell]
 
 
 class CompareResponse(BaseModel):
-    """Qui propose quoi: the livre blanc's axes (rows) against the documents (columns); ``count``: different proposals
-    shown (one the base links to two axes is in two cells, counted once)."""
+    """Qui propose quoi: axes (rows) against documents (columns); ``pivot``: the document whose axes are the rows (the
+    featured one by default; ``livre_blanc`` names it too, as it always has); ``count``: different proposals shown (one
+    the base links to two axes is in two cells, counted once)."""
 
     livre_blanc: Ref | None
+    pivot: Ref | None = None
     documents: list[CompareDocument]
     rows: list[CompareRow]
     count: int
@@ -101,14 +110,17 @@ def shape(ctx: Context, data: CompareData) -> CompareResponse:
                              basis=basis, note=e.note or None)
 
     rows = [
-        CompareRow(axis=Ref(id=a.id, title=a.title, url=ctx.url(AXIS, a.id)),
+        CompareRow(axis=Ref(id=a.id, title=a.title, url=ctx.url(AXIS, a.id)), document=a.document,
                    cells=[CompareCell(document=d.id, records=[record(e) for e in c.cell(a.id, d.id)]) for d in c.documents])
         for a in c.axes
     ]
+    pivot = Ref(id=c.pivot.id, title=c.pivot.title, url=ctx.url(DOCUMENT, c.pivot.id)) if c.pivot else None
+    who = ctx.who()
     return CompareResponse(
-        livre_blanc=Ref(id=c.livre.id, title=c.livre.title, url=ctx.url(DOCUMENT, c.livre.id)) if c.livre else None,
+        livre_blanc=pivot,
+        pivot=pivot,
         documents=[CompareDocument(id=d.id, title=d.title, url=ctx.url(DOCUMENT, d.id), publisher=d.publisher, kind=d.kind,
-                                   published=d.published) for d in c.documents],
+                                   published=d.published, organisations=list(d.organisations), who=who.of(d)) for d in c.documents],
         rows=rows,
         count=c.count(),
         page=ctx.urls.absolute(choice.url(PAGES["compare"])),
@@ -127,14 +139,13 @@ def lines(body: CompareResponse) -> Iterator[Line]:
 
 
 def answer(ctx: Context, args: MultiDict[str, str]) -> CompareResponse:
-    """GET /api/v1/compare: the API's filter names (``document``, ``axis``); unknown values are a 400 naming them."""
+    """GET /api/v1/compare: the API's filter names (``pivot``, ``document``, ``axis``); unknown values are a 400 naming them."""
     q = parse(CompareQuery, args)
     check_known_ids(q, ctx.names())
     try:
         data = compare.read(ctx, Choice.asked(args, api=True))
     except compare.Unknown as exc:
-        # Known to the base (check_known_ids passed) but not a row: an axis of another document.
-        raise ApiError(400, "bad_parameter", exc.api_message(), parameter=exc.filter.name) from None
+        raise ApiError(400, "bad_parameter", exc.message(), parameter=exc.name) from None
     return shape(ctx, data)
 
 
@@ -144,7 +155,7 @@ def csv_page() -> Response:
     try:
         data = compare.read(ctx, Choice.asked(request.args))
     except compare.Unknown as exc:
-        abort(400, description=exc.site_message())
+        abort(400, description=exc.message())
     body = shape(ctx, data)
     resp = Response(export.table_csv(export.COMPARE_COLUMNS, lines(body)).encode("utf-8"), mimetype="text/csv")
     resp.headers["Content-Type"] = "text/csv; charset=utf-8"

@@ -107,6 +107,10 @@ PROPOSAL_COLUMNS: dict[str, Column] = {
     "echoes": ("Identifiants des axes d'un autre document que la proposition rejoint (rapprochement de la base)",
                lambda p: [a.id for a in p.echoes]),
     **TAIL,
+    # Added after the first exports: at the end, so the columns readers already use keep their places.
+    "organisations": ("Identifiants des organisations qui s'expriment dans le document source (« qui propose »)",
+                      lambda p: [o.id for o in p.organisations]),
+    "organisation_names": ("Noms de ces organisations", lambda p: [o.name for o in p.organisations]),
 }
 
 ACTION_COLUMNS: dict[str, Column] = {
@@ -118,6 +122,10 @@ ACTION_COLUMNS: dict[str, Column] = {
     "status": (f"Statut : {_values(ACTION_STATUSES)}", lambda a: a.status),
     "partners": ("Partenaires (noms)", lambda a: a.partners),
     **TAIL,
+    # Added after the first exports: at the end, so the columns readers already use keep their places.
+    "organisation": ("Identifiant de l'organisation qui porte l'action (une union régionale…)",
+                     lambda a: a.organisation.id if a.organisation else None),
+    "organisation_name": ("Nom de cette organisation", lambda a: a.organisation.name if a.organisation else None),
 }
 
 # The CSV files, named after their kind's collection (proposals.csv): every listed kind has its columns.

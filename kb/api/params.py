@@ -89,7 +89,7 @@ def query_model(kind: kinds.Kind) -> type[Page]:
             name, __base__=RecordFilters, __doc__=f"Filters of the {kind.collection} list.",
             **_filters(("status",), status, f"Statut ({kind.noun})."),
         )
-    shared = tuple(f.name for f in FILTERS if f.name in kind.model.model_fields)
+    shared = tuple(f.name for f in FILTERS if f.name in kind.model.model_fields or kind in f.files)
     return create_model(  # type: ignore[no-any-return,call-overload]
         name, __base__=Page, __doc__=f"Filters of the {kind.collection} list.", **_filters(shared), **_closed(kind),
     )

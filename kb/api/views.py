@@ -19,7 +19,7 @@ from kb import search
 from kb.api import compare_twins, export, openapi
 from kb.api.params import LIST_FILTERS, QUERIES, ApiError, SearchQuery, check_known_ids, parse
 from kb.content import kinds
-from kb.content.filters import NAMES, UPDATED_SINCE
+from kb.content.filters import BY_NAME, NAMES, UPDATED_SINCE
 from kb.content.urls import API_PREFIX, API_ROOT
 from kb.http import errors, files
 from kb.http.context import current, show_drafts
@@ -69,7 +69,11 @@ def _list(kind: kinds.Kind) -> Response:
     else:
         # The other kinds' lists are short (every record fits in a few pages): filtered here on their own fields.
         wanted = {name: set(values) for name, values in q.model_dump(exclude={"limit", "offset"}).items() if values}
-        rows = [r for r in queries.all_of(ctx.db, kind) if all(getattr(r, name) in values for name, values in wanted.items())]
+        # A filter that files this kind through Link rows (an organisation's documents): the ids it files, else a field.
+        filed = {name: {lk.src for v in values for lk in queries.links(ctx.db, None, name, v)}
+                 for name, values in wanted.items() if name in BY_NAME and kind in BY_NAME[name].files}
+        rows = [r for r in queries.all_of(ctx.db, kind)
+                if all(r.id in filed[name] if name in filed else getattr(r, name) in values for name, values in wanted.items())]
         total, ids = len(rows), [r.id for r in rows[q.offset : q.offset + q.limit]]
     data = records.many(ctx, kind, ids)
     return _json(m.LISTS[kind].model_validate({"data": data, "count": total, "next": _next(ctx, total, q.limit, q.offset)}))

@@ -17,12 +17,17 @@ from sqlmodel import Session, SQLModel, col, delete
 
 from kb.builder.cache import MAX_CHANGED_SHARE, FileCache, aux_digests
 from kb.builder.publish import Known, copy_index
-from kb.builder.rows import index_docs, retired_rows, rows_for
-from kb.content import Corpus, Record
+from kb.builder.rows import Lineage, index_docs, retired_rows, rows_for
+from kb.content import Corpus, Record, kinds
+from kb.content.kinds import DOCUMENT, ORGANISATION
 from kb.search import update_index
 from kb.store import build_info
 from kb.store.engine import BeforeCommit, create_tables, insert_rows, write_session
-from kb.store.tables import Action, Alias, Axis, BuildInfo, Document, Link, Proposal, Retired
+from kb.store.tables import TABLE_OF, Alias, BuildInfo, Link, Retired
+
+# Kinds whose change re-files other records (a document's organisations are its proposals', an organisation's parent
+# its members'): an incremental build of them alone would leave the others filed under the old lineage.
+RELAYS = (DOCUMENT, ORGANISATION)
 
 
 @dataclass
@@ -52,6 +57,8 @@ def plan(cache: FileCache, data_dir: Path, served: str | None, engine: Engine) -
         return None
     old = [e.loaded[0] for p in touched if (e := cache.old.get(p)) is not None and e.loaded[0] is not None]
     new = [e.loaded[0] for p in cache.misses if (e := cache.entries.get(p)) is not None and e.loaded[0] is not None]
+    if any(r.kind in RELAYS for r in (*old, *new)):
+        return None  # every record filed under the changed document's or organisation's lineage would need rewriting
     return Plan(served, old, new)
 
 
@@ -68,7 +75,7 @@ def replace_rows(engine: Engine, ids: set[str], rows: list[SQLModel], replace_wh
     """One transaction: drop the rows of the changed records (and whole small tables), add their new rows."""
     create_tables(engine)
     with write_session(engine) as session:
-        for table in (Document, Axis, Proposal, Action):
+        for table in (TABLE_OF[kind] for kind in kinds.with_files()):
             session.exec(delete(table).where(col(table.id).in_(ids)))  # type: ignore[call-overload,attr-defined]
         session.exec(delete(Alias).where(col(Alias.target).in_(ids)))  # type: ignore[call-overload]
         session.exec(delete(Link).where(col(Link.src).in_(ids)))  # type: ignore[call-overload]
@@ -95,8 +102,9 @@ def write_index(work: Plan, corpus: Corpus, previous_index: Path, tmp: Path) -> 
 
     Returns what is known of the copied files' hashes, for the manifest (kb.builder.publish.copy_index).
     """
-    old_docs = index_docs(sub_corpus(corpus, work.old))
-    changed, dropped = index_changes(old_docs, index_docs(sub_corpus(corpus, work.new)))
+    lineage = Lineage.of(corpus)
+    old_docs = index_docs(sub_corpus(corpus, work.old), lineage)
+    changed, dropped = index_changes(old_docs, index_docs(sub_corpus(corpus, work.new), lineage))
     known = copy_index(previous_index, tmp)
     update_index(tmp, changed, dropped, old_docs)
     return known
@@ -104,5 +112,5 @@ def write_index(work: Plan, corpus: Corpus, previous_index: Path, tmp: Path) -> 
 
 def write_rows(work: Plan, corpus: Corpus, engine: Engine, extra_rows: list[SQLModel], before_commit: BeforeCommit | None = None) -> None:
     """Replace the changed records' rows, the tombstones and the build facts, in one transaction."""
-    rows = [r for r in rows_for(sub_corpus(corpus, work.new)) if not isinstance(r, Retired)]
+    rows = [r for r in rows_for(sub_corpus(corpus, work.new), Lineage.of(corpus)) if not isinstance(r, Retired)]
     replace_rows(engine, work.ids, rows + retired_rows(corpus) + extra_rows, WHOLE_TABLES, before_commit)

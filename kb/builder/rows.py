@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,10 +13,11 @@ from sqlmodel import SQLModel
 from kb.content import Corpus, kinds
 from kb.content import labels as fr
 from kb.content.fields import ID_RE
-from kb.content.filters import BY_KIND
-from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION, SECTOR
+from kb.content.filters import BY_KIND, NATIONAL, REGIONAL, SCOPE
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, ORGANISATION, PROPOSAL, REGION, SECTOR
 from kb.content.markup import plain_text
 from kb.content.models import CITES, LINK_FIELDS, ref_ids
+from kb.content.organisations import family
 from kb.content.permanence import load_retired
 from kb.search import index_doc
 from kb.store.tables import TABLE_OF, Alias, Link, Retired
@@ -37,8 +39,49 @@ def _row(kind: str, model: Any, **extra: Any) -> SQLModel:
     return TABLE_OF[kind](**data, **extra)  # type: ignore[no-any-return]
 
 
-def rows_for(corpus: Corpus) -> list[SQLModel]:
-    """Table rows for every record, with both-way links, aliases and tombstones."""
+@dataclass(frozen=True)
+class Lineage:
+    """Who speaks in each document and whom each organisation belongs to: what files a record under its organisations
+    (read from the whole corpus, so that an incremental build of a few records files them as a full build would)."""
+
+    documents: dict[str, list[str]]
+    parents: dict[str, str | None]
+
+    @classmethod
+    def of(cls, corpus: Corpus) -> Lineage:
+        """The lineage of a loaded corpus."""
+        return cls({r.id: list(r.model.organisations) for r in corpus.of(DOCUMENT)},
+                   {r.id: r.model.parent for r in corpus.of(ORGANISATION)})
+
+    def of_record(self, kind: str, model: Any, record_id: str) -> list[str]:
+        """The organisations a record is filed under, with their ancestors: a document's own, a proposal's or an axis's
+        document's, an action's; an organisation only under itself (a query naming the Sénat ranks the Sénat's page and reports
+        first, not its committees' pages, which its page lists)."""
+        if kind == DOCUMENT:
+            own = list(model.organisations)
+        elif kind == PROPOSAL:
+            own = self.documents.get(model.document, [])
+        elif kind == ACTION:
+            own = [model.organisation] if model.organisation else []
+        elif kind == AXIS:
+            own = self.documents.get(model.document, [])
+        elif kind == ORGANISATION:
+            return [record_id]
+        else:
+            own = []
+        return family(own, self.parents)
+
+
+def scope(kind: str, model: Any) -> str | None:
+    """A proposal's or action's scope: regional when it names a region, national otherwise (kb.content.filters)."""
+    if kind == PROPOSAL:
+        return REGIONAL if model.regions else NATIONAL
+    return REGIONAL if kind == ACTION else None
+
+
+def rows_for(corpus: Corpus, lineage: Lineage | None = None) -> list[SQLModel]:
+    """Table rows for every record, with both-way links, aliases and tombstones (``lineage``: the whole corpus's, when
+    ``corpus`` holds only the records an incremental build rewrites)."""
     rows: list[SQLModel] = []
     for kind in kinds.with_files():
         for rec in corpus.of(kind):
@@ -47,13 +90,13 @@ def rows_for(corpus: Corpus) -> list[SQLModel]:
                 rows.append(Alias(alias=alias, target=rec.id, kind=kind))
     for kind in kinds.with_list_file():
         rows += [_row(kind, rec.model) for rec in corpus.of(kind)]
-    links = _links(corpus)
+    links = _links(corpus, lineage or Lineage.of(corpus))
     rows += [links[key] for key in sorted(links)]
     rows += retired_rows(corpus)
     return rows
 
 
-def _links(corpus: Corpus) -> dict[tuple[str, str, str], Link]:
+def _links(corpus: Corpus, lineage: Lineage) -> dict[tuple[str, str, str], Link]:
     """Every multi-valued reference as a Link row, keyed (source id, relation, target id); relations named as the filters.
 
     A record whose source (or the source of a step of its status history) names a document of the base also gets a
@@ -75,6 +118,11 @@ def _links(corpus: Corpus) -> dict[tuple[str, str, str], Link]:
             for field, rel in LINK_FIELDS.items():
                 for ref in getattr(m, field, []):
                     add(rec.id, rel, ref.id, ref.basis, ref.note)
+    organisation_rel = BY_KIND[ORGANISATION].name
+    for kind in (DOCUMENT, AXIS, PROPOSAL, ACTION):
+        for rec in corpus.of(kind):
+            for org in lineage.of_record(kind, rec.model, rec.id):
+                add(rec.id, organisation_rel, org)
     for kind in (k for k in kinds.every() if "sources" in k.model.model_fields):
         for rec in corpus.of(kind):
             # A step's source is a document id or an address; an id is the id of a document (kb check says so).
@@ -98,29 +146,41 @@ def retired_rows(corpus: Corpus) -> list[Retired]:
     return list(rows.values())
 
 
-def index_docs(corpus: Corpus) -> list[dict[str, Any]]:
+def index_docs(corpus: Corpus, lineage: Lineage | None = None) -> list[dict[str, Any]]:
     """What the search index holds for every record of every kind (kb.search.index_doc says what each key is for).
 
     Heading: what a result shows beside its title (a document's publisher and kind, « Mesure phare », what a region's
     or sector's page is called: « Région », « Filière »); keywords: a proposal's tags. A document, axis, region or
     sector carries its own id under its filter, so that « type=axe » with « document=… » lists a document's axes; it
-    has no update date.
+    has no update date. Every record carries the organisations it is filed under (with their ancestors) and, for a
+    proposal or action, its scope (``lineage``: as for rows_for).
     """
+    lineage = lineage or Lineage.of(corpus)
+    organisation, scope_name = BY_KIND[ORGANISATION].name, SCOPE.name
     docs: list[dict[str, Any]] = []
     for kind in kinds.every():
         make = _DOCS.get(kind)
-        docs += [make(rec) if make is not None else _named_doc(kind, rec) for rec in corpus.of(kind)]
+        for rec in corpus.of(kind):
+            doc = make(rec) if make is not None else _named_doc(kind, rec)
+            doc[organisation] = lineage.of_record(kind, rec.model, rec.id)
+            doc[scope_name] = scope(kind, rec.model)
+            docs.append(doc)
     return docs
 
 
 def _named_doc(kind: kinds.Kind, rec: Any) -> dict[str, Any]:
     """A record named by a title or a name (regions, sectors, and any kind without index code of its own)."""
     m = rec.model
-    # Region and sector ids are the very words people search for (« normandie »): typed alone, they list, not open, the
-    # page; a record written in a file of its own opens by its id.
+    # Region, sector and organisation ids are the very words people search for (« normandie », « cpme », « medef »):
+    # typed alone, they list, not open, the page (it comes first: its name or sigle is its title); any other record
+    # written in a file of its own opens by its id.
     own = {kind: [rec.id]} if kind in BY_KIND else {}
-    return index_doc(kind, rec.id, getattr(m, kind.name_field), summary=getattr(m, "summary", None) or "", heading=[kind.label],
-                     by_id=kind.folder is not None, **_sourced(m), **own)
+    by_id = kind.folder is not None and kind != ORGANISATION
+    # An organisation's names steer a query that names it to its records (kb.search.indexing.steering).
+    steers = [n for n in (getattr(m, "short_name", None), getattr(m, "name", None)) if n] if kind == ORGANISATION else []
+    heading = [kind.label, *([m.short_name] if getattr(m, "short_name", None) else [])]
+    return index_doc(kind, rec.id, getattr(m, kind.name_field), summary=getattr(m, "summary", None) or "", heading=heading,
+                     by_id=by_id, steers=steers, hub=kind == ORGANISATION, **_sourced(m), **own)
 
 
 def _sourced(model: Any) -> dict[str, list[str]]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kb.content.addresses import is_url
 from kb.content.files import MAX_FILE_BYTES, Files
-from kb.content.kinds import ACTION, AXIS, DOCUMENT, KINDS, PROPOSAL, REGION, SECTOR
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, KINDS, ORGANISATION, PROPOSAL, REGION, SECTOR
 from kb.content.loader import Corpus, Loaded, Record, load_all, load_each
 from kb.content.permanence import check_permanence, load_retired, public_paths
 from kb.content.problems import Problem, errors
@@ -102,7 +103,7 @@ def check_links(corpus: Corpus) -> list[Problem]:
             missing(record, (field,), value, kind, label)
 
     def missing(record: Record, loc: tuple, ref: str, kind: str, label: str) -> None:
-        problem = dangling(corpus, record, loc, ref, kind, f"{label} « {ref} » introuvable")
+        problem = dangling(corpus, record, loc, ref, kind, f"{label} « {ref} » introuvable{nearest(ref, pools[kind], kind)}")
         if problem is not None:
             problems.append(problem)
 
@@ -148,10 +149,51 @@ def check_links(corpus: Corpus) -> list[Problem]:
         expect(action, "region", REGION, REGION.noun)
         expect(action, "sectors", SECTOR, SECTOR.noun)
         expect(action, "proposals", PROPOSAL, PROPOSAL.noun)
+        expect(action, "organisation", ORGANISATION, ORGANISATION.noun)
+    for doc in corpus.of(DOCUMENT):
+        expect(doc, "organisations", ORGANISATION, ORGANISATION.noun)
+    for org in corpus.of(ORGANISATION):
+        expect(org, "parent", ORGANISATION, "organisation parente")
+        expect(org, "region", REGION, REGION.noun)
+    problems += _check_parents(corpus)
+    problems += _check_featured(corpus)
     problems += _check_sources(corpus, documents)
     problems += _check_aliases(corpus, owner)
     problems += _check_duplicates(corpus)
     return problems
+
+
+def nearest(ref: str, pool: dict[str, Record], kind: str) -> str:
+    """For an unknown organisation, the closest known ids (« organisations proches : cpme, cpme-normandie »), else ""."""
+    if kind != ORGANISATION or not pool:
+        return ""
+    close = difflib.get_close_matches(ref, list(pool), n=3, cutoff=0.5) or difflib.get_close_matches(ref, list(pool), n=3, cutoff=0.0)
+    return f" (organisations les plus proches : {', '.join(close)})"
+
+
+def _check_parents(corpus: Corpus) -> list[Problem]:
+    """An organisation is not its own parent, nor its own ancestor."""
+    parent = {r.id: r.model.parent for r in corpus.of(ORGANISATION)}
+    problems = []
+    for org in corpus.of(ORGANISATION):
+        seen, at = {org.id}, org.model.parent
+        while at is not None and at in parent:
+            if at in seen:
+                problems.append(_err(org, ("parent",), f"« parent » : l'organisation « {org.id} » se retrouve parmi ses propres parents"))
+                break
+            seen.add(at)
+            at = parent[at]
+    return problems
+
+
+def _check_featured(corpus: Corpus) -> list[Problem]:
+    """One document at most is featured (« featured: true »): the site never guesses which."""
+    featured = [r for r in corpus.of(DOCUMENT) if r.model.featured]
+    if len(featured) < 2:
+        return []
+    first = featured[0]
+    message = f"« featured » : le document « {first.id} » est déjà mis en avant ({first.path}) ; un seul document peut l'être"
+    return [_err(r, ("featured",), message) for r in featured[1:]]
 
 
 def _check_sources(corpus: Corpus, documents: dict[str, Record]) -> list[Problem]:

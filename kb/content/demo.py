@@ -6,7 +6,7 @@ import json
 import random
 from pathlib import Path
 
-from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, ORGANISATION, PROPOSAL
 
 REGIONS = [
     ("auvergne-rhone-alpes", "Auvergne-Rhône-Alpes", "84"),
@@ -98,6 +98,7 @@ PHRASES = [
 TAGS = ["foncier", "énergie", "fiscalité", "formation", "export", "innovation", "simplification", "financement",
         "commande-publique", "décarbonation", "apprentissage", "numérique", "recyclage", "logistique"]  # fmt: skip
 STATUSES = ["proposee", "en-discussion", "reprise-partiellement", "adoptee", "mise-en-oeuvre", "abandonnee"]
+CONFEDERATION = "confederation-essai"
 ACTION_STATUSES = ["annoncee", "en-cours", "realisee", "suspendue"]
 PARTNERS = ["Chambre de commerce et d'industrie", "Conseil régional", "Bpifrance", "France Travail", "Pôle de compétitivité"]
 
@@ -131,8 +132,18 @@ def write_corpus(out: Path, records: int, seed: int = 1) -> dict[str, int]:
     """Write a valid content folder of ``records`` proposals and actions (80/20) into ``out``; return counts."""
     rng = random.Random(seed)
     out = Path(out)
-    for folder in ("documents", "axes", "proposals", "actions"):
+    for folder in ("documents", "axes", "proposals", "actions", "organisations"):
         (out / folder).mkdir(parents=True, exist_ok=True)
+    # Who proposes: one confederation and a regional union per region (written without drawing from ``rng``, so that
+    # the other records stay those of the same seed).
+    source = 'sources:\n  - url: "https://exemple.test/organisations"\n'
+    (out / "organisations" / f"{CONFEDERATION}.yaml").write_text(
+        "name: \"Confédération d'essai\"\nshort_name: CE\nkind: organisation-patronale\n"
+        "summary: \"Une confédération fictive pour les bancs d'essai.\"\n" + source, "utf-8")
+    for region, name, _code in REGIONS:
+        (out / "organisations" / f"{CONFEDERATION}-{region}.yaml").write_text(
+            f"name: {_q('CE ' + name)}\nkind: organisation-patronale\nparent: {CONFEDERATION}\nregion: {region}\n"
+            f"summary: {_q('Union régionale fictive : ' + name + '.')}\n" + source, "utf-8")
     (out / "regions.yaml").write_text("".join(f"- id: {i}\n  name: {_q(n)}\n  insee: {_q(c)}\n" for i, n, c in REGIONS), "utf-8")
     (out / "sectors.yaml").write_text("".join(f"- id: {i}\n  name: {_q(n)}\n" for i, n in SECTORS), "utf-8")
     (out / "synonyms.yaml").write_text("".join(f"- {_list(g)}\n" for g in SYNONYMS), "utf-8")
@@ -144,6 +155,7 @@ def write_corpus(out: Path, records: int, seed: int = 1) -> dict[str, int]:
         doc = f"doc-{d:04d}"
         (out / "documents" / f"{doc}.yaml").write_text(
             f"title: {_q('Livre blanc ' + str(d + 1) + ' : ' + _title(rng))}\npublisher: \"Confédération d'essai\"\n"
+            f"organisations: [{CONFEDERATION}]\n" + ("featured: true\n" if d == 0 else "") +
             f"kind: livre-blanc\npublished: {_q(_date(rng))}\nurl: \"https://exemple.test/documents/{doc}\"\n"
             f"summary: {_q(_body(rng, 30)[:390])}\nannounced_proposals: 200\n",
             "utf-8",
@@ -181,7 +193,7 @@ def write_corpus(out: Path, records: int, seed: int = 1) -> dict[str, int]:
         region = rng.choice(REGIONS)
         (out / "actions" / f"action-{i:06d}.yaml").write_text(
             f"title: {_q(_title(rng) + ' en ' + region[1])}\nsummary: {_q(_body(rng, 25)[:390])}\n"
-            f"body: {_q(_body(rng, rng.randint(100, 150)))}\nregion: {region[0]}\n"
+            f"body: {_q(_body(rng, rng.randint(100, 150)))}\nregion: {region[0]}\norganisation: {CONFEDERATION}-{region[0]}\n"
             f"sectors: {_list(sorted(rng.sample([s for s, _ in SECTORS], rng.randint(1, 2))))}\n"
             f"proposals: {_list(sorted(set(rng.sample(prop_ids, min(len(prop_ids), rng.randint(1, 3))))))}\n"
             f"status: {rng.choice(ACTION_STATUSES)}\npartners: {_list(rng.sample(PARTNERS, 2))}\n"
@@ -189,7 +201,7 @@ def write_corpus(out: Path, records: int, seed: int = 1) -> dict[str, int]:
             f"published: {_q(_date(rng))}\nupdated: {_q(_date(rng, 2026))}\n",
             "utf-8",
         )
-    return {DOCUMENT: n_docs, AXIS: 5 * n_docs, PROPOSAL: n_props, ACTION: n_actions}
+    return {DOCUMENT: n_docs, AXIS: 5 * n_docs, PROPOSAL: n_props, ACTION: n_actions, ORGANISATION: 1 + len(REGIONS)}
 
 
 def read_queries(path: Path) -> list[tuple[str, dict[str, list[str]]]]:

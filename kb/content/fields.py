@@ -21,6 +21,9 @@ SUMMARY_MAX = 400
 QUOTE_MAX = 600  # a longer quote is a warning (kb.content.addresses): cite the words that matter, not the page
 
 DocumentKind = Literal["livre-blanc", "rapport", "communique", "article", "autre"]
+OrganisationKind = Literal[
+    "organisation-patronale", "institution-publique", "assemblee-parlementaire", "cercle-de-reflexion", "collectif", "auteur", "autre"
+]
 Horizon = Literal["court-terme", "long-terme"]
 ProposalStatus = Literal["proposee", "en-discussion", "reprise-partiellement", "adoptee", "mise-en-oeuvre", "abandonnee"]
 ActionStatus = Literal["annoncee", "en-cours", "realisee", "suspendue"]
@@ -28,6 +31,7 @@ ActionStatus = Literal["annoncee", "en-cours", "realisee", "suspendue"]
 Basis = Literal["source", "editorial"]
 
 DOCUMENT_KINDS: tuple[str, ...] = get_args(DocumentKind)
+ORGANISATION_KINDS: tuple[str, ...] = get_args(OrganisationKind)
 HORIZONS: tuple[str, ...] = get_args(Horizon)
 PROPOSAL_STATUSES: tuple[str, ...] = get_args(ProposalStatus)
 ACTION_STATUSES: tuple[str, ...] = get_args(ActionStatus)

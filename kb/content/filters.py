@@ -32,6 +32,14 @@ class Filter:
     description: str = ""
     # A value's name in the site's URLs when it differs from the value (« type=axe » for « axis »).
     url_names: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # A value also matches the records of national scope (the region filter: a proposal that names no region concerns
+    # every region, as a region's page says).
+    national: bool = False
+    # The multi-valued filter whose presence makes a record regional (the scope filter: « region »).
+    scope_of: str | None = None
+    # Kinds besides proposals and actions that a value files through Link rows, not through a field of theirs (an
+    # organisation's documents and their axes): their API lists take the filter too.
+    files: tuple[str, ...] = ()
 
     def url_value(self, value: str) -> str:
         """The value as the site's URLs write it."""
@@ -51,18 +59,29 @@ def _over(kind: kinds.Kind, **attrs: Any) -> Filter:
     return Filter(str(kind), kind.url_name, kind.label, kind=kind, **attrs)
 
 
+# The scope of a proposal or action: national (it names no region) or regional.
+NATIONAL, REGIONAL = "national", "regional"
+SCOPE_LABELS: Mapping[str, str] = MappingProxyType({NATIONAL: "Portée nationale", REGIONAL: "Portée régionale"})
+SCOPE_URL_NAMES: Mapping[str, str] = MappingProxyType({NATIONAL: "nationale", REGIONAL: "regionale"})
+
 FILTERS: tuple[Filter, ...] = (
     Filter("type", "type", "Type", values=tuple(kinds.KINDS), url_names=TYPE_URL_NAMES, description="Type de fiche."),
+    _over(kinds.ORGANISATION, multi=True, files=(kinds.DOCUMENT, kinds.AXIS),
+          description="Identifiant d'une organisation (qui propose) ; ses unions régionales et ses instances comprises."),
     _over(kinds.DOCUMENT, through_carried=True, description="Identifiant d'un document source."),
     _over(kinds.AXIS, through_carried=True, description="Identifiant d'un axe."),
     _over(kinds.SECTOR, multi=True, description="Identifiant d'une filière."),
-    _over(kinds.REGION, multi=True, description="Identifiant d'une région."),
+    _over(kinds.REGION, multi=True, national=True,
+          description="Identifiant d'une région : ses fiches régionales et les propositions de portée nationale."),
+    Filter("scope", "portee", "Portée", values=(NATIONAL, REGIONAL), url_names=SCOPE_URL_NAMES, scope_of=str(kinds.REGION),
+           description="Portée : nationale (aucune région nommée) ou régionale."),
     Filter("status", "statut", "Statut", values=PROPOSAL_STATUSES + ACTION_STATUSES, description="Statut (de proposition ou d'action)."),
     Filter("horizon", "horizon", "Horizon", values=HORIZONS, through_carried=True, description="Horizon de la proposition."),
 )
 BY_NAME: dict[str, Filter] = {f.name: f for f in FILTERS}
 BY_PARAM: dict[str, Filter] = {f.param: f for f in FILTERS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
+SCOPE = BY_NAME["scope"]
 # Filters whose values are ids of records of the base (an unknown id is a 400, not an empty list).
 BY_KIND: dict[str, Filter] = {f.kind: f for f in FILTERS if f.kind}
 # Not a facet: records updated on or after a date (API lists and search, digest).

@@ -18,6 +18,8 @@ from kb.content.models import (
     AxisFile,
     DocumentBase,
     DocumentFile,
+    OrganisationBase,
+    OrganisationFile,
     ProposalBase,
     ProposalFile,
     RegionBase,
@@ -118,9 +120,15 @@ REGION = Kind(
     index="/regions", folder=None, list_file="regions.yaml", model=RegionFile, base=RegionBase, card=False, feed=True,
     listed=False, words=("region", "regions"), cta="Voir la région", unknown="Région inconnue", order=(),
 )
+ORGANISATION = Kind(
+    "organisation", label="Organisation", plural="Organisations", noun="organisation", url_name="organisation",
+    prefix="/organisations/", collection="organisations", index="/organisations", folder="organisations", list_file=None,
+    model=OrganisationFile, base=OrganisationBase, card=False, feed=True, listed=False, words=(), cta="Voir l'organisation",
+    unknown="Organisation inconnue", order=("name",),
+)
 
 # Every kind, in the order pages, counts and checks list them.
-KINDS: dict[str, Kind] = {k: k for k in (DOCUMENT, AXIS, PROPOSAL, ACTION, SECTOR, REGION)}
+KINDS: dict[str, Kind] = {k: k for k in (DOCUMENT, AXIS, PROPOSAL, ACTION, SECTOR, REGION, ORGANISATION)}
 
 
 def kind(kind_id: str) -> Kind:

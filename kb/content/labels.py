@@ -37,6 +37,15 @@ DOCUMENT_KIND_PLURAL = {
     "article": "articles",
     "autre": "autres documents",
 }
+ORGANISATION_KIND = {
+    "organisation-patronale": "Organisation patronale",
+    "institution-publique": "Institution publique",
+    "assemblee-parlementaire": "Assemblée parlementaire",
+    "cercle-de-reflexion": "Cercle de réflexion",
+    "collectif": "Collectif",
+    "auteur": "Auteur",
+    "autre": "Autre",
+}
 # « Proposition du livre blanc … », « … de l’article … »: a document kind after « de ».
 OF_DOCUMENT_KIND = {
     "livre-blanc": "du livre blanc",

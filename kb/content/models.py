@@ -23,6 +23,7 @@ from kb.content.fields import (
     DocumentKind,
     Horizon,
     Id,
+    OrganisationKind,
     PartialDate,
     ProposalStatus,
     Summary,
@@ -135,6 +136,32 @@ class DocumentBase(SQLModel):
     summary: Summary
     body: str | None = None
     announced_proposals: int | None = Field(default=None, ge=0)
+    # The document the site is built around (its axes on the home page and in « Qui propose quoi » by default): chosen
+    # by the editors on one document at most (kb check refuses two), never guessed from dates.
+    featured: bool = False
+
+
+class DocumentLinks(DocumentBase):
+    """A document with the organisations who speak in it, as ids (files and tables; the API resolves them)."""
+
+    organisations: list[Id] = _ids()
+
+
+class OrganisationBase(SQLModel):
+    """Who speaks in a document or carries an action: an employers' organisation, an institution, an author…
+
+    ``parent``: the organisation it belongs to (a regional union → its confederation, a committee → its assembly);
+    ``region``: where it is regional; ``url``: its own web page.
+    """
+
+    name: Text
+    short_name: Text | None = None
+    kind: OrganisationKind = Field(sa_type=AutoString)
+    parent: Id | None = Field(default=None, index=True)
+    region: Id | None = None
+    url: Text | None = None
+    summary: Summary
+    body: str | None = None
 
 
 class AxisBase(SQLModel):
@@ -189,6 +216,7 @@ class ActionLinks(ActionBase):
 
     region: Id = Field(index=True)
     sectors: list[Id] = _ids()
+    organisation: Id = Field(index=True)
 
 
 class SectorBase(SQLModel):
@@ -211,11 +239,18 @@ class RegionBase(SQLModel):
 # ---- file models: what editors write -----------------------------------------------------------------------
 
 
-class DocumentFile(DocumentBase, Strict):
+class DocumentFile(DocumentLinks, Strict):
     """A source document: livre blanc, report, press release, article."""
 
+    organisations: list[Id] = Field(min_length=1)
     url: Text | None = None
     sources: list[SourceRef] = []
+
+
+class OrganisationFile(OrganisationBase, Strict):
+    """An organisation, described in our words and sourced."""
+
+    sources: list[SourceRef] = Field(min_length=1)
 
 
 class AxisFile(AxisBase, Strict):

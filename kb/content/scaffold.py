@@ -56,6 +56,7 @@ summary: "À COMPLÉTER (400 caractères au plus, texte simple)"
 body: |
   À COMPLÉTER
 region: a-completer-id-de-region       # id de proposals/regions.yaml
+organisation: a-completer-id-de-l-organisation  # qui porte l'action : id de proposals/organisations/
 sectors: []
 proposals: []                          # ids des propositions que l'action met en œuvre
 status: annoncee                       # annoncee | en-cours | realisee | suspendue

@@ -52,15 +52,17 @@ def card(ctx: Context, kind: str, record_id: str, campaign: str | None = None) -
             return None
         rec, axes, place = view.proposal, [view.axis] if view.axis else [], None
         doc = view.document
-        source = f"{doc.publisher} — {DOCUMENT_KIND.get(doc.kind, '').lower()} « {doc.title} »" if doc else ""
+        who = ctx.who().of(doc) if doc else ""
+        source = f"{who or doc.publisher} — {DOCUMENT_KIND.get(doc.kind, '').lower()} « {doc.title} »" if doc else ""
     elif kind == ACTION:
         aview = linked.action_view(ctx.db, record_id)
         if aview is None:
             return None
         rec, place, doc = aview.action, aview.region, None
+        who = ctx.who().of(rec)
         axis_ids = list(dict.fromkeys(p.axis for p in aview.proposals))
         axes = queries.by_ids(ctx.db, AXIS, axis_ids)
-        source = f"Action régionale — {place.name}" if place else "Action régionale"
+        source = " — ".join(filter(None, ["Action régionale", place.name if place else "", who]))
         cited = next((s["document"] for s in rec.sources if s.get("document")), None)
         source_doc = queries.get(ctx.db, DOCUMENT, cited) if cited else None
     else:
@@ -68,7 +70,8 @@ def card(ctx: Context, kind: str, record_id: str, campaign: str | None = None) -
     url = ctx.url(kind, rec.id)
     label = kinds.kind(kind).label
     return {
-        "attribution": attribution(label, doc) if kind == PROPOSAL else action_attribution(place, source_doc),
+        "attribution": attribution(label, doc, who) if kind == PROPOSAL else action_attribution(place, source_doc, who),
+        "who": who,
         "kind": kind,
         "id": rec.id,
         "type": label,
@@ -99,26 +102,28 @@ def citation(data: dict[str, Any]) -> str:
     if doc is not None:
         kind = DOCUMENT_KIND.get(doc.kind, "").lower()
         when = date_fr(doc.published, "MMMM y")
-        return f'{data["type"]} "{data["title"]}" — {doc.publisher}, {kind} « {doc.title} », {when}, {data["link"]}'
-    where = f"{data['region']}, " if data["region"] else ""
+        return f'{data["type"]} "{data["title"]}" — {data["who"] or doc.publisher}, {kind} « {doc.title} », {when}, {data["link"]}'
+    where = "".join(f"{part}, " for part in (data["who"], data["region"]) if part)
     return f'{data["type"]} "{data["title"]}" — {where}{date_fr(data["published"], "MMMM y")}, {data["link"]}'
 
 
-def attribution(kind_label: str, doc: Any) -> str:
-    """« Proposition du livre blanc de la CPME « … », novembre 2025 »: where a proposal comes from, in words."""
+def attribution(kind_label: str, doc: Any, who: str = "") -> str:
+    """« Proposition du livre blanc de la CPME « … », novembre 2025 »: where a proposal comes from, in words (``who``:
+    its organisations as a line names them, else the document's publisher)."""
     if doc is None:
         return kind_label
     of_kind = OF_DOCUMENT_KIND.get(doc.kind, "du document")
     when = date_fr(doc.published, "MMMM y")
-    who = of_publisher(doc.publisher, doc.title, doc.summary, doc.body)
-    if who:
-        return f"{kind_label} {of_kind} {who} « {doc.title} », {when}"
-    return f"{kind_label} {of_kind} « {doc.title} » ({doc.publisher}), {when}"
+    # The article (la CPME, le Medef, l'Assemblée) is not in the data: the document's own wording says it.
+    of_who = of_publisher(who or doc.publisher, doc.title, doc.summary, doc.body)
+    if of_who:
+        return f"{kind_label} {of_kind} {of_who} « {doc.title} », {when}"
+    return f"{kind_label} {of_kind} « {doc.title} » ({who or doc.publisher}), {when}"
 
 
-def action_attribution(region: Any, doc: Any) -> str:
-    """« Action régionale — Normandie, d’après l’article « … » (lagazettefrance.fr), novembre 2025 »."""
-    where = f"Action régionale — {region.name}" if region else "Action régionale"
+def action_attribution(region: Any, doc: Any, who: str = "") -> str:
+    """« Action régionale — Normandie, CPME Normandie, d’après l’article « … » (lagazettefrance.fr), novembre 2025 »."""
+    where = " — ".join(filter(None, ["Action régionale", ", ".join(filter(None, [region.name if region else "", who]))]))
     if doc is None:
         return where
     of_kind = OF_DOCUMENT_KIND.get(doc.kind, "du document").replace("du ", "le ", 1).replace("de l’", "l’", 1)

@@ -19,6 +19,7 @@ from kb.http.context import built
 from kb.newsletter.cards import CARD_WIDTH, render
 from kb.pages import compare
 from kb.pages.compare import EMPTY, Choice, CompareData
+from kb.store.who import Who
 
 bp = Blueprint("compare_copy", __name__)
 
@@ -29,7 +30,7 @@ VARIANTS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def copy_data(data: CompareData, urls: Urls, campaign: str | None = None) -> dict[str, Any]:
+def copy_data(data: CompareData, urls: Urls, who: Who, campaign: str | None = None) -> dict[str, Any]:
     """What the copies show: per axis, the documents with records on it (absolute links) and those without."""
     c, choice = data.comparison, data.choice
 
@@ -38,7 +39,7 @@ def copy_data(data: CompareData, urls: Urls, campaign: str | None = None) -> dic
 
     def doc(d: Any) -> dict[str, str]:
         return {"title": d.title, "url": link(urls.record(DOCUMENT, d.id)), "date": fr.date_fr(d.published),
-                "kind": fr.DOCUMENT_KIND.get(d.kind, d.kind)}
+                "kind": fr.DOCUMENT_KIND.get(d.kind, d.kind), "who": who.of(d), "of_kind": fr.OF_DOCUMENT_KIND.get(d.kind, "du document")}
 
     rows = []
     for a in c.axes:
@@ -53,7 +54,7 @@ def copy_data(data: CompareData, urls: Urls, campaign: str | None = None) -> dic
             filled.append({**doc(d), "records": records})
         rows.append({"title": a.title, "url": link(urls.record(AXIS, a.id)), "documents": filled, "empty": empty})
     return {
-        "livre": doc(c.livre) if c.livre else None,
+        "pivot": doc(c.pivot) if c.pivot else None,
         "rows": rows,
         "url": link(urls.absolute(choice.url(PAGES["compare"]))),
         "source": data.source,
@@ -67,9 +68,9 @@ def copy_page(variant: str) -> Response:
     try:
         data = compare.read(ctx, Choice.asked(request.args))
     except compare.Unknown as exc:
-        abort(400, description=exc.site_message())
+        abort(400, description=exc.message())
     _path, template, mime = VARIANTS[variant]
-    copy = copy_data(data, ctx.urls, campaign=request.args.get("utm_campaign"))
+    copy = copy_data(data, ctx.urls, ctx.who(), campaign=request.args.get("utm_campaign"))
     resp = Response(render(template, t=copy, width=CARD_WIDTH), mimetype=mime)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp

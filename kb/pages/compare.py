@@ -1,9 +1,10 @@
 """« Qui propose quoi »: the one data function of /comparer, its JSON and CSV twins and its e-mail copies.
 
-The columns (documents) and rows (axes) a reader chooses are the filters of kb.content.filters (``document=``,
-``axe=`` on the site, ``document=``, ``axis=`` in the API); ``read`` turns them into the comparison (kb.store.grid),
-the choice in the table's order, and the line saying what it rests on. kb.web renders it as HTML, kb.api as JSON and
-CSV, kb.newsletter as e-mail and Markdown: each parses its own address, none computes the table again.
+The rows are the axes of one document, the pivot (``pivot=``; the featured document by default), or the axes a
+reader chooses (``axe=`` on the site, ``axis=`` in the API: any axis of any document); the columns are documents
+(``document=``). ``read`` turns a choice into the comparison (kb.store.grid), the choice in the table's order, and the
+line saying what it rests on. kb.web renders it as HTML, kb.api as JSON and CSV, kb.newsletter as e-mail and
+Markdown: each parses its own address, none computes the table again.
 """
 
 from __future__ import annotations
@@ -15,44 +16,16 @@ from urllib.parse import urlencode
 
 from kb.config import SITE_NAME
 from kb.content import labels as fr
-from kb.content.filters import BY_KIND, BY_NAME, Filter
+from kb.content.filters import BY_KIND
 from kb.content.kinds import AXIS, DOCUMENT
 from kb.pages.context import Context
 from kb.store import grid
-from kb.store.grid import Comparison
+from kb.store.grid import PIVOT, Comparison
 
 COLUMNS, ROWS = BY_KIND[DOCUMENT], BY_KIND[AXIS]
 EMPTY = "aucune proposition dans les sources consultées"
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The columns and rows a comparison address names (empty: the defaults), in the table's order once read."""
-
-    documents: tuple[str, ...] = ()
-    axes: tuple[str, ...] = ()
-
-    def pairs(self, api: bool = False) -> list[tuple[str, str]]:
-        """The query parameters: French names on the site (``axe``), the filters' own names in the API (``axis``)."""
-        col, row = (COLUMNS.name, ROWS.name) if api else (COLUMNS.param, ROWS.param)
-        return [(col, d) for d in self.documents] + [(row, a) for a in self.axes]
-
-    def url(self, path: str, api: bool = False) -> str:
-        """``path`` with this choice's query string."""
-        qs = urlencode(self.pairs(api))
-        return f"{path}?{qs}" if qs else path
-
-    @classmethod
-    def canonical(cls, c: Comparison, documents: Sequence[str], axes: Sequence[str]) -> Choice:
-        """The choice in the table's order (columns, then rows), whatever order an address gave them in."""
-        return cls(tuple(d.id for d in c.all_documents if d.id in documents), tuple(a.id for a in c.all_axes if a.id in axes))
-
-    @classmethod
-    def asked(cls, args: Args, api: bool = False) -> Choice:
-        """The values an address gives under the site's names (``axe``) or the API's (``axis``): blank ones dropped,
-        each once, in the address's order."""
-        col, row = (COLUMNS.name, ROWS.name) if api else (COLUMNS.param, ROWS.param)
-        return cls(_values(args.getlist(col)), _values(args.getlist(row)))
+# How each parameter is called in a French message.
+TITLES = {COLUMNS.name: COLUMNS.title, ROWS.name: ROWS.title, PIVOT: "Document de référence"}
 
 
 class Args(Protocol):
@@ -62,25 +35,55 @@ class Args(Protocol):
         """Every value given for ``key``."""
 
 
+@dataclass(frozen=True)
+class Choice:
+    """The pivot, columns and rows a comparison address names (empty: the defaults), in the table's order once read."""
+
+    documents: tuple[str, ...] = ()
+    axes: tuple[str, ...] = ()
+    pivot: str = ""
+
+    def pairs(self, api: bool = False) -> list[tuple[str, str]]:
+        """The query parameters: French names on the site (``axe``), the filters' own names in the API (``axis``)."""
+        col, row = (COLUMNS.name, ROWS.name) if api else (COLUMNS.param, ROWS.param)
+        out = [(PIVOT, self.pivot)] if self.pivot else []
+        return out + [(col, d) for d in self.documents] + [(row, a) for a in self.axes]
+
+    def url(self, path: str, api: bool = False) -> str:
+        """``path`` with this choice's query string."""
+        qs = urlencode(self.pairs(api))
+        return f"{path}?{qs}" if qs else path
+
+    @classmethod
+    def canonical(cls, c: Comparison, asked: Choice) -> Choice:
+        """The choice in the table's order (columns, then rows), whatever order an address gave them in."""
+        rows = [a.id for a in c.axes]
+        return cls(tuple(d.id for d in c.all_documents if d.id in asked.documents), tuple(a for a in rows if a in asked.axes),
+                   asked.pivot)
+
+    @classmethod
+    def asked(cls, args: Args, api: bool = False) -> Choice:
+        """The values an address gives under the site's names (``axe``) or the API's (``axis``): blank ones dropped,
+        each once, in the address's order."""
+        col, row = (COLUMNS.name, ROWS.name) if api else (COLUMNS.param, ROWS.param)
+        pivot = next(iter(_values(args.getlist(PIVOT))), "")
+        return cls(_values(args.getlist(col)), _values(args.getlist(row)), pivot)
+
+
 def _values(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in values if v.strip()))
 
 
 class Unknown(ValueError):
-    """A chosen column or row the comparison does not offer: the filter and the value, worded for the site or the API."""
+    """A chosen pivot, column or row the base does not hold: its parameter's name and the value."""
 
-    def __init__(self, flt: Filter, value: str) -> None:
-        super().__init__(f"{flt.name}={value}")
-        self.filter, self.value = flt, value
+    def __init__(self, name: str, value: str) -> None:
+        super().__init__(f"{name}={value}")
+        self.name, self.value = name, value
 
-    def site_message(self) -> str:
-        """The French 400 of the site's addresses (/comparer, its CSV and its copies)."""
-        why = " : les lignes de la comparaison sont les axes du livre blanc" if self.filter is ROWS else ""
-        return f"Le filtre « {self.filter.title} » ne connaît pas la valeur « {_shown(self.value)} »{why}."
-
-    def api_message(self) -> str:
-        """The API's 400, for a value the base holds but the comparison does not offer (an axis of another document)."""
-        return f"L'axe « {self.value} » n'est pas un axe du livre blanc : les lignes de la comparaison sont ses axes."
+    def message(self) -> str:
+        """The French 400 of the site's addresses and of the API."""
+        return f"Le filtre « {TITLES.get(self.name, self.name)} » ne connaît pas la valeur « {_shown(self.value)} »."
 
 
 def _shown(value: str) -> str:
@@ -97,18 +100,23 @@ class CompareData:
 
 
 def read(ctx: Context, asked: Choice) -> CompareData:
-    """The comparison for a choice (Unknown for a column or row it does not offer)."""
-    c = grid.comparison(ctx.db, documents=asked.documents, axes=asked.axes)
-    bad = c.unknown(asked.documents, asked.axes)
+    """The comparison for a choice (Unknown for a pivot, column or row the base does not hold)."""
+    c = grid.comparison(ctx.db, documents=asked.documents, axes=asked.axes, pivot=asked.pivot)
+    bad = c.unknown(asked.documents, asked.axes, asked.pivot)
     if bad:
-        raise Unknown(BY_NAME[bad[0]], bad[1])
-    return CompareData(c, Choice.canonical(c, asked.documents, asked.axes), source_line(c, ctx.info.get("built_at", "")))
+        raise Unknown(*bad)
+    return CompareData(c, Choice.canonical(c, asked), source_line(ctx, c))
 
 
-def source_line(c: Comparison, built_at: str) -> str:
+def source_line(ctx: Context, c: Comparison) -> str:
     """What the comparison rests on and when, for the page, its print, its copies and the API (the address follows)."""
-    livre = c.livre
-    origin = f"axes du livre blanc « {livre.title} » ({livre.publisher}, {fr.date_fr(livre.published)})" if livre else "aucun livre blanc"
+    pivot = c.pivot
+    if pivot is not None:
+        who = ctx.who().of(pivot) or pivot.publisher
+        origin = f"axes {fr.OF_DOCUMENT_KIND.get(pivot.kind, 'du document')} « {pivot.title} » ({who}, {fr.date_fr(pivot.published)})"
+    else:
+        origin = "axes choisis"
+    built_at = ctx.info.get("built_at", "")
     when = f" ; état de la base au {fr.date_fr(built_at[:10])}" if built_at else ""
     return (
         f"Source : {SITE_NAME}, « Qui propose quoi » — {origin} ; les propositions des autres documents sont rapprochées "

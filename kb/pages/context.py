@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from kb.content.urls import Urls
 from kb.pages import kept
+from kb.store import who
 from kb.store.reader import Reader
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class Context:
     info: dict[str, str] = field(default_factory=dict)
     index: SearchIndex | None = None
     _names: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _who: who.Who | None = field(default=None, repr=False)
 
     @property
     def drafts(self) -> bool:
@@ -38,6 +40,12 @@ class Context:
         if not self._names:
             self._names.update(kept.labels(self.db, self.build_id))
         return self._names
+
+    def who(self) -> who.Who:
+        """« Qui propose »: the organisations and who speaks in each document (read once per context)."""
+        if self._who is None:
+            self._who = who.who(self.db)
+        return self._who
 
     def url(self, kind: str, record_id: str) -> str:
         """The absolute permanent page URL of a record."""

@@ -88,7 +88,8 @@ def figures(db: Reader, recent: int = RECENT) -> Figures:
     actions = queries.all_of(db, ACTION)
     axes = queries.all_of(db, AXIS)
     names = queries.labels(db)
-    docs = sorted(queries.all_of(db, DOCUMENT), key=lambda d: d.kind != "livre-blanc")  # stable: newest first
+    # The featured document first, then the white papers, then the others; stable: newest first within each.
+    docs = sorted(queries.all_of(db, DOCUMENT), key=lambda d: (not d.featured, d.kind != "livre-blanc"))
     out = []
     for doc in docs:
         mine = [p for p in props if p.document == doc.id]

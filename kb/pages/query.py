@@ -15,7 +15,7 @@ from urllib.parse import quote_plus, urlencode
 
 from kb.content import kinds
 from kb.content import labels as fr
-from kb.content.filters import BY_NAME, FILTERS
+from kb.content.filters import BY_NAME, BY_PARAM, FILTERS, SCOPE, SCOPE_LABELS
 from kb.content.urls import PAGES
 
 # URL parameter → kb.search filter name, in the order they appear in URLs and on pages.
@@ -54,7 +54,8 @@ def choices(names: Mapping[str, Mapping[str, str]], parents: Mapping[str, str] |
     With ``parents`` (axis id → its document's id), an axis is named with its document's short title: « Propositions
     du rapport — Bâtir la puissance industrielle » (several documents have an axis of that name).
     """
-    fixed = {"type": {TYPE.url_value(kind): kinds.kind(kind).plural for kind in TYPE.values}, "status": fr.STATUS, "horizon": fr.HORIZON}
+    fixed = {"type": {TYPE.url_value(kind): kinds.kind(kind).plural for kind in TYPE.values}, "status": fr.STATUS, "horizon": fr.HORIZON,
+             SCOPE.name: {SCOPE.url_value(v): label for v, label in SCOPE_LABELS.items()}}
     out = {f.param: dict(names[f.kind]) if f.kind else dict(fixed[f.name]) for f in FILTERS}
     documents = names.get(kinds.DOCUMENT, {})
     for axis, document in (parents or {}).items():
@@ -143,7 +144,7 @@ class SearchState:
 
     def search_filters(self, fixed: tuple[str, str] | None = None) -> dict[str, list[str]]:
         """The filters for kb.search.search, plus a page's fixed filter (e.g. its axis)."""
-        out = {PARAMS[p]: [TYPE.from_url(v) if p == "type" else v for v in values] for p, values in self.filters}
+        out = {PARAMS[p]: [BY_PARAM[p].from_url(v) for v in values] for p, values in self.filters}
         if fixed:
             # A browse page's own filter always holds (its facet is not offered there).
             out[PARAMS[fixed[0]]] = [fixed[1]]
@@ -153,7 +154,7 @@ class SearchState:
 def search_url(q: str = "", sort: str = "", **filters: str) -> str:
     """The /recherche address for a query, a sort (« relevance », « date ») and filters by their names (kb.content.filters):
     ``search_url(type=PROPOSAL, status="adoptee")`` → « /recherche?type=proposition&statut=adoptee »."""
-    chosen = {BY_NAME[name].param: (TYPE.url_value(value) if name == "type" else value,) for name, value in filters.items()}
+    chosen = {BY_NAME[name].param: (BY_NAME[name].url_value(value),) for name, value in filters.items()}
     state = SearchState(q, tuple((p, chosen[p]) for p in PARAMS if p in chosen), next((t for t, s in SORTS.items() if s == sort), ""))
     return state.url(PAGES["search"])
 

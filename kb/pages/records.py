@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from kb.content import kinds
-from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION, SECTOR
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, ORGANISATION, PROPOSAL, REGION, SECTOR
 from kb.content.markup import render_markdown
 from kb.content.models import StatusChange
 from kb.content.urls import Urls
@@ -86,6 +86,7 @@ def proposal_from_view(ctx: Context, v: linked.ProposalView) -> m.ProposalOut:
         actions=[_linked_ref(ctx, a, v.editorial) for a in v.actions],
         echoes=[_linked_ref(ctx, a, v.editorial) for a in v.echoes],
         sources=sources(ctx, p.sources),
+        organisations=[_named(ctx, o) for o in ctx.who().of_document(p.document)],
     )
 
 
@@ -109,6 +110,7 @@ def action_from_view(ctx: Context, v: linked.ActionView) -> m.ActionOut:
         sectors=[_named(ctx, s) for s in v.sectors],
         proposals=[_linked_ref(ctx, p, v.editorial) for p in v.proposals],
         sources=sources(ctx, a.sources),
+        organisation=_named(ctx, org) if (org := ctx.who().organisations.get(a.organisation)) else None,
     )
 
 
@@ -137,6 +139,7 @@ def document(ctx: Context, record_id: str) -> m.DocumentOut | None:
         proposals=[_ref(ctx, p) for p in v.proposals],
         sources=sources(ctx, d.sources),
         cited_by=_cited_by(ctx, d.id),
+        organisations=[_named(ctx, o) for o in ctx.who().of_document(d.id)],
     )
 
 
@@ -186,6 +189,25 @@ def region(ctx: Context, record_id: str) -> m.RegionOut | None:
     return m.RegionOut.model_construct(**_own(v.region, ctx) | extra)
 
 
+def organisation(ctx: Context, record_id: str) -> m.OrganisationOut | None:
+    """An organisation with its parent, region and members, and what the base files under it and its members."""
+    v = linked.organisation_view(ctx.db, record_id)
+    if v is None:
+        return None
+    return m.OrganisationOut.model_construct(
+        **_own(v.organisation, ctx)
+        | {
+            "parent": _named(ctx, v.parent) if v.parent else None,
+            "region": _named(ctx, v.region) if v.region else None,
+            "members": [_named(ctx, o) for o in v.members],
+            "documents": [_ref(ctx, d) for d in v.documents],
+            "proposals": [_ref(ctx, p) for p in v.proposals],
+            "actions": [_ref(ctx, a) for a in v.actions],
+            "sources": sources(ctx, v.organisation.sources),
+        }
+    )
+
+
 def plain(ctx: Context, kind: str, record_id: str) -> m.Out | None:
     """A record in its kind's shape with its own fields and sources only: the shape of a kind whose records link to
     nothing (until it has a data function of its own below)."""
@@ -199,7 +221,7 @@ def plain(ctx: Context, kind: str, record_id: str) -> m.Out | None:
 
 # The data function of each kind's record (its page's JSON twin), where it has links of its own.
 DETAIL: dict[str, Callable[[Context, str], m.Out | None]] = {
-    DOCUMENT: document, AXIS: axis, PROPOSAL: proposal, ACTION: action, SECTOR: sector, REGION: region,
+    DOCUMENT: document, AXIS: axis, PROPOSAL: proposal, ACTION: action, SECTOR: sector, REGION: region, ORGANISATION: organisation,
 }
 # Kinds whose many records are shaped in a fixed number of queries.
 MANY: dict[str, Callable[[Context, list[str]], list[Any]]] = {PROPOSAL: proposals, ACTION: actions}

@@ -11,11 +11,11 @@ import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, create_model, model_serializer
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from kb.content import kinds
 from kb.content.markup import safe_url
-from kb.content.models import ActionBase, AxisBase, DocumentBase, ProposalBase, RegionBase, SectorBase, StatusChange
+from kb.content.models import ActionBase, AxisBase, DocumentBase, OrganisationBase, ProposalBase, RegionBase, SectorBase, StatusChange
 
 # Every kind of record a search finds.
 RecordType = Literal[tuple(str(k) for k in kinds.every())]  # type: ignore[valid-type]
@@ -96,6 +96,7 @@ class ProposalOut(ProposalBase, Out):
     actions: list[LinkedRef]
     echoes: list[LinkedRef]
     sources: list[Source]
+    organisations: list[NamedRef] = Field(default_factory=list)  # who speaks in its document (« qui propose »)
 
 
 class ActionOut(ActionBase, Out):
@@ -109,6 +110,7 @@ class ActionOut(ActionBase, Out):
     sectors: list[NamedRef]
     proposals: list[LinkedRef]
     sources: list[Source]
+    organisation: NamedRef | None = None  # who carries it
 
 
 class CitingRef(Ref):
@@ -136,6 +138,7 @@ class DocumentOut(DocumentBase, Out):
     axes: list[AxisSummary]
     proposals: list[Ref]
     sources: list[Source]
+    organisations: list[NamedRef] = Field(default_factory=list)  # who speaks in it (« qui propose »)
     cited_by: list[CitingRef]
 
 
@@ -183,7 +186,23 @@ class ListEnvelope(BaseModel):
 
 
 # Each kind's record shape (the one built on the fields the kind declares), and its list envelope (ProposalList…).
-RECORD_SHAPES: tuple[type[Out], ...] = (ProposalOut, ActionOut, DocumentOut, AxisOut, SectorOut, RegionOut)
+class OrganisationOut(OrganisationBase, Out):
+    """An organisation: who it is, whom it belongs to, its regional unions and committees (``members``), and what the
+    base holds from it and its members: documents, their proposals, the actions they carry."""
+
+    id: str
+    type: Literal["organisation"]
+    url: str
+    parent: NamedRef | None  # type: ignore[assignment]  # the parent's id, resolved
+    region: NamedRef | None  # type: ignore[assignment]  # the region's id, resolved
+    members: list[NamedRef]
+    documents: list[Ref]
+    proposals: list[Ref]
+    actions: list[Ref]
+    sources: list[Source]
+
+
+RECORD_SHAPES: tuple[type[Out], ...] = (ProposalOut, ActionOut, DocumentOut, AxisOut, SectorOut, RegionOut, OrganisationOut)
 DETAIL: dict[str, type[Out]] = {k: next(m for m in RECORD_SHAPES if issubclass(m, k.base)) for k in kinds.every()}
 LISTS: dict[str, type[ListEnvelope]] = {
     k: create_model(  # type: ignore[call-overload]

@@ -16,9 +16,11 @@ from whoosh.analysis import Analyzer, Token
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 
 from kb.content.filters import FILTERS
+from kb.content.filters import NAMES as FILTER_NAMES
 from kb.procs import die_with_parent
 from kb.search.analysis import FOLDED_STOPS, fold, folded_words, folding_analyzer, french_analyzer, title_key
 from kb.search.snippets import QUOTES, TOKEN
+from kb.search.steering import NAME_BONUS
 
 # Below this many records a second writer process costs more than it saves.
 PARALLEL_FROM = 2000
@@ -95,7 +97,7 @@ def schema() -> Schema:
         summary=TEXT(analyzer=fr, field_boost=1.5, phrase=False),
         content=TEXT(analyzer=fr),
         quotes=TEXT(analyzer=fr, field_boost=0.5),
-        titlekey=ID(),
+        titlekey=KEYWORD(commas=True),  # the title's key, and an organisation's names': each typed whole is its title
         hl=STORED(),
         carries=KEYWORD(commas=True),
         updated=ID(stored=True, sortable=True),
@@ -112,11 +114,14 @@ def index_doc(kind: str, record_id: str, title: str, **fields: Any) -> dict[str,
     they weigh like it; ``keywords`` (tags) are searched with the text; neither is shown in snippets. ``quotes`` (the
     sources' exact words) weigh least; ``sites`` are the hosts of its sources (never offered as spellings); filter
     values go under the filters' names; an empty ``updated`` sorts last by date; with ``by_id`` False, its id typed
-    alone does not open it.
+    alone does not open it; ``steers``: names that, written in a query, steer it to this record's filter value (an
+    organisation's name and short name: « que propose le Sénat » ranks the Sénat's records first); a ``hub`` (an
+    organisation: its page lists what others say) is found by its names, typed whole or as words of the text, while
+    its description weighs as little as a quote: « énergie » lists proposals before the pages of who made them.
     """
     doc: dict[str, Any] = {f.name: [] if f.multi else None for f in FILTERS}
     doc.update(id=record_id, type=kind, title=title, summary="", body="", heading=[], keywords=[], quotes=[], sites=[], aliases=[],
-               carries=[], updated="", draft=False, flagship=False, by_id=True)
+               carries=[], updated="", draft=False, flagship=False, by_id=True, steers=[], hub=False)
     unknown = set(fields) - set(doc)
     if unknown:
         raise TypeError(f"unknown index document keys: {sorted(unknown)}")
@@ -130,15 +135,17 @@ def _text(doc: dict[str, Any]) -> str:
 
 def _fields(doc: dict[str, Any]) -> dict[str, Any]:
     text = _text(doc)
+    hub = doc["hub"]
     return {
         "id": doc["id"],
         "ref": ",".join([doc["id"], *doc["aliases"]]) if doc["by_id"] else "",
-        "title": " ".join([doc["title"], *doc["heading"]]),
+        "title": " ".join([*([] if hub else [doc["title"]]), *doc["heading"]]),
         "name": doc["title"],
-        "summary": doc["summary"],
-        "content": " ".join([text, *doc["heading"], *doc["keywords"]]),
-        "quotes": "\n".join(doc["quotes"]),
-        "titlekey": title_key(doc["title"]),
+        "summary": "" if hub else doc["summary"],
+        "content": " ".join([doc["title"], *doc["heading"]] if hub else [text, *doc["heading"], *doc["keywords"]]),
+        "quotes": "\n".join([text, *doc["quotes"]] if hub else doc["quotes"]),
+        # Its title typed whole, or one of the names that steer to it (an organisation's name or sigle): its own page.
+        "titlekey": ",".join(dict.fromkeys(filter(None, map(title_key, [doc["title"], *doc["steers"]])))),
         # Snippets come from the record's own words, or else from its sources' quotes (after QUOTES).
         "hl": " ".join(filter(None, [doc["summary"], doc["body"]])) + (QUOTES + " … ".join(doc["quotes"]) if doc["quotes"] else ""),
         **{f.name: ",".join(doc[f.name] or []) if f.multi else doc[f.name] or "" for f in FILTERS},
@@ -186,6 +193,13 @@ def _count_forms(forms: dict[str, Counter[str]], docs: list[dict[str, Any]], sig
             forms.setdefault(key, Counter())[lower] += sign * n
 
 
+def steering(docs: list[dict[str, Any]]) -> list[list[Any]]:
+    """The content's own steering words, ``[words, field, value, bonus]`` each (kb.search.steering): every name in
+    an index document's ``steers`` (an organisation's name and sigle, folded) → the records filed under it."""
+    return [[" ".join(folded_words(name)), kind, doc["id"], NAME_BONUS] for doc in docs
+            if doc["steers"] and (kind := doc["type"]) in FILTER_NAMES for name in doc["steers"] if folded_words(name)]
+
+
 def _write_meta(target: Path, synonyms: list[list[str]], forms: dict[str, Counter[str]], steering: list[list[Any]]) -> None:
     forms = {k: c for k, c in ((k, +c) for k, c in forms.items()) if c}
     accents = {folded: c.most_common(1)[0][0] for folded, c in forms.items()}
@@ -205,12 +219,9 @@ def _commit(writer: Any, docs: list[dict[str, Any]], deletes: list[str]) -> None
         raise
 
 
-def build_index(docs: list[dict[str, Any]], synonyms: list[list[str]], target: Path, steering: list[list[Any]] | None = None) -> None:
-    """Write a complete index into an empty folder ``target`` (the caller swaps it in).
-
-    ``steering``: the content's own words that steer a query, ``[words, field, value, bonus]`` each (kb.search.steering:
-    an organisation's names → its records), beside the kinds' words that every build has.
-    """
+def build_index(docs: list[dict[str, Any]], synonyms: list[list[str]], target: Path) -> None:
+    """Write a complete index into an empty folder ``target`` (the caller swaps it in), with the content's own
+    steering words (``steering``) beside the kinds' words that every build has."""
     target.mkdir(parents=True)
     ix = windex.create_in(str(target), schema())
     # Two writer processes, each its own segment (merging them would lose the gain on two cores).
@@ -231,7 +242,7 @@ def build_index(docs: list[dict[str, Any]], synonyms: list[list[str]], target: P
         raise
     forms: dict[str, Counter[str]] = {}
     _count_forms(forms, docs)
-    _write_meta(target, synonyms, forms, [[" ".join(folded_words(str(words))), *rest] for words, *rest in steering or []])
+    _write_meta(target, synonyms, forms, steering(docs))
 
 
 def _stop_writers(writer: Any) -> None:
@@ -249,6 +260,7 @@ def update_index(target: Path, changed: list[dict[str, Any]], deleted: list[str]
     _commit(windex.open_dir(str(target)).writer(timeout=10.0), changed, deleted)
     _count_forms(forms, old, -1)
     _count_forms(forms, changed)
+    # A changed organisation rebuilds everything (kb.builder.incremental): the steering names stay those of the copy.
     _write_meta(target, meta["synonyms"], forms, meta.get("steering", []))
 
 

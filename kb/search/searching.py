@@ -10,7 +10,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from kb.content.filters import BY_NAME, FILTERS, UPDATED_SINCE
+from kb.content.filters import BY_NAME, FILTERS, NATIONAL, SCOPE, UPDATED_SINCE
 from kb.search.analysis import Parsed, clean_query, parse
 from kb.search.engine import Scored, docnums, match_bits, rank
 from kb.search.index import SearchIndex
@@ -84,6 +84,8 @@ def _allowed(idx: SearchIndex, filters: dict[str, list[str]]) -> int | None:
             bits = 0
             for value in values:
                 bits |= column.get(value, 0)
+            if flt.national:  # a record that names no region concerns every region
+                bits |= _national(idx)
             if flt.through_carried:
                 through = bits if through is None else through & bits
                 continue
@@ -98,9 +100,20 @@ def _allowed(idx: SearchIndex, filters: dict[str, list[str]]) -> int | None:
     return plain
 
 
+def _national(idx: SearchIndex) -> int:
+    """Bitmap of the records of national scope."""
+    return idx.columns.facets[SCOPE.name].get(NATIONAL, 0)
+
+
 def facet_counts(idx: SearchIndex, matched: int) -> dict[str, dict[str, int]]:
-    """Facet counts over a bitmap of matching docs: one popcount per facet value."""
-    return {flt.name: _counts(idx, flt.name, matched) for flt in FILTERS}
+    """Facet counts over a bitmap of matching docs: one popcount per facet value. A region's count is what choosing it
+    lists: its own records and those of national scope (shown for the regions that have records of their own)."""
+    out = {flt.name: _counts(idx, flt.name, matched) for flt in FILTERS}
+    for flt in FILTERS:
+        if flt.national and out[flt.name]:
+            extra = (matched & _national(idx)).bit_count()
+            out[flt.name] = {value: n + extra for value, n in out[flt.name].items()}
+    return out
 
 
 def _counts(idx: SearchIndex, name: str, matched: int) -> dict[str, int]:

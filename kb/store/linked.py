@@ -9,17 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 from sqlmodel import col, select
 
 from kb.content.filters import BY_KIND
-from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION, SECTOR
-from kb.store.queries import CARRIES, KINDS, all_of, by_ids, get, links, livre_blanc, visible
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, ORGANISATION, PROPOSAL, REGION, SECTOR
+from kb.store.queries import CARRIES, by_ids, get, links, visible
 from kb.store.reader import Reader
-from kb.store.tables import Action, Axis, Document, Link, Proposal, Region, Sector
+from kb.store.tables import Action, Axis, Document, Link, Organisation, Proposal, Region, Sector
 
-# The link rows of the sector and region references are named after their filters (kb.builder.rows).
-SECTOR_REL, REGION_REL = BY_KIND[SECTOR].name, BY_KIND[REGION].name
+# The link rows of the sector, region and organisation references are named after their filters (kb.builder.rows).
+SECTOR_REL, REGION_REL, ORGANISATION_REL = BY_KIND[SECTOR].name, BY_KIND[REGION].name, BY_KIND[ORGANISATION].name
 
 
 @dataclass
@@ -214,15 +214,47 @@ class RegionView:
     sectors: list[Sector]
     proposals: list[Proposal]
     actions: list[Action]
+    organisations: list[Organisation] = field(default_factory=list)
 
 
 def region_view(db: Reader, record_id: str) -> RegionView | None:
-    """A region page's data, and its API shape's."""
+    """A region page's data, and its API shape's; ``organisations``: those of the region and those carrying its actions."""
     region = get(db, REGION, record_id)
     if region is None:
         return None
     found = linked_records(db, REGION_REL, record_id)
-    return RegionView(region, by_ids(db, SECTOR, region.sectors), found[PROPOSAL], found[ACTION])
+    present = {a.organisation for a in found[ACTION]}
+    orgs = db.session.exec(select(Organisation).where(or_(Organisation.region == record_id, col(Organisation.id).in_(present))))
+    return RegionView(region, by_ids(db, SECTOR, region.sectors), found[PROPOSAL], found[ACTION],
+                      sorted(orgs, key=lambda o: o.short_name or o.name))
+
+
+@dataclass
+class OrganisationView:
+    """An organisation, whom it belongs to, its members (regional unions, committees), and what the base files under it
+    and its members: documents, their proposals, the actions they carry."""
+
+    organisation: Organisation
+    parent: Organisation | None
+    region: Region | None
+    members: list[Organisation]
+    documents: list[Document]
+    proposals: list[Proposal]
+    actions: list[Action]
+
+
+def organisation_view(db: Reader, record_id: str) -> OrganisationView | None:
+    """An organisation page's data, and its API shape's."""
+    org = get(db, ORGANISATION, record_id)
+    if org is None:
+        return None
+    filed = sorted({lk.src for lk in links(db, None, ORGANISATION_REL, record_id)})
+    members = list(db.session.exec(select(Organisation).where(Organisation.parent == record_id).order_by(col(Organisation.name))))
+    return OrganisationView(
+        org, get(db, ORGANISATION, org.parent) if org.parent else None, get(db, REGION, org.region) if org.region else None,
+        members, sorted(by_ids(db, DOCUMENT, filed), key=lambda d: d.published or "", reverse=True), by_ids(db, PROPOSAL, filed),
+        by_ids(db, ACTION, filed),
+    )
 
 
 def actions_in(db: Reader, region_ids: list[str]) -> list[Action]:
@@ -243,43 +275,3 @@ def linked_records(db: Reader, rel: str, dst: str) -> dict[str, list[Any]]:
     """Proposals and actions that reference ``dst`` through ``rel`` (sector or region)."""
     srcs = sorted({lk.src for lk in links(db, None, rel, dst)})
     return {PROPOSAL: by_ids(db, PROPOSAL, srcs), ACTION: by_ids(db, ACTION, srcs)}
-
-
-@dataclass
-class HomeView:
-    """What the home page shows: documents with counts, the livre blanc's axes, type counts, latest updates."""
-
-    documents: list[tuple[Document, int]]
-    axes: list[tuple[Axis, int]]
-    counts: dict[str, int]
-    latest: list[Proposal | Action]
-
-
-def home_view(db: Reader, latest: int = 8) -> HomeView:
-    """The home page's data: counts from the database, and only the latest records loaded."""
-    # Loading every record to count them cost ~60 MB of transient memory at 10,000 records, which a worker keeps.
-    per_doc, per_axis = (_count_by(db, c) for c in (Proposal.document, Proposal.axis))
-    docs = all_of(db, DOCUMENT)
-    flagship_doc = livre_blanc(docs)
-    axes = [(a, per_axis.get(a.id, 0)) for a in all_of(db, AXIS) if flagship_doc and a.document == flagship_doc.id]
-    counts = {PROPOSAL: sum(per_doc.values()), ACTION: len(_stamps(db, ACTION)), DOCUMENT: len(docs)}
-    return HomeView([(d, per_doc.get(d.id, 0)) for d in docs], axes, counts, _latest(db, latest))
-
-
-def _count_by(db: Reader, column: Any) -> dict[str, int]:
-    stmt = select(column, func.count()).where(visible(Proposal, db.drafts)).group_by(column)
-    return {key: int(n) for key, n in db.session.exec(stmt)}
-
-
-def _stamps(db: Reader, kind: str) -> list[tuple[Any, str, str]]:
-    model = KINDS[kind]
-    return [(updated, rid, kind) for updated, rid in db.session.exec(select(model.updated, model.id).where(visible(model, db.drafts)))]
-
-
-def _latest(db: Reader, n: int) -> list[Proposal | Action]:
-    # Newest first, ties by id in code-point order (as Python sorts; a database collation may not): dates and ids only.
-    listed = [k for k in KINDS if k.listed]
-    top = sorted((stamp for kind in listed for stamp in _stamps(db, kind)), reverse=True)[:n]
-    ids = {kind: [i for _, i, k in top if k == kind] for kind in listed}
-    rows = {(kind, r.id): r for kind in ids for r in by_ids(db, kind, ids[kind])}
-    return [rows[(kind, rid)] for _, rid, kind in top]

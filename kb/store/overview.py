@@ -12,13 +12,13 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from kb.content.fields import DOCUMENT_KINDS
-from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION, SECTOR, Kind
+from kb.content.fields import DOCUMENT_KINDS, ORGANISATION_KINDS
+from kb.content.kinds import ACTION, AXIS, DOCUMENT, ORGANISATION, PROPOSAL, REGION, SECTOR, Kind
 from kb.content.models import CITES
-from kb.store.linked import REGION_REL, SECTOR_REL
+from kb.store.linked import ORGANISATION_REL, REGION_REL, SECTOR_REL
 from kb.store.queries import all_of, by_ids, links, visible
 from kb.store.reader import Reader
-from kb.store.tables import Action, Axis, Document, Link, Proposal, Region, Sector
+from kb.store.tables import Action, Axis, Document, Link, Organisation, Proposal, Region, Sector
 
 
 def _visible_ids(db: Reader, model: Any) -> set[str]:
@@ -169,3 +169,37 @@ def national_proposals(db: Reader) -> list[Proposal]:
     return sorted(db.session.exec(stmt), key=lambda p: rank.get(p.document, len(rank)))
 
 
+
+
+@dataclass
+class OrganisationEntry:
+    """An organisation with what the base files under it (its members' included) and its members."""
+
+    organisation: Organisation
+    documents: int
+    proposals: int
+    actions: int
+    members: list[OrganisationEntry] = field(default_factory=list)
+
+
+def organisations_overview(db: Reader) -> list[tuple[str, list[OrganisationEntry]]]:
+    """The organisations that head a lineage, by kind (in the kinds' order), each with its members (for /organisations)."""
+    orgs = all_of(db, ORGANISATION)
+    filed = Counter()
+    kinds_of = {
+        **{i: DOCUMENT for i in db.session.exec(select(Document.id))},
+        **{i: PROPOSAL for i in _visible_ids(db, Proposal)},
+        **{i: ACTION for i in _visible_ids(db, Action)},
+    }
+    for lk in db.session.exec(select(Link).where(Link.rel == ORGANISATION_REL)):
+        if lk.src in kinds_of:
+            filed[(lk.dst, kinds_of[lk.src])] += 1
+
+    def entry(org: Organisation) -> OrganisationEntry:
+        members = [entry(o) for o in orgs if o.parent == org.id]
+        return OrganisationEntry(org, filed[(org.id, DOCUMENT)], filed[(org.id, PROPOSAL)], filed[(org.id, ACTION)], members)
+
+    known = {o.id for o in orgs}
+    tops = [entry(o) for o in orgs if o.parent is None or o.parent not in known]
+    return [(kind, [e for e in tops if e.organisation.kind == kind]) for kind in ORGANISATION_KINDS
+            if any(e.organisation.kind == kind for e in tops)]

@@ -9,13 +9,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, not_, or_
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import col, select
 
 from kb.content import kinds
-from kb.content.filters import FILTERS
-from kb.content.kinds import AXIS, DOCUMENT, REGION, SECTOR
+from kb.content.filters import BY_KIND, FILTERS, NATIONAL, REGIONAL
+from kb.content.kinds import AXIS
 from kb.content.models import LINK_FIELDS
 from kb.store.reader import Reader
 from kb.store.tables import LISTED_OF, Alias, Link, Listed, Proposal, Retired
@@ -99,17 +99,20 @@ def listed(db: Reader, kind: str, ids: list[str]) -> list[Listed]:
     return [rows[i] for i in ids if i in rows]
 
 
-def livre_blanc(documents: list[Any]) -> Any | None:
-    """The livre blanc the site is built around: the first of kind livre-blanc in ``all_of(DOCUMENT)`` order (newest)."""
-    return next((d for d in documents if d.kind == "livre-blanc"), None)
+def featured(documents: list[Any]) -> Any | None:
+    """The document the editors put forward (``featured: true``; kb check allows one), or None: never guessed."""
+    return next((d for d in documents if d.featured), None)
 
 
 def labels(db: Reader) -> dict[str, dict[str, str]]:
-    """Display names of documents, axes, sectors and regions, keyed by id (for facets and badges)."""
+    """Display names of the records a filter takes (documents, axes, sectors, regions, organisations by their short
+    name), keyed by kind then id (for facets and badges)."""
     out = {}
-    for kind in (DOCUMENT, AXIS, SECTOR, REGION):
+    for kind in BY_KIND:
         model = KINDS[kind]
-        out[kind] = dict(db.session.exec(select(model.id, getattr(model, kind.name_field))).all())
+        name = getattr(model, kind.name_field)
+        label = func.coalesce(model.short_name, name) if hasattr(model, "short_name") else name
+        out[kind] = dict(db.session.exec(select(model.id, label)).all())
     return out
 
 
@@ -150,7 +153,15 @@ def _filtered(model: Any, f: Filters, drafts: bool) -> Any:
         if flt.multi:
             # Several values per record: their references are link rows.
             linked = select(Link.src).where(Link.rel == flt.name, col(Link.dst).in_(values))
-            stmt = stmt.where(col(model.id).in_(linked))
+            cond = col(model.id).in_(linked)
+            if flt.national:  # a record that names no region concerns every region
+                cond = or_(cond, col(model.id).not_in(select(Link.src).where(Link.rel == flt.name)))
+            stmt = stmt.where(cond)
+        elif flt.scope_of:
+            # Regional: the record names a region; national: it names none.
+            regional = col(model.id).in_(select(Link.src).where(Link.rel == flt.scope_of))
+            conds = ([regional] if REGIONAL in values else []) + ([not_(regional)] if NATIONAL in values else [])
+            stmt = stmt.where(or_(*conds))
         elif flt.through_carried and model is not Proposal:
             # An action matches a document, axis or horizon through the proposals it carries.
             carried, through = carried.where(col(getattr(Proposal, flt.name)).in_(values)), True

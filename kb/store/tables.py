@@ -9,7 +9,7 @@ from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from kb.content import kinds
-from kb.content.models import ActionLinks, AxisBase, DocumentBase, ProposalLinks, RegionBase, SectorBase
+from kb.content.models import ActionLinks, AxisBase, DocumentLinks, OrganisationBase, ProposalLinks, RegionBase, SectorBase
 
 
 def _json() -> Any:
@@ -25,7 +25,7 @@ class Served(SQLModel):
     path: str = ""
 
 
-class Document(DocumentBase, Served, table=True):
+class Document(DocumentLinks, Served, table=True):
     """A served document."""
 
     url: str | None = None
@@ -58,6 +58,10 @@ class Region(RegionBase, table=True):
     """A served region."""
 
     sources: list[dict[str, Any]] = _json()
+
+
+class Organisation(OrganisationBase, Served, table=True):
+    """A served organisation."""
 
 
 class Link(SQLModel, table=True):
@@ -100,7 +104,7 @@ class Retired(SQLModel, table=True):
 
 
 # Every table, in an order where deleting backwards never leaves a reference behind.
-RECORD_TABLES: tuple[type[SQLModel], ...] = (Document, Axis, Proposal, Action, Sector, Region)
+RECORD_TABLES: tuple[type[SQLModel], ...] = (Document, Axis, Proposal, Action, Sector, Region, Organisation)
 TABLES: list[type[SQLModel]] = [*RECORD_TABLES, Link, Alias, Retired, BuildInfo]
 # Each kind's table: the one built on the fields the kind declares (kb.content.kinds: ``base``).
 TABLE_OF: dict[str, Any] = {kind: next(t for t in RECORD_TABLES if issubclass(t, kind.base)) for kind in kinds.every()}
@@ -134,8 +138,15 @@ class NotListedError(RuntimeError):
     """A results list's row asked for a column it does not hold."""
 
 
+# The lists a results line reads: a proposal's regions (none: « Portée nationale » on a region's list). A few ids.
+LISTED_LISTS = ("regions",)
+
+
 def _listed(table: type[SQLModel]) -> type[Listed]:
-    columns = tuple(c.name for c in table.__table__.columns if not isinstance(c.type, JSON) and c.name not in ("body", "path"))  # type: ignore[attr-defined]
+    columns = tuple(
+        c.name for c in table.__table__.columns  # type: ignore[attr-defined]
+        if (not isinstance(c.type, JSON) or c.name in LISTED_LISTS) and c.name not in ("body", "path")
+    )
     return type(f"Listed{table.__name__}", (Listed,), {"__slots__": columns, "table": table})
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template
 
 from kb.content.filters import BY_KIND
-from kb.content.kinds import AXIS, DOCUMENT, REGION, SECTOR
+from kb.content.kinds import AXIS, DOCUMENT, ORGANISATION, REGION, SECTOR
 from kb.content.markup import safe_url
 from kb.http.context import current
 from kb.http.records import find
@@ -81,23 +81,34 @@ def region_page(record_id: str) -> str:
     if view is None:
         abort(404)
     page = browse(REGION, record_id)
-    national = overview.national_proposals(ctx.db)
     region = view.region
     meta = browse_meta(REGION, record_id, f"{BY_KIND[REGION].title} : {region.name}",
                        region.summary or f"Actions régionales et propositions qui concernent la région {region.name}.")
     return render_template("region.html", meta=meta, heading=meta["title"], region=region, sectors=view.sectors,
-                           region_sources=records.sources(ctx, region.sources),
-                           national=_by_document(national, ctx.names()[DOCUMENT]), national_count=len(national), **page)
+                           region_sources=records.sources(ctx, region.sources), organisations=view.organisations, actions=view.actions,
+                           national_count=len(overview.national_proposals(ctx.db)), **page)
+
+
+@bp.get(ORGANISATION.prefix + "<record_id>")
+def organisation_page(record_id: str) -> str:
+    """An organisation: who it is, whom it belongs to, its members and their actions, its documents, its proposals by
+    axis, and every record filed under it with facets."""
+    find(ORGANISATION, record_id)
+    ctx = current()
+    view = linked.organisation_view(ctx.db, record_id)
+    if view is None:
+        abort(404)
+    page = browse(ORGANISATION, record_id)
+    org = view.organisation
+    meta = browse_meta(ORGANISATION, record_id, org.name, org.summary)
+    by_axis: dict[str, list[Any]] = {}
+    for p in view.proposals:
+        by_axis.setdefault(p.axis, []).append(p)
+    return render_template("organisation.html", meta=meta, heading=meta["title"], view=view, org=org,
+                           by_axis=list(by_axis.items()), org_sources=records.sources(ctx, org.sources), org_url=safe_url(org.url),
+                           **page)
 
 
 def _with_sources(ctx: Context, regions: list[Any]) -> list[tuple[Any, list[Any]]]:
     """Each region with its sources ready to show."""
     return [(r, records.sources(ctx, r.sources)) for r in regions]
-
-
-def _by_document(proposals: list[Any], documents: dict[str, str]) -> list[tuple[str, str, list[Any]]]:
-    """(document id, title, proposals) in the order the proposals come (livre blanc first, as the base lists them)."""
-    groups: dict[str, list[Any]] = {}
-    for p in proposals:
-        groups.setdefault(p.document, []).append(p)
-    return [(doc, documents.get(doc, doc), items) for doc, items in groups.items()]

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
+from sqlmodel import select
 
-from kb.content.kinds import DOCUMENT
 from kb.content.urls import API_PREFIX, PAGES
-from kb.http.context import built, current
+from kb.http.context import built
 from kb.pages import compare
 from kb.pages.compare import EMPTY, Choice
-from kb.store import queries
 from kb.store.tables import Axis
 
 bp = Blueprint("compare", __name__)
@@ -22,15 +21,16 @@ API_PATH = API_PREFIX + "/compare"
 @bp.get(PAGES["compare"])
 def page() -> str:
     """The table (rows: axes; columns: documents) on wide screens and in print, one section per axis on phones."""
+    ctx = built()
     try:
-        data = compare.read(built(), Choice.asked(request.args))
+        data = compare.read(ctx, Choice.asked(request.args))
     except compare.Unknown as exc:
-        abort(400, description=exc.site_message())
+        abort(400, description=exc.message())
     c, choice = data.comparison, data.choice
-    livre = f" « {c.livre.title} » ({c.livre.publisher})" if c.livre else ""
+    pivot = f" « {c.pivot.title} » ({ctx.who().of(c.pivot) or c.pivot.publisher})" if c.pivot else ""
     meta = {
         "title": "Qui propose quoi",
-        "description": f"Les axes du livre blanc{livre} et, pour chacun, ce que proposent les autres documents de la base.",
+        "description": f"Les axes du document{pivot} et, pour chacun, ce que proposent les autres documents de la base.",
         "canonical": choice.url(PAGES["compare"]),
         "type": "website",
     }
@@ -39,15 +39,13 @@ def page() -> str:
         "api": choice.url(API_PATH, api=True),
         "all": PAGES["compare"],
     }
-    return render_template("compare.html", meta=meta, c=c, choice=choice, links=links, empty=EMPTY,
-                           source=data.source, filtered=bool(choice.documents or choice.axes))
+    with_axes = set(ctx.db.session.exec(select(Axis.document)))
+    return render_template("compare.html", meta=meta, c=c, choice=choice, links=links, empty=EMPTY, with_axes=with_axes,
+                           source=data.source, filtered=bool(choice.documents or choice.axes or choice.pivot))
 
 
-def compare_link(axis: Axis) -> str | None:
-    """« Comparer sur cet axe »: the comparison of one axis of the livre blanc (None for another document's axis)."""
-    livre = queries.livre_blanc(queries.all_of(current().db, DOCUMENT))
-    if livre is None or axis.document != livre.id:
-        return None
+def compare_link(axis: Axis) -> str:
+    """« Comparer sur cet axe »: the comparison of one axis, whichever document it belongs to."""
     return Choice(axes=(axis.id,)).url(PAGES["compare"])
 
 

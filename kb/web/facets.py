@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kb.pages.query import PARAMS, TITLES, TYPE, SearchState, collation_key
+from kb.content.filters import BY_PARAM
+from kb.pages.query import PARAMS, TITLES, SearchState, collation_key
 
 
 @dataclass
@@ -40,7 +41,7 @@ def groups(
     for param, name in PARAMS.items():
         if param == skip:
             continue
-        found = {TYPE.url_value(k) if param == "type" else k: n for k, n in counts.get(name, {}).items()}
+        found = {BY_PARAM[param].url_value(k): n for k, n in counts.get(name, {}).items()}
         active = state.values(param)
         adding = state.adder(param, path)
         values = []

@@ -27,7 +27,7 @@ from kb.store.tables import kind_of
 bp = Blueprint("feeds", __name__)
 
 MAX_ENTRIES = 50
-AUTHOR = {"name": "CPME — " + SITE_NAME}
+AUTHOR = {"name": SITE_NAME}
 # Browse prefix (« axes ») → kind of the records whose feed it serves.
 BROWSE = {kind.prefix.strip("/"): kind for kind in kinds.where(feed=True)}
 
@@ -50,7 +50,10 @@ def atom(records: list[Any], *, feed_path: str, title: str, page: str, subtitle:
     fg.id(tag_uri(authority, feed_path))
     fg.title(title)
     fg.subtitle(subtitle)
-    fg.author(AUTHOR)
+    # The site's publisher when it is configured (KB_PUBLISHER_NAME), else the site: never a name written here.
+    publisher = str(current_app.config.get("PUBLISHER_NAME") or "").strip()
+    fg.author({"name": f"{publisher} — {SITE_NAME}"} if publisher else AUTHOR)
+    who = current().who()
     fg.link(href=urls.absolute(feed_path), rel="self", type="application/atom+xml")
     fg.link(href=urls.absolute(page), rel="alternate", type="text/html")
     fg.language("fr")
@@ -63,7 +66,10 @@ def atom(records: list[Any], *, feed_path: str, title: str, page: str, subtitle:
         entry = fg.add_entry(order="append")
         entry.id(tag_uri(authority, path))
         entry.title(rec.title)
-        entry.summary(f"{kind.label} · {STATUS.get(rec.status, rec.status)} — {rec.summary}")
+        by = who.of(rec)  # who proposes or carries it: each entry's author, and said in its summary
+        entry.summary(" · ".join(filter(None, [kind.label, by, STATUS.get(rec.status, rec.status)])) + f" — {rec.summary}")
+        if by:
+            entry.author({"name": by})
         entry.link(href=urls.absolute(path), rel="alternate", type="text/html")
         entry.updated(_when(rec.updated))
         entry.category(term=kind, label=kind.label)

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from kb.content.kinds import AXIS, DOCUMENT, REGION, SECTOR, Kind
+from kb.content.kinds import AXIS, DOCUMENT, ORGANISATION, REGION, SECTOR, Kind
 from kb.content.urls import API_PREFIX, PAGES, record_path
 from kb.http.context import built
 from kb.store import overview
@@ -43,6 +43,15 @@ def sectors_index() -> str:
     entries = overview.sectors_overview(built().db)
     meta = _meta(SECTOR, "Les filières", "Les filières industrielles, les fiches qui les nomment et les régions qui les citent.")
     return render_template("sectors.html", meta=meta, entries=entries)
+
+
+@bp.get(str(ORGANISATION.index))
+def organisations_index() -> str:
+    """Who proposes: the organisations by kind, each with its members and what the base files under it."""
+    groups = overview.organisations_overview(built().db)
+    description = "Qui propose : les organisations dont la base cite les documents et ce qu'elle contient d'elles."
+    meta = _meta(ORGANISATION, "Les organisations", description)
+    return render_template("organisations.html", meta=meta, groups=groups)
 
 
 @bp.get(str(REGION.index))

@@ -65,6 +65,8 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
         "empty": None if found or results.suggestion or fixed else _ways_in(names),
         # A browse page with nothing to list and nothing asked says why in its own words, without a search form.
         "asked": bool(s.q or s.filters or s.page > 1),
+        # Filtered on a region, a proposal of national scope says so (it concerns every region).
+        "national_label": bool(s.values(BY_KIND[REGION].param)) or bool(fixed and fixed[0] == BY_KIND[REGION].param),
     }
 
 

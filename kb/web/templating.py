@@ -16,6 +16,7 @@ from kb.content.urls import PAGES, record_path
 from kb.http.context import served, show_drafts
 from kb.pages.query import search_url
 from kb.store.tables import kind_of
+from kb.web.display import coverage
 from kb.web.fragments import BUILD, Fragments
 from kb.web.head import page_meta
 
@@ -29,6 +30,23 @@ MAIN_MENU: tuple[tuple[str, str], ...] = (
 )
 
 
+def who_of(record: Any) -> str:
+    """Whom a proposal, an action or a document is from, as a line names it (« CPME », « Sénat »): « qui propose »."""
+    return served().who().of(record)
+
+
+def organisations_of(record: Any) -> list[Any]:
+    """The organisations a record is from (its document's, or the one carrying an action), each with its top one."""
+    who = served().who()
+    return [(org, who.root(org.id)) for org in who.organisations_of(record)]
+
+
+def who_of_document(document_id: str) -> str:
+    """Whom a document is from, by its id (an axis's line names its document's organisation)."""
+    who = served().who()
+    return who.short(who.documents.get(document_id, []))
+
+
 def url_of(record: Any, suffix: str = "") -> str:
     """The permanent path of a record row (its kind read from its table), with a sub-page if given."""
     return record_path(kind_of(record), record.id) + suffix
@@ -36,10 +54,12 @@ def url_of(record: Any, suffix: str = "") -> str:
 
 def _helpers() -> dict[str, Any]:
     ctx = served()
-    return {"fr": fr, "K": kinds.KINDS, "absolute": ctx.urls.absolute, BUILD: ctx.build_id, "record_path": record_path, "url_of": url_of,
-            "search_url": search_url, "safe_url": safe_url, "site_name": SITE_NAME, "show_drafts": show_drafts(), "kind_of": kind_of,
-            "kb_page_meta": page_meta, "main_menu": MAIN_MENU,
-            "publisher_name": str(current_app.config.get("PUBLISHER_NAME") or "").strip()}
+    return {
+        "fr": fr, "K": kinds.KINDS, "absolute": ctx.urls.absolute, BUILD: ctx.build_id, "record_path": record_path, "url_of": url_of,
+        "who_of": who_of, "organisations_of": organisations_of, "who_of_document": who_of_document, "coverage": coverage,
+        "search_url": search_url, "safe_url": safe_url, "site_name": SITE_NAME, "show_drafts": show_drafts(), "kind_of": kind_of,
+        "kb_page_meta": page_meta, "main_menu": MAIN_MENU, "publisher_name": str(current_app.config.get("PUBLISHER_NAME") or "").strip(),
+    }
 
 
 def _date_fr(value: Any) -> str:

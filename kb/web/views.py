@@ -15,6 +15,7 @@ from kb.http.context import built, current
 from kb.http.records import find
 from kb.pages import records, search
 from kb.store import linked, queries
+from kb.store.home import home_view
 from kb.store.tables import kind_of
 from kb.web.listing import listing
 
@@ -25,11 +26,10 @@ bp = Blueprint("views", __name__)
 def home() -> str:
     """What the base holds, the livre blanc's axes, the latest updates."""
     ctx = current()
-    view = linked.home_view(ctx.db) if ctx.build_id else None
+    view = home_view(ctx.db) if ctx.build_id else None
     meta = {"title": SITE_NAME, "description": "Les propositions des livres blancs patronaux et les actions régionales qui les portent.",
             "canonical": PAGES["home"], "feed": PAGES["feed"], "type": "website"}
-    livre = next((d for d, _ in view.documents if view.axes and d.id == view.axes[0][0].document), None) if view else None
-    return render_template("home.html", view=view, meta=meta, livre=livre)
+    return render_template("home.html", view=view, meta=meta)
 
 
 @bp.get(PAGES["search"])
@@ -59,7 +59,10 @@ def _is_exact(q: str, record_id: str) -> bool:
 
 
 def _record_meta(kind: str, record: Any) -> dict[str, Any]:
-    return {"title": record.title, "description": record.summary, "canonical": record_path(kind, record.id), "type": "article"}
+    # A link preview says who proposes before what (« FEPE — Mettre à disposition… »), as a result line does.
+    who = current().who().of(record)
+    description = f"{who} — {record.summary}" if who else record.summary
+    return {"title": record.title, "description": description, "canonical": record_path(kind, record.id), "type": "article"}
 
 
 @bp.get(PROPOSAL.prefix + "<record_id>")

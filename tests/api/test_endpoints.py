@@ -52,7 +52,7 @@ def test_document_lists_enums_and_error_responses(doc: dict[str, Any]) -> None:
     assert params["status"]["items"]["enum"][0] == "proposee" and params["horizon"]["items"]["enum"] == ["court-terme", "long-terme"]
     assert params["limit"]["maximum"] == 100 and params["offset"]["minimum"] == 0
     assert {p["name"]: p for p in doc["paths"]["/search"]["get"]["parameters"]}["type"]["schema"]["items"]["enum"] == [
-        "document", "axis", "proposal", "action", "sector", "region"
+        "document", "axis", "proposal", "action", "sector", "region", "organisation"
     ]
     assert set(doc["paths"]["/proposals/{id}"]["get"]["responses"]) >= {"200", "301", "304", "404"}
     assert set(doc["paths"]["/proposals"]["get"]["responses"]) >= {"200", "304", "400"}
@@ -64,7 +64,12 @@ def test_document_lists_enums_and_error_responses(doc: dict[str, Any]) -> None:
         ("", {"pass-foncier", "sanctuaire-foncier", "energie-locale"}),
         ("axis=foncier-essai", {"pass-foncier"}),
         ("sector=chimie", {"energie-locale"}),
-        ("region=normandie", {"energie-locale"}),
+        # A region lists the proposals that name it and those of national scope (they name none).
+        ("region=normandie", {"energie-locale", "pass-foncier", "sanctuaire-foncier"}),
+        ("region=normandie&scope=regional", {"energie-locale"}),
+        ("scope=national", {"pass-foncier", "sanctuaire-foncier"}),
+        ("organisation=federation-essai", {"pass-foncier", "energie-locale"}),
+        ("organisation=institut-essai", {"sanctuaire-foncier"}),
         ("status=proposee", {"pass-foncier", "sanctuaire-foncier"}),
         ("status=proposee&status=en-discussion", {"pass-foncier", "sanctuaire-foncier", "energie-locale"}),
         ("document=rapport-essai", {"sanctuaire-foncier"}),
@@ -260,8 +265,8 @@ def test_search_suggests_the_right_spelling(client: FlaskClient, doc: dict[str, 
 
 def test_search_filters_and_pages(client: FlaskClient, doc: dict[str, Any]) -> None:
     everything = apicheck.get(client, doc, f"{BASE}/search").get_json()
-    kinds = {"proposal": 3, "action": 1, "document": 2, "axis": 3, "sector": 2, "region": 2}
-    assert everything["total"] == 13 and everything["facets"]["type"] == kinds
+    kinds = {"proposal": 3, "action": 1, "document": 2, "axis": 3, "sector": 2, "region": 2, "organisation": 3}
+    assert everything["total"] == 16 and everything["facets"]["type"] == kinds
     pages = apicheck.get(client, doc, f"{BASE}/search?type=document&type=axis&limit=100").get_json()
     assert {(h["type"], h["id"]) for h in pages["data"]} == {
         ("document", "livre-essai"), ("document", "rapport-essai"), ("axis", "foncier-essai"), ("axis", "energie-essai"),

@@ -97,9 +97,9 @@ def test_kb_json_holds_everything_in_the_detail_shapes(client: FlaskClient) -> N
     doc = apicheck.document()
     resp = apicheck.get(client, doc, f"{BASE}/export/kb.json")
     data = resp.get_json()
-    assert list(data) == ["documents", "axes", "proposals", "actions", "sectors", "regions"]
+    assert list(data) == ["documents", "axes", "proposals", "actions", "sectors", "regions", "organisations"]
     counts = {k: len(v) for k, v in data.items()}
-    assert counts == {"documents": 2, "axes": 3, "proposals": 3, "actions": 1, "sectors": 2, "regions": 2}
+    assert counts == {"documents": 2, "axes": 3, "proposals": 3, "actions": 1, "sectors": 2, "regions": 2, "organisations": 3}
     # The kb.json keys are the API's list paths.
     for key, records in data.items():
         for record in records:

@@ -113,7 +113,7 @@ def test_the_program_flushes_its_output_and_exit_code_when_it_ends_fast(tmp_path
     database = f"sqlite:///{tmp_path / 'kb.sqlite'}"
     ok = _program("build", "--data", str(VALID), "--index", str(tmp_path / "idx"), "--database", database, cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
-    assert "aucun problème" in ok.stdout and ok.stdout.rstrip().endswith("régions.") and "Construction " in ok.stdout
+    assert "aucun problème" in ok.stdout and ok.stdout.rstrip().endswith("organisations.") and "Construction " in ok.stdout
     bad = tmp_path / "content"
     shutil.copytree(VALID, bad)
     shutil.copytree(DATA / "invalid" / "dangling-reference", bad, dirs_exist_ok=True)

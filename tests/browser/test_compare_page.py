@@ -4,6 +4,8 @@ the filter form without JavaScript and « Copier ce tableau » with it."""
 from __future__ import annotations
 
 import io
+import json
+import urllib.request
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
@@ -18,8 +20,18 @@ from tests.support.chromium import ARTIFACTS
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 LIVRE = "livre-blanc-redynamiser-l-industrie"
-AXES = 6  # the shipped livre blanc's axes
-ALL_DOCUMENTS = 15
+
+
+def _api(server: str, path: str) -> dict:
+    with urllib.request.urlopen(server + path, timeout=10) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def counts(server: str) -> tuple[int, int]:
+    """The featured document's axes and every document with axes, as the API counts them today: editors add more."""
+    compare = _api(server, "/api/v1/compare")
+    return len(compare["rows"]), len(compare["documents"])
 
 
 @pytest.fixture
@@ -40,7 +52,9 @@ def _visible(page: Page, selector: str) -> bool:
 
 
 @pytest.mark.parametrize(("label", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
-def test_layout_at_phone_and_desktop_widths_without_sideways_scrolling(browser: Browser, server: str, label: str, viewport: dict) -> None:
+def test_layout_at_phone_and_desktop_widths_without_sideways_scrolling(browser: Browser, server: str, label: str, viewport: dict,
+                                                                       counts: tuple[int, int]) -> None:
+    axes, _shown = counts
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
@@ -49,22 +63,28 @@ def test_layout_at_phone_and_desktop_widths_without_sideways_scrolling(browser: 
     if label == "phone":
         # One section per axis, the documents as sub-headings; the table is not drawn.
         assert not _visible(page, ".compare-table") and _visible(page, ".compare-sections")
-        assert page.locator(".compare-axis h2").count() == AXES
+        assert page.locator(".compare-axis h2").count() == axes
         columns = page.locator(".compare-axis").first.locator("h3").count()
-        assert columns >= 2 and page.locator(".compare-axis h3").count() == AXES * columns
+        assert columns >= 2 and page.locator(".compare-axis h3").count() == axes * columns
     else:
+        # As many columns as the base has documents on these axes: past what the screen holds, the sections again.
+        assert _visible(page, ".compare-table") != _visible(page, ".compare-sections")
+        # Three columns always fit a desktop screen: the table, the pivot first.
+        compare = _api(server, "/api/v1/compare")
+        page.goto(server + "/comparer?" + "&".join(f"document={d['id']}" for d in compare["documents"][:3]))
         assert _visible(page, ".compare-table") and not _visible(page, ".compare-sections")
-        assert page.locator(".compare-table tbody tr").count() == AXES
-        first = page.locator(".compare-table thead th").nth(1).inner_text()
-        assert first.replace("\u2019", "'").startswith("Redynamiser l'industrie")  # the livre blanc first (typeset: ’)
+        assert page.locator(".compare-table tbody tr").count() == axes
+        first = page.locator(".compare-table thead th").nth(1).inner_text().replace("\u2019", "'")
+        assert first.startswith(compare["pivot"]["title"])  # the featured document first (typeset: ’)
         box = page.locator(".compare-table").bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
     # Empty cells say so in words, visibly.
     assert page.locator(".compare-empty:visible").first.inner_text().endswith("aucune proposition dans les sources consultées")
     page.screenshot(path=str(ARTIFACTS / f"compare-{label}.png"), full_page=True)
     # Every document chosen: still nothing wider than the screen.
-    page.goto(server + "/comparer?" + "&".join(f"document={d}" for d in _document_ids(page)))
-    assert page.locator(".compare-table thead th").count() == ALL_DOCUMENTS + 1
+    every = _document_ids(page)
+    page.goto(server + "/comparer?" + "&".join(f"document={d}" for d in every))
+    assert page.locator(".compare-table thead th").count() == len(every) + 1
     assert _overflow(page) == 0
     context.close()
 
@@ -114,8 +134,9 @@ def test_filters_without_javascript_make_a_shareable_address(browser: Browser, s
     with page.expect_navigation():
         page.click("text=Afficher la comparaison")
     shared = page.url
+    # The pivot is in the address: the view stays the same if editors later feature another document.
     assert parse_qsl(urlsplit(shared).query) == [
-        ("document", LIVRE), ("document", "senat-rapport-306-foncier-economique"),
+        ("pivot", LIVRE), ("document", LIVRE), ("document", "senat-rapport-306-foncier-economique"),
         ("axe", "axe-acces-au-foncier"), ("axe", "axe-commande-publique"),
     ]
     assert page.locator(".compare-axis h2").all_inner_texts() == ["Accès au foncier", "Commande publique"]
@@ -145,3 +166,18 @@ def test_copy_this_table_puts_the_email_html_on_the_clipboard(browser: Browser, 
     page.locator(".compare-share a[data-copy='markdown']").click()
     page.wait_for_function("() => navigator.clipboard.readText().then(t => t.startsWith('**Qui propose quoi'))")
     context.close()
+
+
+@pytest.mark.parametrize(("label", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_each_column_says_who_and_when(browser: Browser, server: str, label: str, viewport: dict) -> None:
+    # Issue 24: « Sénat · 18 juin 2025 », never « Rapport · 18 juin 2025 »; the same names as the API's « who ».
+    expected = [d["who"] for d in _api(server, "/api/v1/compare")["documents"]]
+    assert all(expected)
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(server + "/comparer")
+    where = ".compare-table thead th .compare-doc-meta" if label == "desktop" else ".compare-axis:first-of-type h3 .compare-doc-meta"
+    metas = [m.replace("\u00a0", " ").replace("\u2019", "'") for m in page.locator(where).all_inner_texts()]
+    context.close()
+    assert [m.split(" · ")[0] for m in metas] == expected
+    assert all(len(m.split(" · ")) == 2 and m.split(" · ")[1] for m in metas)  # and when

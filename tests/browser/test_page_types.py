@@ -32,6 +32,7 @@ PAGE_TYPES: dict[str, str] = {
     "Index des documents": "/documents",
     "Index des filières": "/filieres",
     "Index des régions (carte)": "/regions",
+    "Index des organisations": "/organisations",
     "Page d'un document": "/documents/livre-blanc-redynamiser-l-industrie",
     "Page d'un document sans proposition": "/documents/communique-cpme-fiers-de-produire-en-france",
     "Page d'un axe": "/axes/axe-acces-au-foncier",
@@ -41,6 +42,8 @@ PAGE_TYPES: dict[str, str] = {
     "Page d'une région sans action": "/regions/bretagne",
     "Page d'une proposition": PROPOSAL,
     "Page d'une action régionale": "/actions/normandie-nouvelles-filieres",
+    "Page d'une organisation": "/organisations/cpme",
+    "Page d'une union régionale": "/organisations/cpme-normandie",
     "Qui propose quoi (comparaison)": "/comparer",
     "Tableau de bord": "/tableau-de-bord",
     "API": "/api",
@@ -173,14 +176,20 @@ def test_an_axis_without_proposal_says_why_with_its_source_and_other_documents(p
 
 
 def test_a_region_without_action_says_so_and_shows_the_national_proposals(phone: Page, server: str) -> None:
+    # Issue 24: a region lists the national proposals too, each marked « Portée nationale », as its filter does.
+    national = _json(server + "/api/v1/proposals?scope=national&limit=1")["count"]
+    assert national >= 1
     phone.goto(server + "/regions/bretagne")
-    _no_search_chrome(phone)
-    assert "aucune action régionale dans la région Bretagne" in _text(phone, "main")
-    national = phone.locator("section.national")
-    assert "Propositions de portée nationale" in national.inner_text()
-    assert national.locator(f'a[href="{PROPOSAL}"]').is_visible()
-    total = int(re.search(r"\((\d+)\)", national.locator("h2").inner_text()).group(1))
-    assert national.locator("ul.record-links > li").count() == total == 25
+    main = _text(phone, "main")
+    assert "aucune action régionale dans la région Bretagne" in main
+    assert f"{national} propositions de portée nationale" in main.replace("\u00a0", " ")
+    assert f"{national} résultats" in _text(phone, ".total").replace("\u00a0", " ")
+    scopes = phone.locator(".results .result-where .scope").all_inner_texts()
+    assert scopes and set(scopes) == {"Portée nationale"}
+    assert phone.locator(f'.results a[href="{PROPOSAL}"]').count() + phone.locator(".pager a").count() >= 1
+    with phone.expect_navigation():
+        phone.click("text=Seulement les fiches propres à la région")
+    assert "Aucune" in _text(phone, "main") and phone.locator(".results li").count() == 0
 
 
 def test_a_sector_says_what_is_known_and_shows_the_region_naming_it(phone: Page, server: str) -> None:
@@ -198,10 +207,10 @@ def test_zero_results_say_what_to_change(phone: Page, server: str) -> None:
     phone.goto(server + "/recherche?q=zzzyxw")
     _no_search_chrome(phone)
     assert "Aucune fiche ne correspond" in _text(phone, ".empty")
-    phone.goto(server + "/recherche?q=foncier&region=bretagne")
+    phone.goto(server + "/recherche?q=foncier&region=bretagne&portee=regionale")
     assert phone.locator(".facets").count() == 0 and phone.locator(".sort").count() == 0
     assert "Retirez un filtre ci-dessus" in _text(phone, ".empty")
-    assert phone.locator(".active-filters a.remove").count() == 1
+    assert phone.locator(".active-filters a.remove").count() == 2
 
 
 def test_a_document_lists_every_record_that_cites_it(desktop: Page, server: str) -> None:

@@ -37,7 +37,7 @@ def test_check_prints_every_problem_then_a_summary(runner: CliRunner, tmp_path: 
         "content/proposals/duplicate-key.yaml:10: error: clé « title » en double (déjà à la ligne 1)",
         "content/proposals/empty-file.yaml:1: error: fichier vide",
     ]
-    assert lines[-1] == "15 fichiers vérifiés : 3 erreurs, 0 avertissement."
+    assert lines[-1] == "18 fichiers vérifiés : 3 erreurs, 0 avertissement."
     assert "Traceback" not in result.output
 
 
@@ -96,6 +96,7 @@ FILLED = {
     "a-completer-id-du-document": "livre-essai",
     "a-completer-id-de-l-axe": "foncier-essai",
     "a-completer-id-de-region": "normandie",
+    "a-completer-id-de-l-organisation": "federation-essai-normandie",
     "https://a-completer.example/page": "https://exemple.test/nouvelle",
 }
 

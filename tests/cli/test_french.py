@@ -167,7 +167,8 @@ def test_build_summary_and_search_labels_are_french(runner: CliRunner, tmp_path:
     args = ["--index", str(tmp_path / "idx")]
     result = runner.invoke(main, ["build", "--data", str(VALID), *args, "--database", f"sqlite:///{tmp_path / 'kb.sqlite'}"])
     assert result.exit_code == 0, result.output
-    assert result.output.rstrip().endswith("terminée : 2 documents, 3 axes, 3 propositions, 1 action, 2 filières, 2 régions.")
+    counts = "2 documents, 3 axes, 3 propositions, 1 action, 2 filières, 2 régions, 3 organisations"
+    assert result.output.rstrip().endswith(f"terminée : {counts}.")
     result = runner.invoke(main, ["search", "foncier", *args])
     assert "- [Proposition] Créer un pass foncier pour les PMI  /propositions/pass-foncier" in result.output
     assert "- [Action régionale] " in result.output or "[Proposition]" in result.output

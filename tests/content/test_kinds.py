@@ -132,17 +132,17 @@ def with_note(tmp_path_factory: pytest.TempPathFactory) -> Path:
     registry = pkg / "content" / "kinds.py"
     text = registry.read_text("utf-8").replace("    DocumentBase,\n", "    DocumentBase,\n    NoteBase,\n    NoteFile,\n")
     text = _insert_before(text, "\n# Every kind, in the order", ENTRY)
-    text = text.replace("(DOCUMENT, AXIS, PROPOSAL, ACTION, SECTOR, REGION)", "(DOCUMENT, AXIS, PROPOSAL, ACTION, SECTOR, REGION, NOTE)")
+    text = text.replace("SECTOR, REGION, ORGANISATION)", "SECTOR, REGION, ORGANISATION, NOTE)")
     registry.write_text(text, "utf-8")
     tables = pkg / "store" / "tables.py"
-    text = tables.read_text("utf-8").replace("DocumentBase, ProposalLinks", "DocumentBase, NoteBase, ProposalLinks")
+    text = tables.read_text("utf-8").replace("OrganisationBase, ProposalLinks", "NoteBase, OrganisationBase, ProposalLinks")
     text = _insert_before(text, "\n\nclass Link(SQLModel, table=True):", TABLE)
-    text = text.replace("(Document, Axis, Proposal, Action, Sector, Region)", "(Document, Axis, Proposal, Action, Sector, Region, Note)")
+    text = text.replace("Sector, Region, Organisation)", "Sector, Region, Organisation, Note)")
     tables.write_text(text, "utf-8")
     shapes = pkg / "pages" / "shapes.py"
-    text = shapes.read_text("utf-8").replace("DocumentBase, ProposalBase", "DocumentBase, NoteBase, ProposalBase")
+    text = shapes.read_text("utf-8").replace("DocumentBase, OrganisationBase", "DocumentBase, NoteBase, OrganisationBase")
     text = _insert_before(text, "\n\n# --- Envelopes", SHAPE)
-    shapes.write_text(text.replace("SectorOut, RegionOut)", "SectorOut, RegionOut, NoteOut)"), "utf-8")
+    shapes.write_text(text.replace("RegionOut, OrganisationOut)", "RegionOut, OrganisationOut, NoteOut)"), "utf-8")
     content = root / "content"
     shutil.copytree(VALID, content)
     (content / "notes").mkdir()
@@ -188,7 +188,7 @@ def test_the_registry_is_the_one_owner_of_the_shipped_kinds() -> None:
     assert kinds.PROPOSAL == "proposal" and kinds.kind("proposal") is kinds.PROPOSAL
     with pytest.raises(AttributeError):
         kinds.PROPOSAL.label = "autre"  # type: ignore[misc]
-    assert [str(k) for k in kinds.every()] == ["document", "axis", "proposal", "action", "sector", "region"]
+    assert [str(k) for k in kinds.every()] == ["document", "axis", "proposal", "action", "sector", "region", "organisation"]
     assert set(TABLE_OF) == set(kinds.KINDS) and all(kind_of(table()) == kind for kind, table in TABLE_OF.items())
     assert set(BY_NAME["type"].values) == set(kinds.KINDS) == set(TYPE_URL_NAMES)
     assert all(parse_record_path(k.path("x")) == (k, "x", "") for k in kinds.every())

@@ -84,7 +84,7 @@ def test_card_shows_attribution_title_axis_status_summary_and_permanent_link(kit
     assert page.startswith("<table lang=\"fr\" ") and "réf." not in page  # French, and no internal id
     for text in (
         # The document never names its publisher with an article: the publisher comes in brackets.
-        "Proposition du livre blanc « Livre blanc d&#39;essai sur l&#39;industrie » (Fédération d&#39;essai), novembre 2025",
+        "Proposition du livre blanc « Livre blanc d&#39;essai sur l&#39;industrie » (FEPE), novembre 2025",
         "Créer un pass foncier pour les PMI",
         "Accès au foncier",
         "Proposée",
@@ -96,7 +96,7 @@ def test_card_shows_attribution_title_axis_status_summary_and_permanent_link(kit
     action = kit.get("/actions/implantation-normandie/carte").get_data(as_text=True)
     assert "Lire l&#39;action" in action and "Normandie" in action and "En cours" in action
     text = kit.get("/propositions/pass-foncier/carte.txt").get_data(as_text=True)
-    assert text.splitlines()[0] == "Proposition du livre blanc « Livre blanc d'essai sur l'industrie » (Fédération d'essai), novembre 2025"
+    assert text.splitlines()[0] == "Proposition du livre blanc « Livre blanc d'essai sur l'industrie » (FEPE), novembre 2025"
 
 
 def test_attribution_uses_the_article_the_document_itself_uses() -> None:
@@ -248,9 +248,9 @@ def test_every_page_has_open_graph_and_twitter_meta(kit: FlaskClient, path: str)
     assert h.meta["og:url"] == canonical
 
 
-def test_og_description_is_the_summary(kit: FlaskClient) -> None:
+def test_og_description_is_who_then_the_summary(kit: FlaskClient) -> None:
     h = head(kit, "/propositions/pass-foncier")
-    assert h.meta["og:description"] == "Mettre à disposition des petites parcelles industrielles pour l'implantation des usines."
+    assert h.meta["og:description"] == "FEPE — Mettre à disposition des petites parcelles industrielles pour l'implantation des usines."
 
 
 @pytest.mark.parametrize("path", ["/propositions/pass-foncier", "/", "/documents/livre-essai"])
@@ -268,7 +268,7 @@ def test_share_block_offers_card_variants_and_a_french_citation(kit: FlaskClient
         assert f'href="/propositions/pass-foncier/{variant}"' in page
     citation = re.search(r'<p class="citation" id="citation">(.*?)</p>', page, re.S).group(1)
     expected = (
-        "Proposition &#34;Créer un pass foncier pour les PMI&#34; — Fédération d&#39;essai, livre blanc "
+        "Proposition &#34;Créer un pass foncier pour les PMI&#34; — FEPE, livre blanc "
         "« Livre blanc d&#39;essai sur l&#39;industrie », novembre 2025, https://kb.example.org/propositions/pass-foncier"
     )
     assert citation == french(expected)  # typeset on the page; the address is kept as it is
@@ -285,7 +285,7 @@ def test_share_block_adds_campaign_tags_when_asked(kit: FlaskClient) -> None:
     page = kit.get("/actions/implantation-normandie?utm_campaign=lettre-decembre").get_data(as_text=True)
     assert 'href="/actions/implantation-normandie/carte.md?utm_campaign=lettre-decembre"' in page
     citation = re.search(r'<p class="citation" id="citation">(.*?)</p>', page, re.S).group(1).replace("&amp;", "&")
-    start = "Action régionale &#34;Soutenir l&#39;implantation de sites de production&#34; — Normandie, novembre 2025, "
+    start = "Action régionale &#34;Soutenir l&#39;implantation de sites de production&#34; — FEPE Normandie, Normandie, novembre 2025, "
     assert citation.startswith(french(start))
     tagged = "https://kb.example.org/actions/implantation-normandie?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign=lettre-decembre"
     assert f'<input id="share-url" type="url" value="{tagged}" readonly>' in page

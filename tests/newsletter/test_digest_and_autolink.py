@@ -55,8 +55,11 @@ def test_digest_markdown_and_text(built: Built) -> None:
 def test_digest_filters_by_axis_and_region(built: Built) -> None:
     out, _ = digest(built, "--since", "2025-01-01", "--axis", "energie-essai", "--format", "txt")
     assert "/propositions/energie-locale" in out and "/propositions/pass-foncier" not in out
+    # A region's digest holds its own records and the proposals of national scope, as the region's page does.
     out, _ = digest(built, "--since", "2025-01-01", "--region", "normandie", "--format", "txt")
-    assert "/propositions/energie-locale" in out and "/actions/implantation-normandie" in out and "/propositions/pass-foncier" not in out
+    assert "/propositions/energie-locale" in out and "/actions/implantation-normandie" in out and "/propositions/pass-foncier" in out
+    out, _ = digest(built, "--since", "2025-01-01", "--region", "ile-de-france", "--format", "txt")
+    assert "/propositions/pass-foncier" in out and "/propositions/energie-locale" not in out
 
 
 def test_digest_campaign_tags_and_nothing_new(built: Built) -> None:

@@ -51,6 +51,7 @@ updated: 2025-06-18
     "actions/aaa-action.yaml": """title: Action tardive
 summary: Une action qui porte la proposition tardive et le pass foncier.
 region: ile-de-france
+organisation: institut-essai
 sectors: [automobile]
 proposals: [aaa-tardive, pass-foncier]
 status: annoncee

@@ -96,8 +96,9 @@ def test_kb_is_ahead_of_fts5_and_and_or_on_every_type_of_query(figures: dict) ->
     ("q", "first"),
     [
         ("souveraineté", "axe-souverainete-energetique"),  # an axis title: whole-title match first
-        ("Assemblée nationale", "an-rapport-batir-la-puissance-industrielle"),
-        ("Cour des comptes", "cour-des-comptes-territoires-d-industrie"),
+        # An institution's name: its own page first (issue 24: organisations are records; it lists its reports).
+        ("Assemblée nationale", "assemblee-nationale"),
+        ("Cour des comptes", "cour-des-comptes"),
         ("industrie verte", "senat-rapport-projet-loi-industrie-verte"),
         ("Bourgogne", "bourgogne-franche-comte"),
         ("Normandie", "normandie"),
@@ -108,6 +109,18 @@ def test_kb_is_ahead_of_fts5_and_and_or_on_every_type_of_query(figures: dict) ->
 )
 def test_queries_that_found_nothing_find_their_record_first(idx: search.SearchIndex, q: str, first: str) -> None:
     assert ids(idx, q)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("q", "organisation", "report"),
+    [
+        ("Assemblée nationale", "assemblee-nationale", "an-rapport-batir-la-puissance-industrielle"),
+        ("Cour des comptes", "cour-des-comptes", "cour-des-comptes-territoires-d-industrie"),
+        ("Alliance du Fabriqué en France", "alliance-du-fabrique-en-france", "alliance-du-fabrique-en-france-lancement"),
+    ],
+)
+def test_an_organisation_named_comes_first_and_its_document_next(idx: search.SearchIndex, q: str, organisation: str, report: str) -> None:
+    assert ids(idx, q)[:2] == [organisation, report]
 
 
 def test_reindustrialisation_with_or_without_accents(idx: search.SearchIndex) -> None:

@@ -23,7 +23,7 @@ def live(tmp_path: Path) -> Path:
     data = tmp_path / "proposals"
     shutil.copytree(FROZEN, data)
     (data / "documents" / "rapport-nouveau.yaml").write_text(
-        "title: Un rapport nouveau\npublisher: CPME\nkind: rapport\npublished: 2026-01-05\n"
+        "title: Un rapport nouveau\npublisher: CPME\norganisations: [cpme]\nkind: rapport\npublished: 2026-01-05\n"
         "summary: Un rapport que personne n'a encore jugé.\n", "utf-8")
     (data / "axes" / "axe-nouveau.yaml").write_text(
         "document: rapport-nouveau\ntitle: Un axe nouveau\ndescription: Un axe que personne n'a encore jugé.\norder: 1\n", "utf-8")

@@ -99,7 +99,7 @@ def test_facet_counts_cover_all_matches(idx: search.SearchIndex) -> None:
     res = search.search(idx, "", per_page=1, listed=RECORDS)
     assert res.total == 4 and len(res.hits) == 1
     # Listing proposals and actions, the type facet still counts every kind that matches.
-    assert res.facets["type"] == {"proposal": 3, "action": 1, "document": 2, "axis": 3, "region": 2, "sector": 2}
+    assert res.facets["type"] == {"proposal": 3, "action": 1, "document": 2, "axis": 3, "region": 2, "sector": 2, "organisation": 3}
     assert res.facets["sector"] == {"automobile": 2, "chimie": 2}
     assert res.facets["horizon"] == {"long-terme": 1, "court-terme": 1}
 
@@ -161,7 +161,9 @@ def test_every_kind_of_record_is_found_and_says_its_type(idx: search.SearchIndex
     found = {h.id: h.type for h in search.search(idx, "foncier", per_page=50).hits}
     assert found["foncier-essai"] == "axis" and found["pass-foncier"] == "proposal"
     assert {"livre-essai", "rapport-essai"} <= set(every(idx, "essai"))
-    assert every(idx, "Institut d'essai")[0] == "rapport-essai"  # a document's publisher is searched
+    # An organisation's name finds it first (its title), then what it published: the record names the organisation.
+    assert every(idx, "Institut d'essai")[:2] == ["institut-essai", "rapport-essai"]
+    assert every(idx, "FEPE")[0] == "federation-essai"  # its short name is searched too
     assert every(idx, "rapport")[0] == "rapport-essai"  # and its kind (« Rapport »)
     assert every(idx, "Île-de-France") == ["ile-de-france"]  # a region with no record at all
     first = search.search(idx, "Chimie des matériaux").hits[0]

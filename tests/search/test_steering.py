@@ -11,7 +11,7 @@ import pytest
 
 from kb import search
 from kb.search.analysis import parse
-from kb.search.steering import Steer, find, kind_table, merged
+from kb.search.steering import NAME_BONUS, Steer, find, kind_table, merged
 from kb.store import Layout
 from tests.support.corpora import VALID, Built, build_corpus
 
@@ -49,30 +49,31 @@ def test_steering_runs_are_found_longest_first() -> None:
 
 
 def test_a_build_s_own_steering_words_steer_its_searches(tmp_path: Path) -> None:
-    # What the « qui propose » work will give a build: an organisation's name → its records (here: a document's).
+    # The content's organisations give a build its own steering words: each one's name and sigle → its records.
     built: Built = build_corpus(VALID, tmp_path)
     path = Layout(built.index_dir).index(Layout(built.index_dir).current() or "")
     meta = json.loads((path / "kb-meta.json").read_text("utf-8"))
-    assert meta["steering"] == []
-    meta["steering"] = [["Fédération d'essai", "document", "rapport-essai", 50.0]]
-    (path / "kb-meta.json").write_text(json.dumps(meta), "utf-8")
+    assert ["fepe", "organisation", "federation-essai", NAME_BONUS] in meta["steering"]
+    assert ["institut essai", "organisation", "institut-essai", NAME_BONUS] in meta["steering"]
     idx = search.open_index(path)
     try:
         plain = [h.id for h in search.search(idx, "foncier", cache=False).hits]
-        steered = [h.id for h in search.search(idx, "Fédération d'essai foncier", cache=False).hits]
+        steered = [h.id for h in search.search(idx, "Institut d'essai foncier", cache=False).hits]
     finally:
         idx.close()
-    # The report's proposal on foncier comes last by its words, first when the report's publisher is named (and the
-    # publisher's words are not required: no record of foncier holds them).
+    # The institute's proposal on foncier comes last by its words, first when the institute is named (and its name's
+    # words are not required: its proposal does not hold them).
     assert plain[-1] == "sanctuaire-foncier" and steered[0] == "sanctuaire-foncier"
-    assert sorted(plain) == sorted(steered)
+    assert set(plain) <= set(steered)
 
 
 def test_build_index_keeps_the_content_s_steering_words_folded(tmp_path: Path) -> None:
     from kb.search.indexing import build_index, index_doc
 
-    build_index([index_doc("document", "d", "Titre")], [], tmp_path / "ix", [["Cour des comptes", "organisation", "cdc", 5.0]])
-    assert json.loads((tmp_path / "ix" / "kb-meta.json").read_text("utf-8"))["steering"] == [["cour comptes", "organisation", "cdc", 5.0]]
+    org = index_doc("organisation", "cdc", "Cour des comptes", steers=["Cour des comptes"], organisation=["cdc"])
+    build_index([index_doc("document", "d", "Titre"), org], [], tmp_path / "ix")
+    meta = json.loads((tmp_path / "ix" / "kb-meta.json").read_text("utf-8"))
+    assert meta["steering"] == [["cour comptes", "organisation", "cdc", NAME_BONUS]]
 
 
 def test_a_build_s_entries_may_leave_the_bonus_to_the_kinds_one() -> None:

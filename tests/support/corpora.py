@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 TEST_SITE = "http://localhost"
 DATA = ROOT / "tests" / "data"
 VALID = DATA / "valid"
+# What editors will add to VALID (a second white paper, another organisation's, a co-published report, a second
+# regional union): grown_source() lays it over a copy of VALID.
+GROWN = DATA / "grown"
 # The frozen copy of the content the judged queries were judged on (make relevance-freeze): relevance is tested on it,
 # never on the live proposals/, which editors grow.
 FROZEN = ROOT / "tests" / "relevance" / "corpus"
@@ -54,3 +57,12 @@ def build_corpus(src: Path, dest: Path) -> Built:
     engine.dispose()
     assert report.ok, [p.format() for p in report.problems]
     return built
+
+
+def grown_source(dest: Path) -> Path:
+    """A copy of the valid corpus with tests/data/grown/ added (its README left out), under ``dest``."""
+    src = dest / "grown-source"
+    shutil.copytree(VALID, src)
+    shutil.copytree(GROWN, src, dirs_exist_ok=True)
+    (src / "README.md").unlink()
+    return src

@@ -13,7 +13,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh import sorting
 
-from kb.content.filters import BY_NAME, FILTERS, UPDATED_SINCE
+from kb.content.filters import BY_NAME, FILTERS, NATIONAL, SCOPE, UPDATED_SINCE
 from kb.search import SearchIndex
 from kb.search.analysis import clean_query, parse
 from kb.search.suggesting import suggest
@@ -21,6 +21,7 @@ from kb.search.suggesting import suggest
 
 def _filter(idx: SearchIndex, filters: dict[str, list[str]]) -> wq.Query | None:
     parts: list[wq.Query] = []
+    through: list[wq.Query] = []
     for name, values in filters.items():
         if not values:
             continue
@@ -28,10 +29,14 @@ def _filter(idx: SearchIndex, filters: dict[str, list[str]]) -> wq.Query | None:
             parts.append(wq.TermRange("updated", max(values), None))
             continue
         part: wq.Query = wq.Or([wq.Term(name, v) for v in values])
-        if BY_NAME[name].through_carried:
-            carried = [idx.searcher.stored_fields(d)["id"] for d in idx.searcher.docs_for_query(part)]
-            part = wq.Or([part, wq.And([wq.Term("type", "action"), wq.Or([wq.Term("carries", p) for p in carried] or [wq.NullQuery])])])
-        parts.append(part)
+        if BY_NAME[name].national:  # a record that names no region concerns every region
+            part = wq.Or([part, wq.Term(SCOPE.name, NATIONAL)])
+        (through if BY_NAME[name].through_carried else parts).append(part)
+    if through:
+        # A record meets the proposal-level filters itself, or carries a proposal that meets them all.
+        met = wq.And(through)
+        carried = [idx.searcher.stored_fields(d)["id"] for d in idx.searcher.docs_for_query(met)]
+        parts.append(wq.Or([met, wq.And([wq.Term("type", "action"), wq.Or([wq.Term("carries", p) for p in carried] or [wq.NullQuery])])]))
     return wq.And(parts) if parts else None
 
 
@@ -64,6 +69,9 @@ def reference_search(idx: SearchIndex, text: str, filters: dict[str, list[str]],
             for value, n in extra.groups(f.name).items():
                 if value:
                     counts[f.name][value] = counts[f.name].get(value, 0) + n
+    for f in FILTERS:  # a region's count includes the records of national scope (for the regions that have their own)
+        if f.national and counts[f.name]:
+            counts[f.name] = {k: v + counts[SCOPE.name].get(NATIONAL, 0) for k, v in counts[f.name].items()}
     return {"total": len(results) + len(partial), "ids": (ids + partial)[:limit], "facets": counts, "partial": partial, "filled": filled,
             "type_full": {k: v for k, v in results.groups("type").items() if k}}
 

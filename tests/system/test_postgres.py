@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel, select
 
 from kb import create_app
 from kb.builder import build, build_lock
-from kb.store import Layout, build_info, linked, make_engine, queries
+from kb.store import Layout, build_info, home, linked, make_engine, queries
 from kb.store.builds import MANIFEST
 from kb.store.engine import BUILD_LOCK_KEY, replace_all
 from kb.store.reader import Reader
@@ -139,7 +139,7 @@ def _answers(built: Built) -> dict[str, Any]:
             for n, f in enumerate(filters):
                 out[f"list_records {kind} {n}"] = queries.list_records(s, kind, f, limit=2, offset=0)
                 out[f"list_records {kind} {n} page 2"] = queries.list_records(s, kind, f, limit=2, offset=2)
-        out["home_view"] = linked.home_view(s)
+        out["home_view"] = home.home_view(s)
         result = plain(out)
     engine.dispose()
     return result

@@ -115,7 +115,7 @@ def test_rows_are_the_livre_blancs_axes_and_columns_the_documents_with_records(b
     engine = make_engine(built.database_url)
     with Session(engine) as session:
         c = comparison(Reader(session))
-        assert c.livre is not None and c.livre.id == "livre-essai"
+        assert c.pivot is not None and c.pivot.id == "livre-essai"
         assert [a.id for a in c.axes] == ["foncier-essai", "energie-essai"]
         assert [d.id for d in c.documents] == ["livre-essai", "rapport-essai"]
         assert [e.proposal.id for e in c.cell("foncier-essai", "livre-essai")] == ["pass-foncier"]
@@ -129,7 +129,7 @@ def test_rows_are_the_livre_blancs_axes_and_columns_the_documents_with_records(b
         # Rows chosen: only they; columns default to the livre blanc and the documents with a record on them.
         only = comparison(Reader(session), axes=["energie-essai"])
         assert [a.id for a in only.axes] == ["energie-essai"] and [d.id for d in only.documents] == ["livre-essai"]
-        assert only.unknown([], ["rapport-axe"]) == ("axis", "rapport-axe")
+        assert only.unknown([], ["inconnu"]) == ("axis", "inconnu") and only.unknown([], ["rapport-axe"]) is None
         assert only.unknown(["inconnu"], []) == ("document", "inconnu")
         assert only.unknown(["rapport-essai"], ["foncier-essai"]) is None
     engine.dispose()
@@ -160,7 +160,7 @@ def test_column_order_is_the_livre_blanc_then_newest_first_partial_dates_after_t
 def test_page_shows_the_table_with_links_badges_editorial_mark_and_empty_cells(client: FlaskClient) -> None:
     html = page(client, PAGES["compare"])
     t = table(html)
-    assert len(t.columns) == 3 and t.columns[0] == "Axe du livre blanc"
+    assert len(t.columns) == 3 and t.columns[0] == "Axe"
     # Displayed text is typeset (kb.web.typography): ’ for the apostrophe.
     assert t.columns[1].startswith(french("Livre blanc d'essai sur l'industrie")) and t.columns[2].startswith(french("Rapport d'essai"))
     assert [r[0] for r in t.rows] == ["Accès au foncier", "Souveraineté énergétique"]
@@ -204,7 +204,7 @@ def test_filters_choose_columns_and_rows_and_the_canonical_url_keeps_them_in_tab
     [
         ("document=inconnu", "Le filtre « Document » ne connaît pas la valeur « inconnu »."),
         ("axe=inexistant", "Le filtre « Axe » ne connaît pas la valeur « inexistant »"),
-        ("axe=rapport-axe", "la valeur « rapport-axe » : les lignes de la comparaison sont les axes du livre blanc."),
+        ("pivot=inconnu", "Le filtre « Document de référence » ne connaît pas la valeur « inconnu »."),
         ("axe=%00", "Le filtre « Axe »"),
     ],
 )
@@ -222,7 +222,8 @@ def test_each_livre_blanc_axis_page_and_the_home_page_link_to_the_comparison(cli
         html = page(client, f"/axes/{axis}")
         assert f'<a href="/comparer?axe={axis}">Comparer sur cet axe</a>' in html
         assert table(page(client, f"/comparer?axe={axis}")).rows[0][0] in html
-    assert "Comparer sur cet axe" not in page(client, "/axes/rapport-axe")  # another document's axis is not a row
+    # Any document's axis can be a row: the comparison pivots on its document.
+    assert '<a href="/comparer?axe=rapport-axe">Comparer sur cet axe</a>' in page(client, "/axes/rapport-axe")
     assert re.search(r'<a href="/comparer">Qui propose quoi[^<]*</a>', page(client, "/"))
 
 
@@ -279,7 +280,7 @@ def test_api_compare_is_documented_and_answers_the_same_cells(site: FlaskClient,
 @pytest.mark.parametrize(
     ("query", "parameter", "message"),
     [
-        ("axis=rapport-axe", "axis", "L'axe « rapport-axe » n'est pas un axe du livre blanc"),
+        ("pivot=inconnu", "pivot", "Le filtre « Document de référence » ne connaît pas la valeur « inconnu »."),
         ("axis=inconnu", "axis", "Axe inconnu : « inconnu »"),
         ("document=inconnu", "document", "Document inconnu : « inconnu »"),
         ("axis=Pas%20un%20id", "axis", "n'est pas un identifiant valide"),

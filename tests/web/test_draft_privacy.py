@@ -53,7 +53,7 @@ def _normalised(text: str) -> str:
 def test_health_counts_only_public_records(public: Flask) -> None:
     body = public.test_client().get("/sante").json
     assert body["status"] == "ok"
-    assert body["counts"] == {"document": 2, "axis": 3, "proposal": 3, "action": 1, "sector": 2, "region": 2}
+    assert body["counts"] == {"document": 2, "axis": 3, "proposal": 3, "action": 1, "sector": 2, "region": 2, "organisation": 3}
 
 
 def test_no_public_answer_differs_from_a_build_without_the_drafts(public: Flask, built: Built) -> None:

@@ -97,7 +97,7 @@ def test_missing_fields_are_warnings_at_the_mapping_line(tmp_path: Path) -> None
         (2, "warning", "brouillon : champ « updated » à compléter"),
     ]
     action = sorted(p.message for p in problems if Path(p.path).stem == DRAFT_ACTION)
-    assert action == [f"brouillon : champ « {f} » à compléter" for f in ("published", "status", "summary", "updated")]
+    assert action == [f"brouillon : champ « {f} » à compléter" for f in ("organisation", "published", "status", "summary", "updated")]
     assert all(p.level == "warning" for p in problems)
 
 
@@ -343,12 +343,12 @@ def test_draft_records_pickle(tmp_path: Path) -> None:
 
 
 def test_home_view_counts_and_latest_equal_a_count_over_every_record(drafted: Built) -> None:
-    from kb.store import linked, queries
+    from kb.store import home, queries
 
     engine = make_engine(drafted.database_url)
     with Session(engine) as session:
         for drafts in (False, True):
-            view = linked.home_view(Reader(session, drafts), latest=5)
+            view = home.home_view(Reader(session, drafts), latest=5)
             props = queries.all_of(Reader(session, drafts), "proposal")
             actions = queries.all_of(Reader(session, drafts), "action")
             assert view.counts == {"proposal": len(props), "action": len(actions), "document": len(view.documents)}
@@ -367,7 +367,7 @@ def test_home_view_counts_and_latest_equal_a_count_over_every_record(drafted: Bu
         event.listen(model, "load", count)
     try:
         with Session(engine) as session:
-            linked.home_view(Reader(session), latest=2)
+            home.home_view(Reader(session), latest=2)
     finally:
         for model in (Proposal, Action):
             event.remove(model, "load", count)

@@ -18,9 +18,13 @@ FEEDS = {
     "/documents/livre-essai/flux.atom": {"pass-foncier", "energie-locale", "implantation-normandie"},
     "/axes/foncier-essai/flux.atom": {"pass-foncier", "implantation-normandie"},
     "/filieres/chimie/flux.atom": {"energie-locale", "implantation-normandie"},
-    "/regions/normandie/flux.atom": {"energie-locale", "implantation-normandie"},
+    # A region's records and the proposals of national scope, which concern it too.
+    "/regions/normandie/flux.atom": {"energie-locale", "implantation-normandie", "pass-foncier", "sanctuaire-foncier"},
+    "/organisations/federation-essai/flux.atom": {"pass-foncier", "energie-locale", "implantation-normandie"},
+    "/organisations/institut-essai/flux.atom": {"sanctuaire-foncier"},
     "/recherche.atom?q=foncier&axe=foncier-essai": {"pass-foncier"},  # as on /recherche: actions have no axis there
     "/recherche.atom?type=proposition&statut=proposee": {"pass-foncier", "sanctuaire-foncier"},
+    "/recherche.atom?region=normandie&portee=regionale": {"energie-locale", "implantation-normandie"},
 }
 
 

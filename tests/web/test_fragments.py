@@ -13,7 +13,7 @@ QUERIES = ["foncier", "usine", "énergie", "", "pass", "industrie", "normandie",
 
 
 def test_a_page_is_the_same_whatever_was_rendered_before(built: Built) -> None:
-    paths = [f"/recherche?q={urllib.parse.quote(q)}{v}" for q in QUERIES for v in ("", "&tri=date", "&type=action")]
+    paths = [f"/recherche?q={urllib.parse.quote(q)}{v}" for q in QUERIES for v in ("", "&tri=date", "&type=action", "&region=normandie")]
     paths += ["/axes/foncier-essai", "/documents/livre-essai", "/regions/normandie", "/filieres/automobile"]
     forward, backward = (create_app(built.config(PAGE_CACHE=False)).test_client() for _ in range(2))
     first = {p: forward.get(p).get_data() for p in paths}

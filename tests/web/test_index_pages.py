@@ -141,19 +141,25 @@ def test_a_region_page_introduces_it_lists_its_actions_filieres_and_national_pro
     filieres = section(page, "filieres-titre")
     assert links(filieres) == ["/filieres/automobile", "/filieres/chimie"]
     assert french("« l'automobile et la chimie »") in page  # the source of that list
+    # Its own records, and the proposals that name no region, which concern Normandie too, labelled as such.
     listed = re.findall(r'<li class="result" data-id="([^"]+)"', page)
-    assert set(listed) == {"implantation-normandie", "energie-locale"}
-    national = section(page, "nationales-titre")
-    # Proposals that name no region concern Normandie too; energie-locale names Normandie: it is not national.
-    assert set(links(national, "/propositions/")) == {"/propositions/pass-foncier", "/propositions/sanctuaire-foncier"}
+    assert set(listed) == {"implantation-normandie", "energie-locale", "pass-foncier", "sanctuaire-foncier"}
+    for found in re.finditer(r'<li class="result" data-id="([^"]+)"(.*?)</li>', page, re.S):
+        record, body = found.groups()
+        assert (french("Portée nationale") in body) == (record in {"pass-foncier", "sanctuaire-foncier"}), record
+    own = html(client, "/regions/normandie?portee=regionale")
+    assert set(re.findall(r'<li class="result" data-id="([^"]+)"', own)) == {"implantation-normandie", "energie-locale"}
+    assert 'href="/regions/normandie?portee=regionale"' in page
+    # The organisations of the region: the regional union whose region it is, and the one carrying its actions.
+    assert links(section(page, "organisations-titre")) == ["/organisations/federation-essai-normandie"]
 
 
-def test_a_region_without_action_says_so_and_shows_national_proposals(client: FlaskClient) -> None:
+def test_a_region_without_action_lists_the_national_proposals(client: FlaskClient) -> None:
     page = html(client, "/regions/ile-de-france")
-    assert 'class="facets"' not in page and 'class="sort"' not in page and "Chercher dans cette page" not in page
-    assert "etirez un filtre" not in page
-    assert french("La base ne compte encore aucune action régionale dans la région Île-de-France") in page
-    assert "/propositions/pass-foncier" in section(page, "nationales-titre")
+    listed = re.findall(r'<li class="result" data-id="([^"]+)"', page)
+    assert set(listed) == {"pass-foncier", "sanctuaire-foncier"} and french("Portée nationale") in page
+    own = html(client, "/regions/ile-de-france?portee=regionale")
+    assert re.findall(r'<li class="result" data-id="([^"]+)"', own) == []
 
 
 def test_a_sector_page_shows_the_region_naming_it_and_its_actions_once(client: FlaskClient) -> None:

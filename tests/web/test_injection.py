@@ -74,6 +74,7 @@ ACTION = f"""title: '{SCRIPT} Action {IMG}'
 summary: '{IMG} {JS}'
 body: '[clic]({JS}) {SCRIPT} <img src=x onerror=alert(1)>'
 region: normandie
+organisation: injection-org
 sectors: [automobile]
 proposals: [injection-html]
 status: en-cours
@@ -91,6 +92,17 @@ published: 2025-11
 url: '{JS}'
 summary: '{SCRIPT}'
 body: '[x]({DATA}) {SCRIPT}'
+organisations: [injection-org]
+sources:
+  - url: '{DATA}'
+    quote: '{SCRIPT}'
+"""
+ORGANISATION = f"""name: '{SCRIPT} Organisation {IMG}'
+short_name: '{IMG}'
+kind: collectif
+url: '{JS}'
+summary: '{SCRIPT} {IMG}'
+body: '[x]({JS}) {SCRIPT}'
 sources:
   - url: '{DATA}'
     quote: '{SCRIPT}'
@@ -100,12 +112,15 @@ FILES = {
     "proposals/injection-formule.yaml": FORMULAS,
     "actions/injection-action.yaml": ACTION,
     "documents/injection-doc.yaml": DOCUMENT,
+    "organisations/injection-org.yaml": ORGANISATION,
     # A draft: only the staff preview (KB_SHOW_DRAFTS=1) shows it, marked « Brouillon ».
     "proposals/injection-brouillon.yaml": PROPOSAL.replace("Injection", "Brouillonpiege") + "draft: true\n",
 }
-IDS = {"propositions": "injection-html", "actions": "injection-action", "documents": "injection-doc", "axes": "foncier-essai"}
+IDS = {"propositions": "injection-html", "actions": "injection-action", "documents": "injection-doc", "axes": "foncier-essai",
+       "organisations": "injection-org"}
 IDS |= {"filieres": "automobile", "regions": "normandie"}
-API_IDS = {"proposals": "injection-html", "actions": "injection-action", "documents": "injection-doc", "axes": "foncier-essai"}
+API_IDS = {"proposals": "injection-html", "actions": "injection-action", "documents": "injection-doc", "axes": "foncier-essai",
+           "organisations": "injection-org"}
 API_IDS |= {"sectors": "automobile", "regions": "normandie"}
 # Routes that answer with images, not text that a browser, a feed reader or a spreadsheet interprets.
 BINARY = ("apercu.png",)

@@ -171,14 +171,17 @@ def test_browse_pages_list_their_records_with_facets(client: FlaskClient) -> Non
     assert set(result_ids(html(client, "/axes/foncier-essai"))) == {"pass-foncier", "implantation-normandie"}
     assert set(result_ids(html(client, "/filieres/automobile"))) == {"pass-foncier", "implantation-normandie"}
     region = html(client, "/regions/normandie")
-    assert set(result_ids(region)) == {"energie-locale", "implantation-normandie"}
+    # A region's own records and the proposals of national scope (they name no region: they concern it too).
+    assert set(result_ids(region)) == {"energie-locale", "implantation-normandie", "pass-foncier", "sanctuaire-foncier"}
     assert 'data-param="region"' not in region and 'data-param="type"' in region
     # A facet link on a browse page stays on it and keeps the page's own filter.
     link = facet_links(region, "type")["action"]
     assert link == "/regions/normandie?type=action"
     assert result_ids(html(client, link)) == ["implantation-normandie"]
     # The page's own parameter in the URL is ignored: the page's filter always holds.
-    assert set(result_ids(html(client, "/regions/normandie?region=ile-de-france"))) == {"energie-locale", "implantation-normandie"}
+    assert set(result_ids(html(client, "/regions/normandie?region=ile-de-france&portee=regionale"))) == {"energie-locale",
+                                                                                                      "implantation-normandie"}
+    assert set(result_ids(html(client, "/organisations/institut-essai"))) == {"sanctuaire-foncier"}
 
 
 # --- Search ----------------------------------------------------------------------------------
@@ -196,10 +199,10 @@ def test_empty_query_lists_everything_with_facets(client: FlaskClient) -> None:
     assert ", dont 4 propositions et actions" in page  # the heading counts every kind, as the type facet does
     # The records are listed; the type facet also offers every other kind of record (French names in the URL).
     types = facet_links(page, "type")
-    assert set(types) == {"proposition", "action", "document", "axe", "region", "filiere"}
+    assert set(types) == {"proposition", "action", "document", "axe", "region", "filiere", "organisation"}
     assert re.search(r'data-value="proposition">Propositions</a> <span class="count">\(3\)</span>', page)
     assert re.search(r'data-value="axe">Axes</a> <span class="count">\(3\)</span>', page)
-    for param in ("document", "axe", "filiere", "region", "statut", "horizon"):
+    for param in ("organisation", "document", "axe", "filiere", "region", "portee", "statut", "horizon"):
         assert facet_links(page, param)
 
 
@@ -210,7 +213,11 @@ def test_empty_query_lists_everything_with_facets(client: FlaskClient) -> None:
         ("document", "rapport-essai", {"sanctuaire-foncier"}),
         ("axe", "energie-essai", {"energie-locale"}),
         ("filiere", "chimie", {"energie-locale", "implantation-normandie"}),
-        ("region", "normandie", {"energie-locale", "implantation-normandie"}),
+        ("region", "normandie", {"energie-locale", "implantation-normandie", "pass-foncier", "sanctuaire-foncier"}),
+        ("portee", "regionale", {"energie-locale", "implantation-normandie"}),
+        ("portee", "nationale", {"pass-foncier", "sanctuaire-foncier"}),
+        ("organisation", "federation-essai", {"pass-foncier", "energie-locale", "implantation-normandie"}),
+        ("organisation", "federation-essai-normandie", {"implantation-normandie"}),
         ("statut", "en-discussion", {"energie-locale"}),
         ("horizon", "court-terme", {"sanctuaire-foncier"}),
     ],

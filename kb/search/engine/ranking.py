@@ -141,8 +141,10 @@ def _leaf(idx: Scoring, q: wq.Query) -> tuple[Leaf, float]:
 
 
 def _cached_leaf(idx: Scoring, q: wq.Query) -> Leaf:
-    key = (type(q).__name__, repr(q))
-    # Phrases (synonyms like « commande publique ») cost 10× a word to compute: they have their own cache.
+    # Whoosh's repr of a ConstantScoreQuery leaves its score out: two of them on one term (a steering name's match and
+    # its bonus) must not share a cache entry.
+    key = (type(q).__name__, repr(q), getattr(q, "score", None))
+    # Phrases (synonyms like « commande publique ») cost 10× a word to compute: they have their own, count-bounded cache.
     phrase = isinstance(q, wq.Phrase)
     cache = idx.phrases if phrase else idx.leaves
     found: Leaf | None = cache.get(key)
