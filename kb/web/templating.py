@@ -1,10 +1,11 @@
-"""What every template may use: the kinds of record, French labels and dates, addresses, search links, Markdown, <head>."""
+"""What every template may use: the kinds of record, French labels and dates, addresses, search links, Markdown, <head>;
+and the French typography of every page the app answers (kb.content.typography's rules)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app, request
 from markupsafe import Markup
 
 from kb.config import SITE_NAME
@@ -12,7 +13,8 @@ from kb.content import kinds
 from kb.content import labels as fr
 from kb.content.kinds import ACTION, PROPOSAL
 from kb.content.markup import render_markdown, safe_url
-from kb.content.urls import PAGES, record_path
+from kb.content.typography import french_html
+from kb.content.urls import PAGES, is_card, record_path
 from kb.http.context import served, show_drafts
 from kb.pages.query import search_url
 from kb.store.tables import kind_of
@@ -68,8 +70,17 @@ def _markdown(text: str | None) -> Markup:
     return Markup(render_markdown(text))  # render_markdown sanitises with nh3
 
 
+def _typeset(response: Response) -> Response:
+    # Pages only: the e-mail cards typeset themselves (kb.newsletter.cards), data stays as stored.
+    if response.mimetype != "text/html" or response.direct_passthrough or is_card(request.path):
+        return response
+    response.set_data(french_html(response.get_data(as_text=True)))
+    return response
+
+
 def init_app(app: Flask) -> None:
-    """Register the template helpers and filters."""
+    """Register the template helpers and filters, and typeset every HTML page the app answers after its view rendered it."""
+    app.after_request(_typeset)
     app.context_processor(_helpers)
     app.add_template_filter(_date_fr, "date_fr")
     app.add_template_filter(_markdown, "markdown")

@@ -16,9 +16,9 @@ from PIL import Image, ImageChops, ImageDraw
 
 from kb import create_app
 from kb.content.labels import of_publisher
+from kb.content.typography import french
 from kb.newsletter.cards import action_attribution, attribution
 from kb.newsletter.preview import font
-from kb.web.typography import french
 from tests.support.corpora import ROOT
 from tests.support.emailsafe import email_safe_problems
 from tests.support.kit_corpus import HOSTILE_TITLE, build_kit

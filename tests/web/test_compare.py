@@ -22,12 +22,12 @@ from sqlmodel import Session
 
 from kb import create_app
 from kb.api.export import COMPARE_COLUMNS
+from kb.content.typography import french
 from kb.content.urls import PAGES
 from kb.store import make_engine
 from kb.store.grid import column_order, comparison
 from kb.store.reader import Reader
 from kb.store.tables import Document
-from kb.web.typography import french
 from tests.support import apicheck
 from tests.support.apicheck import BASE
 from tests.support.corpora import VALID, Built, build_corpus
@@ -161,7 +161,7 @@ def test_page_shows_the_table_with_links_badges_editorial_mark_and_empty_cells(c
     html = page(client, PAGES["compare"])
     t = table(html)
     assert len(t.columns) == 3 and t.columns[0] == "Axe"
-    # Displayed text is typeset (kb.web.typography): ’ for the apostrophe.
+    # Displayed text is typeset (kb.content.typography): ’ for the apostrophe.
     assert t.columns[1].startswith(french("Livre blanc d'essai sur l'industrie")) and t.columns[2].startswith(french("Rapport d'essai"))
     assert [r[0] for r in t.rows] == ["Accès au foncier", "Souveraineté énergétique"]
     (foncier_lb, foncier_lb_links), (foncier_rp, foncier_rp_links) = t.rows[0][1]

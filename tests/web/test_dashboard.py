@@ -15,11 +15,11 @@ from sqlmodel import Session
 from kb import create_app
 from kb.cli import main
 from kb.content import load_all
+from kb.content.typography import french
 from kb.pages.dashboard import Count, Figures, figures
 from kb.store import make_engine
 from kb.store.reader import Reader
 from kb.web.charts import bar_chart
-from kb.web.typography import french
 from tests.support.corpora import ROOT, Built
 
 SHIPPED = ROOT / "proposals"

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kb.web.typography import french
+from kb.content.typography import french
 
 
 def html(client: FlaskClient, url: str) -> str:

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from kb.web.typography import APOSTROPHE, NARROW, NBSP, french, french_html
+from kb.content.typography import APOSTROPHE, NARROW, NBSP, french, french_html
 
 
 @pytest.mark.parametrize(

@@ -9,16 +9,17 @@ this text (the index is built from the records), so what people type, straight a
 The libraries we looked at do not fit: french-typo writes ``&nbsp;`` everywhere (no narrow space) and rewrites
 units and ordinals into markup; polytypo's French puts a full no-break space before « : », rewrites quotes and
 dashes, and needs tree-sitter. These few rules are tested in tests/web/test_typography.py.
+
+Every output that leaves the site is typeset here, which is why this module sits below the three front ends: the
+pages (kb.web), the cards, citations, preview images and e-mail copies (kb.newsletter), the feeds and the link-preview
+tags. Data exports and the JSON API keep the stored text. ``quoted`` puts a title between guillemets inside a
+sentence without doubling the ones it already has.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-
-from flask import Flask, Response, request
-
-from kb.content.urls import is_card
 
 NARROW = "\u202f"
 NBSP = "\u00a0"
@@ -84,14 +85,20 @@ def _outside(kept: re.Pattern[str], text: str, change: Callable[[str], str]) -> 
     return "".join(out)
 
 
-def _typeset(response: Response) -> Response:
-    # Pages only: email cards keep plain spaces (some mail clients' fonts lack U+202F), data stays as stored.
-    if response.mimetype != "text/html" or response.direct_passthrough or is_card(request.path):
-        return response
-    response.set_data(french_html(response.get_data(as_text=True)))
-    return response
+# Guillemets a title already has, with the spaces inside them: inside a quotation they become “ ” (second level).
+_OPEN_INNER = re.compile(r"«\s*")
+_CLOSE_INNER = re.compile(r"\s*»")
 
 
-def init_app(app: Flask) -> None:
-    """Typeset every HTML page the app answers, after its view rendered it."""
-    app.after_request(_typeset)
+def quotable(text: str) -> tuple[str, str, str]:
+    """(opening, text, closing) that quote ``text`` in a French sentence: « … » around it and “ ” for the guillemets it
+    has (« Projet de loi pour l’“accélération” »); a text that is one quotation already gets none (no « « … » »)."""
+    inner = text.strip()
+    if inner.startswith("«") and inner.endswith("»") and inner.count("«") == 1 and inner.count("»") == 1:
+        return "", inner, ""
+    return "« ", _CLOSE_INNER.sub("”", _OPEN_INNER.sub("“", inner)), " »"
+
+
+def quoted(text: str) -> str:
+    """``text`` between French guillemets inside a sentence, without doubling its own (see ``quotable``)."""
+    return "".join(quotable(text))
