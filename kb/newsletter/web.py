@@ -15,7 +15,7 @@ from kb.content.kinds import PROPOSAL
 from kb.content.urls import CARD_VARIANTS, PAGES, PREVIEW, parse_record_path, record_path
 from kb.http.context import current
 from kb.http.records import find
-from kb.newsletter.cards import CARD_WIDTH, VARIANTS, card, citation, render_card
+from kb.newsletter.cards import CARD_WIDTH, VARIANTS, card, card_document, citation, render_card
 from kb.newsletter.preview import render_preview
 from kb.store import queries
 
@@ -42,7 +42,9 @@ def _routes(suffix: str) -> list[tuple[str, str]]:
 def card_page(kind: str, record_id: str, variant: str) -> Any:
     """A card variant; ``?utm_campaign=`` adds campaign tags to its link."""
     find(kind, record_id, f"/{variant}")
-    body = render_card(_request_card(kind, record_id) or {}, variant)
+    data = _request_card(kind, record_id) or {}
+    # The HTML card's address opens a complete French document; oEmbed and « Copier » give the card alone.
+    body = card_document(data) if variant == CARD_VARIANTS[0] else render_card(data, variant)
     resp = Response(body, mimetype=VARIANTS[variant][1])
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp

@@ -7,13 +7,16 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import request
 
+from kb.config import SITE_NAME
 from kb.content import kinds
+from kb.content.typography import french
 from kb.content.urls import FEED, PAGES, PREVIEW, parse_record_path, without_campaign
 from kb.http.context import served
 
 
 def page_meta(meta: dict[str, Any] | None) -> dict[str, Any]:
-    """Absolute URLs for a page's <head>: canonical (no utm_*), image, oEmbed discovery and Atom feed."""
+    """Absolute URLs for a page's <head>: canonical (no utm_*), image, oEmbed discovery and Atom feed; the link preview's
+    title and description typeset (attributes are not running text: the pages' typography leaves them as they are)."""
     meta = meta or {}
     urls = served().urls
     canonical = without_campaign(urls.absolute(meta.get("canonical") or _default_canonical()))
@@ -25,6 +28,8 @@ def page_meta(meta: dict[str, Any] | None) -> dict[str, Any]:
     feed = meta.get("feed") or _default_feed(path, kind)
     oembed_href = urls.page("oembed", urlencode({"url": canonical, "format": "json"})) if card else None
     return {
+        "title": french(meta.get("title") or SITE_NAME),
+        "description": french(meta.get("description") or ""),
         "canonical": canonical,
         "image": urls.absolute(image),
         "type": meta.get("type") or ("article" if card else "website"),

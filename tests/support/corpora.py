@@ -23,6 +23,9 @@ VALID = DATA / "valid"
 # What editors will add to VALID (a second white paper, another organisation's, a co-published report, a second
 # regional union): grown_source() lays it over a copy of VALID.
 GROWN = DATA / "grown"
+# Titles that hold guillemets and apostrophes, a flagship proposal, an action after an article: quoted_source() lays it
+# over a copy of VALID for the typography of every output.
+QUOTED = DATA / "quoted"
 # The frozen copy of the content the judged queries were judged on (make relevance-freeze): relevance is tested on it,
 # never on the live proposals/, which editors grow.
 FROZEN = ROOT / "tests" / "relevance" / "corpus"
@@ -64,5 +67,14 @@ def grown_source(dest: Path) -> Path:
     src = dest / "grown-source"
     shutil.copytree(VALID, src)
     shutil.copytree(GROWN, src, dirs_exist_ok=True)
+    (src / "README.md").unlink()
+    return src
+
+
+def quoted_source(dest: Path) -> Path:
+    """A copy of the valid corpus with tests/data/quoted/ added (its README left out), under ``dest``."""
+    src = dest / "quoted-source"
+    shutil.copytree(VALID, src)
+    shutil.copytree(QUOTED, src, dirs_exist_ok=True)
     (src / "README.md").unlink()
     return src

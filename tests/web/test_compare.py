@@ -373,8 +373,8 @@ def test_html_copy_is_email_safe_with_absolute_links(site: FlaskClient) -> None:
     assert f"{SITE}/propositions/pass-foncier" in hrefs and f"{SITE}/propositions/sanctuaire-foncier" in hrefs
     assert "(Proposée, rapprochement éditorial)" in html and "(Proposée)" in html
     # The empty cell, in the email too: the report proposes nothing on énergie in the sources consulted.
-    assert "— Aucune proposition dans les sources consultées : Rapport d&#39;essai" in html
-    assert f'<a href="{SITE}/comparer" ' in html and "Source : Base des livres blancs" in html
+    assert french("— Aucune proposition dans les sources consultées : Rapport d&#39;essai") in html  # typeset, as the page
+    assert f'<a href="{SITE}/comparer" ' in html and french("Source : Base des livres blancs") in html
     # The card rules of the site apply: inline styles allowed (its own CSP), never a script.
     assert "style-src 'unsafe-inline'" in resp.headers["Content-Security-Policy"]
 
@@ -395,7 +395,7 @@ def test_markdown_copy_has_absolute_links_and_escapes_titles(site: FlaskClient) 
     assert f'<a href="{SITE}/axes/foncier-essai">Accès au foncier</a>' in rendered
     echo = f'<a href="{SITE}/propositions/sanctuaire-foncier">Sanctuariser le foncier industriel</a>'
     assert echo + " (Proposée, rapprochement éditorial)" in rendered
-    assert "Aucune proposition dans les sources consultées : Rapport d'essai" in rendered.replace("&#x27;", "'")
+    assert french("Aucune proposition dans les sources consultées : Rapport d'essai") in rendered
 
 
 @pytest.fixture(scope="module")
