@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    """Register the card, preview and oEmbed endpoints, the share block of record pages and the comparison's copies."""
+    """Register the card, image and oEmbed endpoints, the share block of record pages and the comparison's copies."""
     # Imported here, not at the top: `kb digest` and `kb autolink` use this package without the web stack.
-    from kb.newsletter import compare_copy, web
+    from kb.newsletter import compare_copy, images, web
 
     app.register_blueprint(web.bp)
+    app.register_blueprint(images.bp)
     app.register_blueprint(compare_copy.bp)

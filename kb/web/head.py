@@ -24,7 +24,7 @@ def page_meta(meta: dict[str, Any] | None) -> dict[str, Any]:
     parsed = parse_record_path(path)
     kind = kinds.kind(parsed[0]) if parsed and not parsed[2] else None
     card = kind is not None and kind.card
-    image = meta.get("image") or (f"{path}/{PREVIEW}" if card else PAGES["site_preview"])
+    image = meta.get("image") or _default_image(path, canonical, kind)
     feed = meta.get("feed") or _default_feed(path, kind)
     oembed_href = urls.page("oembed", urlencode({"url": canonical, "format": "json"})) if card else None
     return {
@@ -41,6 +41,16 @@ def page_meta(meta: dict[str, Any] | None) -> dict[str, Any]:
 def _default_canonical() -> str:
     # Only the search page keeps its query (q and filters) in its canonical URL.
     return request.full_path.rstrip("?") if request.path == PAGES["search"] else request.path
+
+
+def _default_image(path: str, canonical: str, kind: kinds.Kind | None) -> str:
+    # Each page type people share has its own image (kb.newsletter.images); a comparison's shows the view it links.
+    if kind is not None:
+        return f"{path}/{PREVIEW}"
+    if path == PAGES["compare"]:
+        query = urlsplit(canonical).query
+        return PAGES["compare_preview"] + (f"?{query}" if query else "")
+    return PAGES["site_preview"]
 
 
 def _default_feed(path: str, kind: kinds.Kind | None) -> str | None:

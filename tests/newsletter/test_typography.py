@@ -15,26 +15,16 @@ import pytest
 from flask.testing import FlaskClient
 from markdown_it import MarkdownIt
 
-from kb import create_app
 from kb.content.typography import APOSTROPHE, NARROW, french, quotable, quoted
 from tests.support.apicheck import BASE
-from tests.support.corpora import build_corpus, quoted_source
+from tests.support.frenchtext import faults
 
-SITE = "https://kb.example.org"
 PROPOSAL = "/propositions/coupe-file-essai"  # flagship, its document's title ends with an expression in guillemets
 ACTION = "/actions/action-guillemets"  # after an article whose title starts with a quotation
 PLAIN = "/propositions/energie-locale"  # not a flagship
 # The two shapes of title that came out as « « … » : … » » and « … l'« … » » before.
 ARTICLE = f"«{NARROW}“Réindustrialiser pour réussir”{NARROW}: la FEPE Normandie en première ligne{NARROW}»"
 LAW = f"«{NARROW}Projet de loi de l{APOSTROPHE}Institut d{APOSTROPHE}essai pour l{APOSTROPHE}“accélération d{APOSTROPHE}essai”{NARROW}»"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
-    """The quoted corpus served as https://kb.example.org."""
-    dest = tmp_path_factory.mktemp("quoted")
-    built = build_corpus(quoted_source(dest), dest / "built")
-    return create_app(built.config(SITE_URL=SITE)).test_client()
 
 
 class _Text(HTMLParser):
@@ -77,23 +67,6 @@ def parse_html(html: str) -> _Text:
     parser.feed(html)
     parser.close()
     return parser
-
-
-def faults(text: str) -> list[str]:
-    """Every place where ``text`` (running text, addresses removed) breaks the French rules the pages follow."""
-    text = re.sub(r"https?://\S+", "", text)
-    found = []
-    for pattern, what in (
-        (r"\w'", "apostrophe droite"),
-        (r'"', "guillemet droit"),
-        (r"«(?!\u202f)", "« sans espace fine après"),
-        (r"(?<!\u202f)»", "» sans espace fine avant"),
-        (r"« ?«|«\u202f«|»\u202f»|» ?»", "guillemets doublés"),
-        (r"[ \u00a0][:;!?%]", "espace ordinaire avant : ; ! ? %"),
-        (r"\d \d{3}\b", "espace ordinaire dans un nombre"),
-    ):
-        found += [f"{what} : …{text[max(0, m.start() - 20) : m.end() + 20]}…" for m in re.finditer(pattern, text)]
-    return found
 
 
 def test_the_checker_sees_each_fault() -> None:
@@ -160,7 +133,8 @@ def test_the_citation_uses_guillemets_once_and_is_typeset(site: FlaskClient) -> 
     assert citation.startswith(f"Proposition «{NARROW}Un “coupe-file” pour l{APOSTROPHE}industrie{NARROW}?{NARROW}» — ")
 
 
-@pytest.mark.parametrize("path", [PROPOSAL, ACTION, "/documents/article-guillemets", "/axes/projet-loi-axe", "/"])
+@pytest.mark.parametrize("path", [PROPOSAL, ACTION, "/documents/article-guillemets", "/axes/projet-loi-axe", "/",
+                                  "/comparer?pivot=projet-loi-essai"])
 def test_link_preview_tags_are_typeset(site: FlaskClient, path: str) -> None:
     meta = parse_html(site.get(path).get_data(as_text=True)).meta
     for key in ("og:title", "twitter:title", "og:description", "twitter:description"):
