@@ -27,7 +27,7 @@ from kb.newsletter.cards import attribution, card
 from kb.newsletter.preview import Grid, Preview, render
 from kb.pages import Context, compare
 from kb.pages.compare import EMPTY, Choice
-from kb.store import linked
+from kb.store import linked, queries
 from kb.store.home import home_view
 
 bp = Blueprint("images", __name__)
@@ -127,7 +127,18 @@ def sector_preview(ctx: Context, record_id: str) -> Preview | None:
     return Preview(SECTOR.label, view.sector.name, facts=facts, footer=footer(ctx))
 
 
-# Every kind of record has a page, and so an image (tests/newsletter/test_images.py checks the registry against it).
+def plain_preview(ctx: Context, record_id: str, kind: str) -> Preview | None:
+    """The image of a kind's page that has no drawing of its own yet (an added kind): its label, name and summary."""
+    record = queries.get(ctx.db, kind, record_id)
+    if record is None:
+        return None
+    k = kinds.kind(kind)
+    return Preview(k.label, getattr(record, k.name_field), summary=getattr(record, "summary", "") or "", footer=footer(ctx),
+                   draft=bool(getattr(record, "draft", False)))
+
+
+# Every shipped kind of record has a page, and so an image of its own (tests/newsletter/test_images.py checks the
+# registry against it); a kind added later shows its name until it gets one (plain_preview).
 PREVIEWS: dict[str, Callable[[Context, str], Preview | None]] = {
     PROPOSAL: functools.partial(record_preview, kind=PROPOSAL),
     ACTION: functools.partial(record_preview, kind=ACTION),
@@ -174,7 +185,8 @@ def record_image(kind: str, record_id: str) -> Response:
     """The 1200×630 link-preview image of a record's page."""
     find(kind, record_id, f"/{PREVIEW}")
     ctx = current()
-    preview = PREVIEWS[kind](ctx, record_id)
+    draw = PREVIEWS.get(kind) or functools.partial(plain_preview, kind=kind)
+    preview = draw(ctx, record_id)
     if preview is None:
         abort(404)
     return png(ctx, preview)

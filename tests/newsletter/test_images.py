@@ -183,6 +183,25 @@ def test_images_are_drawn_once_per_build_and_content(site: FlaskClient, drawn: l
     assert len(drawn) == 1 and first.data == again.data and first.headers["ETag"] == again.headers["ETag"]
 
 
+@pytest.mark.parametrize("label", list(IMAGES))
+def test_every_image_ends_with_the_site_s_address_and_never_shows_an_internal_id(
+    site: FlaskClient, drawn: list[Layout], label: str
+) -> None:
+    words = words_of(site, drawn, IMAGES[label])
+    record_id = PAGES[label].rstrip("/").rpartition("/")[2]
+    assert HOST in drawn[-1].texts[-1].text, label  # the footer, last
+    assert "réf." not in words and (not record_id or record_id not in words), (label, words)
+
+
+def test_a_kind_without_a_drawing_of_its_own_shows_its_label_name_and_address(
+    site: FlaskClient, drawn: list[Layout], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(images.PREVIEWS, kinds.SECTOR)
+    words = words_of(site, drawn, IMAGES["filière"])
+    assert "Filière" in words and "Chimie" in words and HOST in words and "chimie" not in words
+    assert site.get("/filieres/inconnue/apercu.png").status_code == 404
+
+
 def test_wrapping_keeps_no_break_spaces_together() -> None:
     lines = wrap(f"aaaa bbbb «{NARROW}cccc{NARROW}»", 30, False, 140, 3)
     assert lines[-1] == f"«{NARROW}cccc{NARROW}»"

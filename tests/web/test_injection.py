@@ -123,7 +123,7 @@ API_IDS = {"proposals": "injection-html", "actions": "injection-action", "docume
            "organisations": "injection-org"}
 API_IDS |= {"sectors": "automobile", "regions": "normandie"}
 # Routes that answer with images, not text that a browser, a feed reader or a spreadsheet interprets.
-BINARY = ("apercu.png",)
+BINARY = ("apercu.png", "favicon.ico", "apple-touch-icon.png")
 
 
 @pytest.fixture(scope="module")
