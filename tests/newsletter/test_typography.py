@@ -12,11 +12,15 @@ from html.parser import HTMLParser
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 from flask.testing import FlaskClient
 from markdown_it import MarkdownIt
 
+from kb.cli import main
 from kb.content.typography import APOSTROPHE, NARROW, french, quotable, quoted
+from tests.newsletter.conftest import SITE
 from tests.support.apicheck import BASE
+from tests.support.corpora import Built
 from tests.support.frenchtext import faults
 
 PROPOSAL = "/propositions/coupe-file-essai"  # flagship, its document's title ends with an expression in guillemets
@@ -118,6 +122,25 @@ def test_the_html_card_is_a_typeset_french_document_that_says_mesure_phare(site:
         assert "Mesure phare" in site.get(f"{PROPOSAL}/{variant}").get_data(as_text=True)
     for variant in ("carte", "carte.txt", "carte.md"):
         assert "Mesure phare" not in site.get(f"{PLAIN}/{variant}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("path", "source"), [(PROPOSAL, LAW), (ACTION, ARTICLE)])
+def test_the_html_card_and_its_oembed_never_double_guillemets(site: FlaskClient, path: str, source: str) -> None:
+    card = parse_html(site.get(f"{path}/carte").get_data(as_text=True))
+    assert faults(card.text) == [] and source in card.text, path
+    embedded = site.get(f"/oembed?url={SITE}{path}").get_json()["html"]
+    assert faults(parse_html(embedded).text) == [] and source in parse_html(embedded).text, path
+
+
+@pytest.mark.parametrize("fmt", ["html", "txt", "md"])
+def test_the_digest_is_typeset_and_never_doubles_guillemets(quoted: Built, fmt: str) -> None:
+    result = CliRunner().invoke(main, ["digest", "--database", quoted.database_url, "--base-url", SITE, "--since", "2025-12-01",
+                                       "--format", fmt])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    text = parse_html(out).text if fmt == "html" else parse_html(MarkdownIt("commonmark").render(out)).text if fmt == "md" else out
+    assert faults(text) == [], text
+    assert french("Un « coupe-file » pour l'industrie ?") in text
 
 
 def test_the_citation_uses_guillemets_once_and_is_typeset(site: FlaskClient) -> None:
