@@ -47,6 +47,11 @@ PAGES: dict[str, str] = {
     "compare_card": "/comparer/" + CARD_VARIANTS[0],
     "compare_card_md": "/comparer/" + CARD_VARIANTS[2],
     "compare_preview": "/comparer/" + PREVIEW,
+    # « Ma sélection »: records chosen for a newsletter, kept in the address (?ids=a,b,c), and their e-mail block.
+    "selection": "/selection",
+    "selection_card": "/selection/" + CARD_VARIANTS[0],
+    "selection_card_txt": "/selection/" + CARD_VARIANTS[1],
+    "selection_card_md": "/selection/" + CARD_VARIANTS[2],
     # The index page of each kind that has one, under the kind's collection name (« axes »: /axes).
     **{str(kind.collection): str(kind.index) for kind in kinds.every() if kind.index},
     # Who we are.
@@ -60,7 +65,7 @@ INDEXES: tuple[str, ...] = tuple(kind.collection for kind in kinds.every() if ki
 SITE_PATHS = tuple(
     PAGES[name]
     for name in (
-        "home", "search", "search_feed", "feed", "compare", "compare_csv", "compare_card", "compare_card_md",
+        "home", "search", "search_feed", "feed", "compare", "compare_csv", "compare_card", "compare_card_md", "selection",
         *INDEXES, "about", "legal", "accessibility",
     )
 )

@@ -45,6 +45,7 @@ PAGE_TYPES: dict[str, str] = {
     "Page d'une organisation": "/organisations/cpme",
     "Page d'une union régionale": "/organisations/cpme-normandie",
     "Qui propose quoi (comparaison)": "/comparer",
+    "Ma sélection (newsletter)": f"/selection?ids={PROPOSAL.rpartition('/')[2]},normandie-nouvelles-filieres",
     "Tableau de bord": "/tableau-de-bord",
     "API": "/api",
     "Données ouvertes": "/donnees",
