@@ -14,13 +14,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from kb.content import kinds
 
-# Sub-pages of a record page: newsletter cards and the preview image (kinds with cards), or an Atom feed (kinds with feeds).
+# Sub-pages of a record page: its link-preview image (every kind), newsletter cards (kinds with cards), an Atom feed
+# (kinds with feeds).
 CARD_VARIANTS = ("carte", "carte.txt", "carte.md")
 PREVIEW = "apercu.png"
 FEED = "flux.atom"
 SUFFIXES: dict[str, tuple[str, ...]] = {
-    **{kind: tuple(f"/{name}" for name in (*CARD_VARIANTS, PREVIEW)) for kind in kinds.where(card=True)},
-    **{kind: (f"/{FEED}",) for kind in kinds.where(feed=True)},
+    kind: tuple(f"/{name}" for name in ((*CARD_VARIANTS, PREVIEW) if kind.card else (PREVIEW,)) + ((FEED,) if kind.feed else ()))
+    for kind in kinds.every()
 }
 
 # The site's own pages (name → path); the web registers each route under its name.
@@ -37,11 +38,20 @@ PAGES: dict[str, str] = {
     "data_page": "/donnees",
     "oembed": "/oembed",
     "site_preview": "/" + PREVIEW,
+    # The site's icon, where browsers look for it whatever a page links (the SVG one is a static file).
+    "favicon": "/favicon.ico",
+    "touch_icon": "/apple-touch-icon.png",
     # « Qui propose quoi »: the comparison, its CSV, and its email-safe copies (HTML, Markdown).
     "compare": "/comparer",
     "compare_csv": "/comparer.csv",
     "compare_card": "/comparer/" + CARD_VARIANTS[0],
     "compare_card_md": "/comparer/" + CARD_VARIANTS[2],
+    "compare_preview": "/comparer/" + PREVIEW,
+    # « Ma sélection »: records chosen for a newsletter, kept in the address (?ids=a,b,c), and their e-mail block.
+    "selection": "/selection",
+    "selection_card": "/selection/" + CARD_VARIANTS[0],
+    "selection_card_txt": "/selection/" + CARD_VARIANTS[1],
+    "selection_card_md": "/selection/" + CARD_VARIANTS[2],
     # The index page of each kind that has one, under the kind's collection name (« axes »: /axes).
     **{str(kind.collection): str(kind.index) for kind in kinds.every() if kind.index},
     # Who we are.
@@ -55,7 +65,7 @@ INDEXES: tuple[str, ...] = tuple(kind.collection for kind in kinds.every() if ki
 SITE_PATHS = tuple(
     PAGES[name]
     for name in (
-        "home", "search", "search_feed", "feed", "compare", "compare_csv", "compare_card", "compare_card_md",
+        "home", "search", "search_feed", "feed", "compare", "compare_csv", "compare_card", "compare_card_md", "selection",
         *INDEXES, "about", "legal", "accessibility",
     )
 )

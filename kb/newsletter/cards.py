@@ -1,6 +1,7 @@
 """Cards for newsletters: what a proposal or action card shows, rendered as email-safe HTML, text or Markdown.
 
-No Flask here: ``kb digest`` renders the same cards from the command line; kb.newsletter.web serves them.
+No Flask here: ``kb digest`` renders the same cards from the command line; kb.newsletter.web serves them. Every
+rendering is in French typography (kb.content.typography), as the pages are; the card's data keeps the stored text.
 """
 
 from __future__ import annotations
@@ -9,11 +10,14 @@ import functools
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
+from kb.config import SITE_NAME
 from kb.content import kinds
 from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL
-from kb.content.labels import DOCUMENT_KIND, OF_DOCUMENT_KIND, STATUS, date_fr, of_publisher
+from kb.content.labels import DOCUMENT_KIND, FLAGSHIP, OF_DOCUMENT_KIND, STATUS, date_fr, of_publisher
 from kb.content.markup import safe_url
+from kb.content.typography import french, french_html, quotable, quoted
 from kb.content.urls import with_campaign
 from kb.pages import Context
 from kb.store import linked, queries
@@ -28,18 +32,27 @@ def _env() -> Environment:
     loader = PackageLoader("kb.newsletter", "templates")
     env = Environment(loader=loader, autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
     env.filters["md"] = md_escape
+    env.globals["quotable"] = quotable
     return env
 
 
 def render(template: str, **context: Any) -> str:
-    """Render one of the card or digest templates."""
-    return _env().get_template(template).render(**context)
+    """Render one of the card, comparison or digest templates, typeset (an HTML template's text only, never its tags)."""
+    out = _env().get_template(template).render(**context)
+    return french_html(out) if template.endswith(".html") else french(out)
+
+
+def page(title: str, body: str) -> str:
+    """A block of e-mail HTML as a complete French document (doctype, ``lang``, ``<title>``), for its address opened in a
+    browser; what is copied into a newsletter is the block alone (the ``<body>``'s content)."""
+    return render("page.html", title=title, body=Markup(body))
 
 
 def md_escape(text: Any) -> str:
-    """Backslash-escape Markdown syntax so that a title is shown as written (HTML in it stays inert)."""
+    """Backslash-escape Markdown syntax so that a title is shown as written (HTML in it stays inert). « ! » is left: « [ »
+    is escaped, so no image can start, and « ! » keeps the narrow space typography puts before it."""
     out = str(text or "")
-    for ch in "\\`*_[]()<>#|~!&":
+    for ch in "\\`*_[]()<>#|~&":
         out = out.replace(ch, "\\" + ch)
     return out
 
@@ -53,7 +66,7 @@ def card(ctx: Context, kind: str, record_id: str, campaign: str | None = None) -
         rec, axes, place = view.proposal, [view.axis] if view.axis else [], None
         doc = view.document
         who = ctx.who().of(doc) if doc else ""
-        source = f"{who or doc.publisher} — {DOCUMENT_KIND.get(doc.kind, '').lower()} « {doc.title} »" if doc else ""
+        source = f"{who or doc.publisher} — {DOCUMENT_KIND.get(doc.kind, '').lower()} {quoted(doc.title)}" if doc else ""
     elif kind == ACTION:
         aview = linked.action_view(ctx.db, record_id)
         if aview is None:
@@ -77,6 +90,7 @@ def card(ctx: Context, kind: str, record_id: str, campaign: str | None = None) -
         "type": label,
         "title": rec.title,
         "summary": rec.summary,
+        "flagship": FLAGSHIP if getattr(rec, "flagship", False) else "",
         "axes": [a.title for a in axes],
         "region": place.name if place else None,
         "document": doc,
@@ -96,15 +110,21 @@ def render_card(data: dict[str, Any], variant: str = "carte", width: int = CARD_
     return render(VARIANTS[variant][0], c=data, width=max(1, min(width, CARD_WIDTH)))
 
 
+def card_document(data: dict[str, Any]) -> str:
+    """The HTML card as the document its address opens (``…/carte``)."""
+    return page(f"{data.get('title') or SITE_NAME} — carte pour la newsletter", render_card(data))
+
+
 def citation(data: dict[str, Any]) -> str:
-    """A French citation: « Proposition "…" — CPME, livre blanc « … », novembre 2025, <url> »."""
+    """A French citation, typeset: « Proposition « … » — CPME, livre blanc « … », novembre 2025, <url> »."""
     doc = data["document"]
+    title = quoted(data["title"])
     if doc is not None:
         kind = DOCUMENT_KIND.get(doc.kind, "").lower()
         when = date_fr(doc.published, "MMMM y")
-        return f'{data["type"]} "{data["title"]}" — {data["who"] or doc.publisher}, {kind} « {doc.title} », {when}, {data["link"]}'
+        return french(f'{data["type"]} {title} — {data["who"] or doc.publisher}, {kind} {quoted(doc.title)}, {when}, {data["link"]}')
     where = "".join(f"{part}, " for part in (data["who"], data["region"]) if part)
-    return f'{data["type"]} "{data["title"]}" — {where}{date_fr(data["published"], "MMMM y")}, {data["link"]}'
+    return french(f'{data["type"]} {title} — {where}{date_fr(data["published"], "MMMM y")}, {data["link"]}')
 
 
 def attribution(kind_label: str, doc: Any, who: str = "") -> str:
@@ -117,8 +137,8 @@ def attribution(kind_label: str, doc: Any, who: str = "") -> str:
     # The article (la CPME, le Medef, l'Assemblée) is not in the data: the document's own wording says it.
     of_who = of_publisher(who or doc.publisher, doc.title, doc.summary, doc.body)
     if of_who:
-        return f"{kind_label} {of_kind} {of_who} « {doc.title} », {when}"
-    return f"{kind_label} {of_kind} « {doc.title} » ({who or doc.publisher}), {when}"
+        return f"{kind_label} {of_kind} {of_who} {quoted(doc.title)}, {when}"
+    return f"{kind_label} {of_kind} {quoted(doc.title)} ({who or doc.publisher}), {when}"
 
 
 def action_attribution(region: Any, doc: Any, who: str = "") -> str:
@@ -127,4 +147,4 @@ def action_attribution(region: Any, doc: Any, who: str = "") -> str:
     if doc is None:
         return where
     of_kind = OF_DOCUMENT_KIND.get(doc.kind, "du document").replace("du ", "le ", 1).replace("de l’", "l’", 1)
-    return f"{where}, d’après {of_kind} « {doc.title} » ({doc.publisher}), {date_fr(doc.published, 'MMMM y')}"
+    return f"{where}, d’après {of_kind} {quoted(doc.title)} ({doc.publisher}), {date_fr(doc.published, 'MMMM y')}"

@@ -1,9 +1,7 @@
-"""Newsletter kit on the web: card endpoints, preview images, oEmbed, and the share block of record pages."""
+"""Newsletter kit on the web: card endpoints, oEmbed, and the share block of record pages (images: kb.newsletter.images)."""
 
 from __future__ import annotations
 
-import functools
-import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -11,19 +9,15 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from kb.config import SITE_NAME
 from kb.content import kinds
-from kb.content.kinds import PROPOSAL
 from kb.content.urls import CARD_VARIANTS, PAGES, PREVIEW, parse_record_path, record_path
 from kb.http.context import current
 from kb.http.records import find
-from kb.newsletter.cards import CARD_WIDTH, VARIANTS, card, citation, render_card
-from kb.newsletter.preview import render_preview
+from kb.newsletter.cards import CARD_WIDTH, VARIANTS, card, card_document, citation, render_card
 from kb.store import queries
 
 CARD_KINDS = kinds.where(card=True)
 
 bp = Blueprint("newsletter", __name__)
-
-IMAGE_MAX_AGE = 86400
 
 
 # ---- cards and previews ----------------------------------------------------------------------------
@@ -42,43 +36,11 @@ def _routes(suffix: str) -> list[tuple[str, str]]:
 def card_page(kind: str, record_id: str, variant: str) -> Any:
     """A card variant; ``?utm_campaign=`` adds campaign tags to its link."""
     find(kind, record_id, f"/{variant}")
-    body = render_card(_request_card(kind, record_id) or {}, variant)
+    data = _request_card(kind, record_id) or {}
+    # The HTML card's address opens a complete French document; oEmbed and « Copier » give the card alone.
+    body = card_document(data) if variant == CARD_VARIANTS[0] else render_card(data, variant)
     resp = Response(body, mimetype=VARIANTS[variant][1])
     resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp
-
-
-def preview_image(kind: str, record_id: str) -> Any:
-    """The 1200×630 link-preview image of a proposal or action."""
-    find(kind, record_id, f"/{PREVIEW}")
-    ctx = current()
-    data = card(ctx, kind, record_id)
-    if data is None:
-        abort(404)
-    kicker = f"{data['type']} · {data['source']}" if kind == PROPOSAL else data["source"]
-    axis = " · ".join(data["axes"])
-    footer = f"{SITE_NAME} · réf. {data['id']}"
-    return _png(_preview_png(ctx.build_id or "", kicker, axis, data["title"], footer, data["draft"]))
-
-
-@bp.get(PAGES["site_preview"])
-def site_preview() -> Any:
-    """The preview image of pages that are not a proposal or an action."""
-    return _png(
-        _preview_png("site", "CPME · livres blancs et actions régionales", "", SITE_NAME, "Propositions, axes et actions régionales")
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _preview_png(_build_id: str, kicker: str, axis: str, title: str, footer: str, draft: bool = False) -> bytes:
-    # Keyed on the build and the drawn text: a rebuild that changes nothing serves the same bytes.
-    return render_preview(kicker, axis, title, footer, draft)
-
-
-def _png(data: bytes) -> Any:
-    resp = Response(data, mimetype="image/png")
-    resp.headers["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}"  # a preview server's: private (kb.http.caching)
-    resp.set_etag(hashlib.sha256(data).hexdigest()[:32])  # its content's: the conditional answer is kb.http.caching's
     return resp
 
 
@@ -160,5 +122,3 @@ def _template_helpers() -> dict[str, Any]:
 
 for _rule, _kind in _routes(f"<any({', '.join(repr(v) for v in CARD_VARIANTS)}):variant>"):
     bp.add_url_rule(_rule, "card_page", card_page, defaults={"kind": _kind})
-for _rule, _kind in _routes(PREVIEW):
-    bp.add_url_rule(_rule, "preview_image", preview_image, defaults={"kind": _kind})

@@ -18,6 +18,7 @@ from kb.config import SITE_NAME
 from kb.content import labels as fr
 from kb.content.filters import BY_KIND
 from kb.content.kinds import AXIS, DOCUMENT
+from kb.content.typography import quoted
 from kb.pages.context import Context
 from kb.store import grid
 from kb.store.grid import PIVOT, Comparison
@@ -113,7 +114,7 @@ def source_line(ctx: Context, c: Comparison) -> str:
     pivot = c.pivot
     if pivot is not None:
         who = ctx.who().of(pivot) or pivot.publisher
-        origin = f"axes {fr.OF_DOCUMENT_KIND.get(pivot.kind, 'du document')} « {pivot.title} » ({who}, {fr.date_fr(pivot.published)})"
+        origin = f"axes {fr.OF_DOCUMENT_KIND.get(pivot.kind, 'du document')} {quoted(pivot.title)} ({who}, {fr.date_fr(pivot.published)})"
     else:
         origin = "axes choisis"
     built_at = ctx.info.get("built_at", "")

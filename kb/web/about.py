@@ -49,6 +49,7 @@ CHECKED_PAGE_TYPES: tuple[str, ...] = (
     "Page d'une organisation",
     "Page d'une union régionale",
     "Qui propose quoi (comparaison)",
+    "Ma sélection (newsletter)",
     "Tableau de bord",
     "API",
     "Données ouvertes",

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 from sqlmodel import select
 
+from kb.content.typography import quoted
 from kb.content.urls import API_PREFIX, PAGES
 from kb.http.context import built
 from kb.pages import compare
@@ -27,7 +28,7 @@ def page() -> str:
     except compare.Unknown as exc:
         abort(400, description=exc.message())
     c, choice = data.comparison, data.choice
-    pivot = f" « {c.pivot.title} » ({ctx.who().of(c.pivot) or c.pivot.publisher})" if c.pivot else ""
+    pivot = f" {quoted(c.pivot.title)} ({ctx.who().of(c.pivot) or c.pivot.publisher})" if c.pivot else ""
     meta = {
         "title": "Qui propose quoi",
         "description": f"Les axes du document{pivot} et, pour chacun, ce que proposent les autres documents de la base.",

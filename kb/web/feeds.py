@@ -1,7 +1,8 @@
 """Atom feeds (RFC 4287, written by feedgen): all updates, one per document, axis, sector and region, and any search.
 
 Entry ids are tag URIs (RFC 4151) built from SITE_TAG_AUTHORITY and the record's permanent path, e.g.
-``tag:cpme.fr,2025:kb/propositions/pass-foncier``: the same across rebuilds, hosts and SITE_URL changes.
+``tag:cpme.fr,2025:kb/propositions/pass-foncier``: the same across rebuilds, hosts and SITE_URL changes. Titles and
+summaries are typeset as the pages are (kb.content.typography); a feed reader shows them as they come.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kb.config import SITE_NAME
 from kb.content import kinds
 from kb.content.filters import BY_KIND
 from kb.content.labels import STATUS
+from kb.content.typography import french, quoted
 from kb.content.urls import FEED, PAGES, record_path
 from kb.http.context import current
 from kb.pages import query
@@ -48,8 +50,8 @@ def atom(records: list[Any], *, feed_path: str, title: str, page: str, subtitle:
     records = sorted(records, key=lambda r: (r.updated, r.id), reverse=True)[:MAX_ENTRIES]
     fg = FeedGenerator()
     fg.id(tag_uri(authority, feed_path))
-    fg.title(title)
-    fg.subtitle(subtitle)
+    fg.title(french(title))
+    fg.subtitle(french(subtitle))
     # The site's publisher when it is configured (KB_PUBLISHER_NAME), else the site: never a name written here.
     publisher = str(current_app.config.get("PUBLISHER_NAME") or "").strip()
     fg.author({"name": f"{publisher} — {SITE_NAME}"} if publisher else AUTHOR)
@@ -65,9 +67,9 @@ def atom(records: list[Any], *, feed_path: str, title: str, page: str, subtitle:
         path = record_path(kind, rec.id)
         entry = fg.add_entry(order="append")
         entry.id(tag_uri(authority, path))
-        entry.title(rec.title)
+        entry.title(french(rec.title))
         by = who.of(rec)  # who proposes or carries it: each entry's author, and said in its summary
-        entry.summary(" · ".join(filter(None, [kind.label, by, STATUS.get(rec.status, rec.status)])) + f" — {rec.summary}")
+        entry.summary(french(" · ".join(filter(None, [kind.label, by, STATUS.get(rec.status, rec.status)])) + f" — {rec.summary}"))
         if by:
             entry.author({"name": by})
         entry.link(href=urls.absolute(path), rel="alternate", type="text/html")
@@ -126,7 +128,7 @@ def search_feed() -> Response:
                             listed=LISTED, fill_below=0)
     records = records_of(ctx, [h.id for h in results.hits])
     qs = s.query_string(False)
-    what = f"« {s.q} »" if s.q else "toutes les fiches"
+    what = quoted(s.q) if s.q else "toutes les fiches"
     return atom(
         records,
         feed_path=PAGES["search_feed"] + (f"?{qs}" if qs else ""),

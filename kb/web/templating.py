@@ -1,4 +1,5 @@
-"""What every template may use: the kinds of record, French labels and dates, addresses, search links, Markdown, <head>."""
+"""What every template may use: the kinds of record, French labels and dates, addresses, search links, Markdown, <head>;
+and the French typography of every page the app answers (kb.content.typography's rules)."""
 
 from __future__ import annotations
 

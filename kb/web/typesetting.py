@@ -1,6 +1,6 @@
 """French typography set once, not by scanning each page: template text when compiled, printed values once each.
 
-The rules are kb.web.typography's; this module decides where they apply, as the response-wide pass did
+The rules are kb.content.typography's; this module decides where they apply, as the response-wide pass did
 (``french_html``: running text only, never tags and their attributes, comments, or the raw elements such as
 ``<pre>``, ``<code>``, ``<script>``). A Jinja extension follows each HTML template's token stream in those states and:
 
@@ -30,7 +30,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
-from kb.web.typography import RAW_ELEMENTS, french, french_html
+from kb.content.typography import RAW_ELEMENTS, french, french_html
 
 FILTER = "_kb_french"
 # Where the template's text is, in french_html's terms: running text, inside a tag, inside a comment; a raw element's

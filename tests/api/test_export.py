@@ -21,9 +21,9 @@ from kb.api import export as exports
 from kb.api.export import ACTION_COLUMNS, FILES, PROPOSAL_COLUMNS
 from kb.builder import build
 from kb.cli import main
+from kb.content.typography import french
 from kb.store import Layout, make_engine, verify_index
 from kb.store.builds import EXPORTS, EXPORTS_BASE, MANIFEST, file_digest
-from kb.web.typography import french
 from tests.support import apicheck
 from tests.support.apicheck import BASE
 from tests.support.corpora import TEST_SITE, VALID, Built, build_corpus

@@ -57,6 +57,7 @@ CHOSEN: dict[str, Callable[[Shown], str | None]] = {
     "Page d'une action régionale": lambda s: s.path(s.action),
     "Page d'une organisation": lambda s: s.path(s.organisation),
     "Page d'une union régionale": lambda s: s.path(s.union),
+    "Ma sélection (newsletter)": lambda s: f"/selection?ids={s.proposal['id']},{s.action['id']}",
 }
 PAGE_TYPES = tuple(label for label in CHECKED_PAGE_TYPES if label in FIXED or label in CHOSEN)
 

@@ -112,6 +112,8 @@ out["detail"] = client.get("/api/v1/notes/une-note").get_json()
 out["openapi"] = sorted(p for p in client.get("/api/v1/openapi.json").get_json()["paths"] if p.startswith("/notes"))
 out["search"] = [h["id"] for h in client.get("/api/v1/search?q=note&type=note").get_json()["data"]]
 out["export"] = [n["id"] for n in client.get("/api/v1/export/kb.json").get_json()["notes"]]
+image = client.get("/notes/une-note/apercu.png")
+out["image"] = [image.status_code, image.mimetype]
 print(json.dumps(out))
 '''
 
@@ -169,7 +171,8 @@ def test_every_table_derived_from_the_registry_sees_an_added_kind(with_note: Pat
     assert out["registry"][-1] == "note"
     assert out["files"] == ["note"] and out["loaded"] == ["une-note"] and out["problems"] == []
     assert out["count"].endswith(", 1 note") and out["schema"]
-    assert out["path"] == ["note", "une-note", ""] and out["public"] == ["/notes/une-note"]
+    # Every kind's page has a link-preview image, a kind without a drawing of its own included (its name and summary).
+    assert out["path"] == ["note", "une-note", ""] and out["public"] == ["/notes/une-note", "/notes/une-note/apercu.png"]
     assert out["type_values"] and out["table"] and out["kind_word"]
     assert out["api"] == ["NoteQuery", "NoteOut", "NoteList", True]
 
@@ -181,6 +184,7 @@ def test_an_added_kind_is_built_searched_and_served_by_the_api(with_note: Path, 
     assert out["detail"]["type"] == "note" and out["detail"]["sources"][0]["url"] == "https://exemple.test/note"
     assert out["openapi"] == ["/notes", "/notes/{id}"]
     assert out["search"] == ["une-note"] and out["export"] == ["une-note"]
+    assert out["image"] == [200, "image/png"]  # a kind without a drawing of its own: its label, name and summary
 
 
 def test_the_registry_is_the_one_owner_of_the_shipped_kinds() -> None:

@@ -14,7 +14,7 @@ from kb import create_app
 from kb.cli import main
 from kb.content import check, load_all
 from kb.content.permanence import PUBLISHED_FILE, load_retired, public_paths
-from kb.web.typography import french
+from kb.content.typography import french
 from tests.support.corpora import VALID
 from tests.support.kit_corpus import build_kit
 

@@ -16,9 +16,9 @@ from PIL import Image, ImageChops, ImageDraw
 
 from kb import create_app
 from kb.content.labels import of_publisher
+from kb.content.typography import french
 from kb.newsletter.cards import action_attribution, attribution
 from kb.newsletter.preview import font
-from kb.web.typography import french
 from tests.support.corpora import ROOT
 from tests.support.emailsafe import email_safe_problems
 from tests.support.kit_corpus import HOSTILE_TITLE, build_kit
@@ -56,6 +56,13 @@ def head(client: FlaskClient, url: str) -> _Head:
     return parser
 
 
+def body_of(document: str) -> str:
+    """The block between a document's body tags: what « Copier » puts into a newsletter (kb/web/static/share.js)."""
+    match = re.search(r"<body[^>]*>(.*)</body>", document, re.S)
+    assert match, document[:200]
+    return match.group(1).strip()
+
+
 def alternate(h: _Head, mime: str) -> str | None:
     """The href of the page's <link rel=alternate> of one type."""
     return next((a["href"] for a in h.links if a.get("rel") == "alternate" and a.get("type") == mime), None)
@@ -65,7 +72,7 @@ def alternate(h: _Head, mime: str) -> str | None:
 def test_html_cards_are_email_safe(kit: FlaskClient, url: str) -> None:
     resp = kit.get(url)
     assert resp.status_code == 200 and resp.mimetype == "text/html"
-    assert email_safe_problems(resp.get_data(as_text=True)) == []
+    assert email_safe_problems(body_of(resp.get_data(as_text=True))) == []
 
 
 def test_the_checker_catches_what_email_clients_reject() -> None:
@@ -80,11 +87,11 @@ def test_the_checker_catches_what_email_clients_reject() -> None:
 
 
 def test_card_shows_attribution_title_axis_status_summary_and_permanent_link(kit: FlaskClient) -> None:
-    page = kit.get("/propositions/pass-foncier/carte").get_data(as_text=True)
+    page = body_of(kit.get("/propositions/pass-foncier/carte").get_data(as_text=True))
     assert page.startswith("<table lang=\"fr\" ") and "réf." not in page  # French, and no internal id
     for text in (
         # The document never names its publisher with an article: the publisher comes in brackets.
-        "Proposition du livre blanc « Livre blanc d&#39;essai sur l&#39;industrie » (FEPE), novembre 2025",
+        french("Proposition du livre blanc « Livre blanc d&#39;essai sur l&#39;industrie » (FEPE), novembre 2025"),
         "Créer un pass foncier pour les PMI",
         "Accès au foncier",
         "Proposée",
@@ -94,9 +101,9 @@ def test_card_shows_attribution_title_axis_status_summary_and_permanent_link(kit
         assert text in page
     assert 'href="https://kb.example.org/propositions/pass-foncier"' in page
     action = kit.get("/actions/implantation-normandie/carte").get_data(as_text=True)
-    assert "Lire l&#39;action" in action and "Normandie" in action and "En cours" in action
+    assert french("Lire l&#39;action") in action and "Normandie" in action and "En cours" in action
     text = kit.get("/propositions/pass-foncier/carte.txt").get_data(as_text=True)
-    assert text.splitlines()[0] == "Proposition du livre blanc « Livre blanc d'essai sur l'industrie » (FEPE), novembre 2025"
+    assert text.splitlines()[0] == french("Proposition du livre blanc « Livre blanc d'essai sur l'industrie » (FEPE), novembre 2025")
 
 
 def test_attribution_uses_the_article_the_document_itself_uses() -> None:
@@ -132,7 +139,7 @@ def test_text_and_markdown_variants(kit: FlaskClient, kind_path: str) -> None:
     txt = kit.get(kind_path + "/carte.txt")
     assert txt.mimetype == "text/plain" and txt.headers["X-Content-Type-Options"] == "nosniff"
     body = txt.get_data(as_text=True)
-    assert "Statut : " in body and f"https://kb.example.org{kind_path}" in body and "<" not in body
+    assert french("Statut : ") in body and f"https://kb.example.org{kind_path}" in body and "<" not in body
     md = kit.get(kind_path + "/carte.md")
     assert md.mimetype == "text/markdown"
     rendered = MarkdownIt("commonmark").render(md.get_data(as_text=True))
@@ -184,7 +191,7 @@ def test_oembed_rich_json_with_the_card(kit: FlaskClient) -> None:
     data = json.loads(resp.data)
     assert data["type"] == "rich" and data["version"] == "1.0" and data["provider_name"]
     assert data["title"] == "Créer un pass foncier pour les PMI" and data["width"] == 600 and data["height"] > 0
-    assert data["html"] == kit.get("/propositions/pass-foncier/carte").get_data(as_text=True)
+    assert data["html"] == body_of(kit.get("/propositions/pass-foncier/carte").get_data(as_text=True)) + "\n"
     assert email_safe_problems(data["html"]) == []
 
 
@@ -250,7 +257,8 @@ def test_every_page_has_open_graph_and_twitter_meta(kit: FlaskClient, path: str)
 
 def test_og_description_is_who_then_the_summary(kit: FlaskClient) -> None:
     h = head(kit, "/propositions/pass-foncier")
-    assert h.meta["og:description"] == "FEPE — Mettre à disposition des petites parcelles industrielles pour l'implantation des usines."
+    expected = "FEPE — Mettre à disposition des petites parcelles industrielles pour l'implantation des usines."
+    assert h.meta["og:description"] == french(expected)
 
 
 @pytest.mark.parametrize("path", ["/propositions/pass-foncier", "/", "/documents/livre-essai"])
@@ -268,7 +276,7 @@ def test_share_block_offers_card_variants_and_a_french_citation(kit: FlaskClient
         assert f'href="/propositions/pass-foncier/{variant}"' in page
     citation = re.search(r'<p class="citation" id="citation">(.*?)</p>', page, re.S).group(1)
     expected = (
-        "Proposition &#34;Créer un pass foncier pour les PMI&#34; — FEPE, livre blanc "
+        "Proposition « Créer un pass foncier pour les PMI » — FEPE, livre blanc "
         "« Livre blanc d&#39;essai sur l&#39;industrie », novembre 2025, https://kb.example.org/propositions/pass-foncier"
     )
     assert citation == french(expected)  # typeset on the page; the address is kept as it is
@@ -285,7 +293,7 @@ def test_share_block_adds_campaign_tags_when_asked(kit: FlaskClient) -> None:
     page = kit.get("/actions/implantation-normandie?utm_campaign=lettre-decembre").get_data(as_text=True)
     assert 'href="/actions/implantation-normandie/carte.md?utm_campaign=lettre-decembre"' in page
     citation = re.search(r'<p class="citation" id="citation">(.*?)</p>', page, re.S).group(1).replace("&amp;", "&")
-    start = "Action régionale &#34;Soutenir l&#39;implantation de sites de production&#34; — FEPE Normandie, Normandie, novembre 2025, "
+    start = "Action régionale « Soutenir l’implantation de sites de production » — FEPE Normandie, Normandie, novembre 2025, "
     assert citation.startswith(french(start))
     tagged = "https://kb.example.org/actions/implantation-normandie?utm_source=newsletter&amp;utm_medium=email&amp;utm_campaign=lettre-decembre"
     assert f'<input id="share-url" type="url" value="{tagged}" readonly>' in page

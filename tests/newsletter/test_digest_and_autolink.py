@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 
 from kb.cli import main
 from kb.content import load_all
+from kb.content.typography import french
 from kb.newsletter.autolink import autolink
 from tests.support.corpora import VALID, Built, build_corpus
 from tests.support.emailsafe import email_safe_problems
@@ -28,7 +29,7 @@ def digest(built: Built, *args: str) -> tuple[str, str]:
 def test_digest_html_is_email_safe_grouped_by_axis_with_permanent_links(built: Built) -> None:
     out, err = digest(built, "--since", "2025-11-01", "--format", "html")
     assert email_safe_problems(out) == []
-    assert "Nouveautés depuis le 1er novembre 2025" in out
+    assert french("Nouveautés depuis le 1er novembre 2025") in out  # typeset, as every output
     # sanctuaire-foncier (updated in June) is older than the date; the action sits under its proposal's axis.
     assert "Sanctuariser" not in out
     foncier, energie = out.index("Accès au foncier"), out.index("Souveraineté énergétique")
@@ -49,7 +50,7 @@ def test_digest_markdown_and_text(built: Built) -> None:
     }
     assert "<h3>Accès au foncier</h3>" in rendered
     txt, _ = digest(built, "--since", "2025-11-01", "--format", "txt")
-    assert "ACCÈS AU FONCIER" in txt and f"Lire la proposition : {BASE}/propositions/pass-foncier" in txt and "<" not in txt
+    assert "ACCÈS AU FONCIER" in txt and french(f"Lire la proposition : {BASE}/propositions/pass-foncier") in txt and "<" not in txt
 
 
 def test_digest_filters_by_axis_and_region(built: Built) -> None:

@@ -218,7 +218,7 @@ def test_partial_results_are_said_on_the_page_in_the_api_and_the_cli(site: Flask
     from click.testing import CliRunner
 
     from kb.cli import main
-    from kb.web.typography import french
+    from kb.content.typography import french
 
     page = site.get("/recherche?q=xylophone+électricité").get_data(as_text=True)
     assert french("Aucune fiche ne contient tous les mots : voici celles qui en contiennent une partie") in page

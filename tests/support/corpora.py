@@ -39,6 +39,9 @@ GROWN_SHIPPED = DATA / "grown-shipped"
 # Pages that say honestly what they know (a cited document without proposal, an axis without one, a sector only a
 # region's source names): sparse_source() lays it over a copy of VALID, with a few edits.
 SPARSE = DATA / "sparse"
+# Titles that hold guillemets and apostrophes, a flagship proposal, an action after an article: quoted_source() lays it
+# over a copy of VALID for the typography of every output.
+QUOTED = DATA / "quoted"
 # The frozen copy of the content the judged queries were judged on (make relevance-freeze): relevance is tested on it,
 # never on the live proposals/, which editors grow.
 FROZEN = ROOT / "tests" / "relevance" / "corpus"
@@ -177,3 +180,12 @@ IMPORTED = """\
 
 Les régions garantissent une part des premiers contrats des PMI à l'export.
 """
+
+
+def quoted_source(dest: Path) -> Path:
+    """A copy of the valid corpus with tests/data/quoted/ added (its README left out), under ``dest``."""
+    src = dest / "quoted-source"
+    shutil.copytree(VALID, src)
+    shutil.copytree(QUOTED, src, dirs_exist_ok=True)
+    (src / "README.md").unlink()
+    return src

@@ -9,8 +9,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb import create_app
+from kb.content.typography import french
 from kb.web.about import CHECKED_PAGE_TYPES
-from kb.web.typography import french
 from tests.support.corpora import Built
 
 PUBLISHER = {

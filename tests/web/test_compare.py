@@ -22,12 +22,12 @@ from sqlmodel import Session
 
 from kb import create_app
 from kb.api.export import COMPARE_COLUMNS
+from kb.content.typography import french
 from kb.content.urls import PAGES
 from kb.store import make_engine
 from kb.store.grid import column_order, comparison
 from kb.store.reader import Reader
 from kb.store.tables import Document
-from kb.web.typography import french
 from tests.support import apicheck
 from tests.support.apicheck import BASE
 from tests.support.corpora import VALID, Built, build_corpus
@@ -161,7 +161,7 @@ def test_page_shows_the_table_with_links_badges_editorial_mark_and_empty_cells(c
     html = page(client, PAGES["compare"])
     t = table(html)
     assert len(t.columns) == 3 and t.columns[0] == "Axe"
-    # Displayed text is typeset (kb.web.typography): ’ for the apostrophe.
+    # Displayed text is typeset (kb.content.typography): ’ for the apostrophe.
     assert t.columns[1].startswith(french("Livre blanc d'essai sur l'industrie")) and t.columns[2].startswith(french("Rapport d'essai"))
     assert [r[0] for r in t.rows] == ["Accès au foncier", "Souveraineté énergétique"]
     (foncier_lb, foncier_lb_links), (foncier_rp, foncier_rp_links) = t.rows[0][1]
@@ -373,8 +373,8 @@ def test_html_copy_is_email_safe_with_absolute_links(site: FlaskClient) -> None:
     assert f"{SITE}/propositions/pass-foncier" in hrefs and f"{SITE}/propositions/sanctuaire-foncier" in hrefs
     assert "(Proposée, rapprochement éditorial)" in html and "(Proposée)" in html
     # The empty cell, in the email too: the report proposes nothing on énergie in the sources consulted.
-    assert "— Aucune proposition dans les sources consultées : Rapport d&#39;essai" in html
-    assert f'<a href="{SITE}/comparer" ' in html and "Source : Base des livres blancs" in html
+    assert french("— Aucune proposition dans les sources consultées : Rapport d&#39;essai") in html  # typeset, as the page
+    assert f'<a href="{SITE}/comparer" ' in html and french("Source : Base des livres blancs") in html
     # The card rules of the site apply: inline styles allowed (its own CSP), never a script.
     assert "style-src 'unsafe-inline'" in resp.headers["Content-Security-Policy"]
 
@@ -395,7 +395,7 @@ def test_markdown_copy_has_absolute_links_and_escapes_titles(site: FlaskClient) 
     assert f'<a href="{SITE}/axes/foncier-essai">Accès au foncier</a>' in rendered
     echo = f'<a href="{SITE}/propositions/sanctuaire-foncier">Sanctuariser le foncier industriel</a>'
     assert echo + " (Proposée, rapprochement éditorial)" in rendered
-    assert "Aucune proposition dans les sources consultées : Rapport d'essai" in rendered.replace("&#x27;", "'")
+    assert french("Aucune proposition dans les sources consultées : Rapport d'essai") in rendered
 
 
 @pytest.fixture(scope="module")

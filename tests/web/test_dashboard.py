@@ -17,11 +17,11 @@ from kb import create_app
 from kb.cli import main
 from kb.content import labels as fr
 from kb.content import load_all
+from kb.content.typography import french
 from kb.pages.dashboard import Count, Figures, figures
 from kb.store import make_engine
 from kb.store.reader import Reader
 from kb.web.charts import bar_chart
-from kb.web.typography import french
 from tests.support.corpora import Built
 
 

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb import create_app
-from kb.web.typography import french
+from kb.content.typography import french
 from tests.support.corpora import build_corpus, sparse_source
 
 

@@ -7,7 +7,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from kb.web.typography import french
+from kb.content.typography import french
 
 from .test_views import html
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from kb import create_app
-from kb.web.typography import french
+from kb.content.typography import french
 from tests.support.corpora import VALID, build_corpus
 
 from .test_views import facet_links, html, result_ids

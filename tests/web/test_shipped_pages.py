@@ -12,9 +12,9 @@ from markupsafe import escape
 from kb import create_app
 from kb.content import kinds, load_all
 from kb.content.permanence import read_published
+from kb.content.typography import french
 from kb.content.urls import record_path, suffixes
 from kb.web.display import coverage
-from kb.web.typography import french
 from tests.support.corpora import Built
 
 

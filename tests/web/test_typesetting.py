@@ -17,9 +17,9 @@ from flask.testing import FlaskClient
 from jinja2 import Environment
 
 from kb import create_app
+from kb.content.typography import APOSTROPHE, NARROW, french_html
 from kb.content.urls import is_card
 from kb.web import typesetting
-from kb.web.typography import APOSTROPHE, NARROW, french_html
 from tests.support.corpora import Built
 
 # Searches whose pages print typed text, numbers, dates and punctuation next to the page's own words.

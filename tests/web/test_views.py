@@ -14,9 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb import create_app
+from kb.content.typography import french
 from kb.pages import query as facets
 from kb.web import display
-from kb.web.typography import french
 from tests.support.corpora import VALID, Built, build_corpus
 
 

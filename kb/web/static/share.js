@@ -13,6 +13,11 @@
       return r.text();
     });
   }
+  // A card's address opens a complete document: a newsletter takes the block between its body tags, never its head.
+  function bodyOf(html) {
+    var match = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html);
+    return match ? match[1].trim() : html;
+  }
   // The HTML card goes to the clipboard's HTML slot and the text card (carte.txt) to its plain-text slot, so that
   // pasting into a plain-text field gives readable text, never markup.
   function copyHtml(html, text) {
@@ -33,11 +38,11 @@
       var copied;
       if (link.dataset.copy === "html" && link.dataset.text) {
         copied = Promise.all([fetchText(link.href), fetchText(link.dataset.text)]).then(function (both) {
-          return copyHtml(both[0], both[1]);
+          return copyHtml(bodyOf(both[0]), both[1]);
         });
       } else if (link.dataset.copy === "html") {
         // A block without a text version (the comparison's table) puts the HTML in both slots.
-        copied = fetchText(link.href).then(function (html) { return copyHtml(html, html); });
+        copied = fetchText(link.href).then(function (html) { return copyHtml(bodyOf(html), bodyOf(html)); });
       } else {
         copied = fetchText(link.href).then(function (text) { return navigator.clipboard.writeText(text); });
       }

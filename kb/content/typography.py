@@ -1,7 +1,7 @@
 """French typography at render time: the text of every HTML page, never stored data, URLs, attributes or code.
 
-kb.web.typesetting applies these rules to the site's templates once and to each value they print; cards, data
-exports and the API keep the text as stored.
+kb.web.typesetting applies these rules to the site's templates once and to each value they print (issue 28: no pass
+over each response); the newsletter's outputs apply them when rendered.
 
 Rules, as the Imprimerie nationale's lexicon and the issue state them: a narrow no-break space (U+202F) inside « »
 and before : ; ! ? %, a no-break space (U+00A0) inside numbers (225 000) and dates (28 janvier 2026), and the
@@ -12,6 +12,11 @@ this text (the index is built from the records), so what people type, straight a
 The libraries we looked at do not fit: french-typo writes ``&nbsp;`` everywhere (no narrow space) and rewrites
 units and ordinals into markup; polytypo's French puts a full no-break space before « : », rewrites quotes and
 dashes, and needs tree-sitter. These few rules are tested in tests/web/test_typography.py.
+
+Every output that leaves the site is typeset here, which is why this module sits below the three front ends: the
+pages (kb.web), the cards, citations, preview images and e-mail copies (kb.newsletter), the feeds and the link-preview
+tags. Data exports and the JSON API keep the stored text. ``quoted`` puts a title between guillemets inside a
+sentence without doubling the ones it already has.
 """
 
 from __future__ import annotations
@@ -83,3 +88,22 @@ def _outside(kept: re.Pattern[str], text: str, change: Callable[[str], str]) -> 
         pos = m.end()
     out.append(change(text[pos:]))
     return "".join(out)
+
+
+# Guillemets a title already has, with the spaces inside them: inside a quotation they become “ ” (second level).
+_OPEN_INNER = re.compile(r"«\s*")
+_CLOSE_INNER = re.compile(r"\s*»")
+
+
+def quotable(text: str) -> tuple[str, str, str]:
+    """(opening, text, closing) that quote ``text`` in a French sentence: « … » around it and “ ” for the guillemets it
+    has (« Projet de loi pour l’“accélération” »); a text that is one quotation already gets none (no « « … » »)."""
+    inner = text.strip()
+    if inner.startswith("«") and inner.endswith("»") and inner.count("«") == 1 and inner.count("»") == 1:
+        return "", inner, ""
+    return "« ", _CLOSE_INNER.sub("”", _OPEN_INNER.sub("“", inner)), " »"
+
+
+def quoted(text: str) -> str:
+    """``text`` between French guillemets inside a sentence, without doubling its own (see ``quotable``)."""
+    return "".join(quotable(text))
