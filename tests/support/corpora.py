@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from kb.api.export import exporter
+from kb.api.built import exporter
 from kb.builder import build
 from kb.store import make_engine
 
