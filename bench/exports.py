@@ -64,7 +64,7 @@ def under_load(base: str, host: str, duration: int, gzip: bool) -> dict[str, Any
 
 def build_times(data: Path, work: Path, base: str) -> dict[str, float]:
     """In-process builds, full and one-file, with and without the exports (GC paused as kb build does)."""
-    from kb.api.export import exporter
+    from kb.api.built import exporter
     from kb.builder import build
     from kb.store import make_engine
 

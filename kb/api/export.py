@@ -1,30 +1,21 @@
-"""Open-data exports: proposals.csv, actions.csv and kb.json, written once per build beside its index (each with a
-gzip copy) and served as files by the API, written by ``kb export`` too; the CSV machinery (columns, formula
-neutralising) that comparer.csv shares.
-
-Importable without Flask: ``kb build`` renders the exports of a build from its rows before they are committed.
+"""Open-data exports: proposals.csv, actions.csv and kb.json, their columns and shapes, rendered whole per request by a
+preview server and by ``kb export`` (a build writes them once, record by record: kb.api.built); the CSV machinery
+(columns, formula neutralising) that comparer.csv shares.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
-import gzip
 import io
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
-
 from kb.content.fields import ACTION_STATUSES, HORIZONS, PROPOSAL_STATUSES
 from kb.content.kinds import ACTION, PROPOSAL
-from kb.content.urls import Urls
 from kb.pages import Context, records
 from kb.pages.shapes import Source
-from kb.store.builds import EXPORTS_BASE
-from kb.store.reader import Reader
 
 BOM = "\ufeff"
 JOIN = " | "
@@ -149,6 +140,11 @@ COMPARE_COLUMNS: dict[str, Column] = {
 }
 
 
+def cells(columns: dict[str, Column], record: Any) -> list[str]:
+    """A record's CSV cells for these columns, formulas neutralised."""
+    return [_cell(get(record)) for _doc, get in columns.values()]
+
+
 def table_csv(columns: dict[str, Column], rows: Iterable[Any]) -> str:
     """Rows of records as CSV text with these columns, BOM first so Excel reads UTF-8, formulas neutralised."""
     buf = io.StringIO()
@@ -156,7 +152,7 @@ def table_csv(columns: dict[str, Column], rows: Iterable[Any]) -> str:
     writer = csv.writer(buf)
     writer.writerow(columns)
     for record in rows:
-        writer.writerow([_cell(get(record)) for _doc, get in columns.values()])
+        writer.writerow(cells(columns, record))
     return buf.getvalue()
 
 
@@ -172,10 +168,8 @@ def json_text(ctx: Context) -> str:
 
 
 JSON_FILE = "kb.json"
-# The files a build writes, the API serves, and ``kb export`` writes: name → media type.
+# The files a build writes (kb.api.built), the API serves, and ``kb export`` writes: name → media type.
 FILES: dict[str, str] = {**dict.fromkeys(CSV_FILES, "text/csv"), JSON_FILE: "application/json"}
-# zlib's default: kb.json (48 MB at 10,000 records) in about a second, once per build, to a sixth of its size.
-GZIP_LEVEL = 6
 
 
 def render(ctx: Context, name: str) -> bytes:
@@ -191,23 +185,3 @@ def write_files(ctx: Context, out: Path, formats: list[str]) -> list[Path]:
         # Bytes as they are: the csv module's CRLF line ends, kept.
         (out / name).write_bytes(render(ctx, name))
     return [out / name for name in wanted]
-
-
-def write_built(session: Session, build_id: str, folder: Path, base: str) -> None:
-    """Write a build's exports into ``folder``: every file of FILES, its gzip copy, and the site address of their links.
-
-    Public records only: a preview server (drafts shown) renders its exports on the fly. Called by the build with
-    its rows not yet committed (kb.builder.pipeline): a failure fails the build, which changes nothing served.
-    """
-    ctx = Context(Reader(session, False), Urls(base.rstrip("/")), build_id)
-    folder.mkdir(parents=True)
-    for name in FILES:
-        data = render(ctx, name)
-        (folder / name).write_bytes(data)
-        (folder / f"{name}.gz").write_bytes(gzip.compress(data, GZIP_LEVEL, mtime=0))
-    (folder / EXPORTS_BASE).write_text(ctx.urls.base, "utf-8")
-
-
-def exporter(base: str) -> Callable[[Session, str, Path], None]:
-    """The build's export writer for a site address (``kb build --site-url``, KB_SITE_URL; "" keeps paths)."""
-    return functools.partial(write_built, base=base)

@@ -22,6 +22,7 @@ from kb.content import Corpus, Record, kinds
 from kb.content.kinds import DOCUMENT, ORGANISATION
 from kb.search import update_index
 from kb.store import build_info
+from kb.store.changes import Changes
 from kb.store.engine import BeforeCommit, create_tables, insert_rows, write_session
 from kb.store.tables import TABLE_OF, Alias, BuildInfo, Link, Retired
 
@@ -114,3 +115,9 @@ def write_rows(work: Plan, corpus: Corpus, engine: Engine, extra_rows: list[SQLM
     """Replace the changed records' rows, the tombstones and the build facts, in one transaction."""
     rows = [r for r in rows_for(sub_corpus(corpus, work.new), Lineage.of(corpus)) if not isinstance(r, Retired)]
     replace_rows(engine, work.ids, rows + retired_rows(corpus) + extra_rows, WHOLE_TABLES, before_commit)
+
+
+def changes(work: Plan, corpus: Corpus, previous_exports: Path) -> Changes:
+    """What the exports of the build need to know: the previous build's, the changed ids and their old rows."""
+    old_rows = rows_for(sub_corpus(corpus, work.old), Lineage.of(corpus))
+    return Changes(previous_exports, frozenset(work.ids), tuple(r for r in old_rows if not isinstance(r, Retired)))

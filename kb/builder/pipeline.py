@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
@@ -20,12 +20,16 @@ from kb.content.files import MAX_FILE_BYTES
 from kb.search import build_index, remove_index
 from kb.store import Layout, verify_index
 from kb.store.builds import EXPORTS
+from kb.store.changes import Changes
 from kb.store.engine import replace_all
 from kb.store.tables import BuildInfo
 
-# Writes a build's open-data files into a folder, read from the session's rows (kb.api.export renders them: the
-# command line hands it down, this floor cannot import it).
-Exporter = Callable[[Session, str, Path], None]
+
+class Exporter(Protocol):
+    """Writes a build's open-data files into a folder, read from the session's rows (kb.api.built writes them: the
+    command line hands it down, this floor cannot import it); ``since``: what an incremental build changed."""
+
+    def __call__(self, session: Session, build_id: str, folder: Path, since: Changes | None = None) -> None: ...
 
 
 @dataclass
@@ -59,7 +63,8 @@ def build(
 
     The index folder exists before the database names it, so a reader that takes the build id from the
     database always finds the matching index; on any error nothing served changes. ``exports`` writes the build's
-    open-data files into its folder, from the new rows before they are committed (kb.api.export.exporter).
+    open-data files into its folder, from the new rows before they are committed (kb.api.built.exporter): an
+    incremental build tells it what changed, so that it renders only what that can alter.
     """
     layout = Layout(Path(index_root))
     # Unchanged files come validated from the last build's cache; the rest is validated on every core.
@@ -76,10 +81,12 @@ def build(
             if work is not None and verify_index(layout.index(work.previous)):
                 work = None  # never copy a damaged index into the next build: build it afresh
             known: Known | None = None
+            since: Changes | None = None
             if work is None:
                 build_index(index_docs(corpus), corpus.synonyms, tmp)
             else:
                 known = incremental.write_index(work, corpus, layout.index(work.previous), tmp)
+                since = incremental.changes(work, corpus, layout.exports(work.previous))
             counts = {kind: len(corpus.of(kind)) for kind in kinds.every()}
             # Record counts are not stored: /sante counts the public records in the tables it probes.
             info = {"build_id": build_id, "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
@@ -88,7 +95,7 @@ def build(
             def finish(session: Session) -> None:
                 # The rows are in, not yet committed: the exports are read from them, then the folder is swapped in.
                 if exports is not None:
-                    exports(session, build_id, tmp / EXPORTS)
+                    exports(session, build_id, tmp / EXPORTS, since=since)
                 swap_in(layout, build_id, known)
 
             if work is None:

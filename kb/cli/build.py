@@ -17,6 +17,7 @@ from kb.cli.options import DATA, DATABASE, INDEX, MAX_FILE, SITE_URL
 from kb.config import resolve_database_url
 from kb.content.labels import count_kinds
 from kb.store import make_engine
+from kb.store.changes import Changes
 
 
 @click.command()
@@ -57,13 +58,13 @@ def build(data_dir: Path, max_file_bytes: int, index_dir: Path, database_url: st
 
 
 def _exporter(site_url: str) -> Exporter:
-    """The build's export writer (kb.api.export), for the site's address (--site-url, KB_SITE_URL)."""
+    """The build's export writer (kb.api.built), for the site's address (--site-url, KB_SITE_URL)."""
 
-    def write(session: Session, build_id: str, folder: Path) -> None:
+    def write(session: Session, build_id: str, folder: Path, since: Changes | None = None) -> None:
         # The API's shapes (kb.pages) are imported only once a build has rows to export: a refused build never pays.
-        from kb.api.export import write_built
+        from kb.api.built import write_built
 
-        write_built(session, build_id, folder, site_url)
+        write_built(session, build_id, folder, site_url, since)
 
     return write
 

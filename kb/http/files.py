@@ -1,6 +1,6 @@
 """Files a build wrote beside its index (the open-data exports), answered as they are: never rendered per request.
 
-A build writes each export once, with a gzip copy, into its own folder (kb.api.export.write_built), and kb-files.json
+A build writes each export once, with a gzip copy, into its own folder (kb.api.built.write_built), and kb-files.json
 lists their hashes: that hash is the file's ETag, strong, the same whatever the query string (no query changes an
 export). The conditional request (304) and byte ranges are Werkzeug's, by the same ``make_conditional`` as every other
 answer (kb.http.caching). A client that accepts gzip gets the gzip copy (``Content-Encoding: gzip``), nginx passes it

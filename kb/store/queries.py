@@ -79,6 +79,12 @@ def all_of(db: Reader, kind: str) -> list[Any]:
     return list(db.session.exec(select(model).where(visible(model, db.drafts)).order_by(*_order(kind))))
 
 
+def ids_of(db: Reader, kind: str) -> list[str]:
+    """The ids of every record of a kind, in its kind's order (all_of's, without loading the rows)."""
+    model = KINDS[kind]
+    return list(db.session.exec(select(model.id).where(visible(model, db.drafts)).order_by(*_order(kind))))
+
+
 def by_ids(db: Reader, kind: str, ids: list[str]) -> list[Any]:
     """Records of a kind for a list of ids, in the list's order (missing ones dropped)."""
     if not ids:

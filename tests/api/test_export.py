@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from kb import create_app
+from kb.api import built as writer
 from kb.api import export as exports
 from kb.api.export import ACTION_COLUMNS, FILES, PROPOSAL_COLUMNS
 from kb.builder import build
@@ -24,6 +25,7 @@ from kb.cli import main
 from kb.content.typography import french
 from kb.store import Layout, make_engine, verify_index
 from kb.store.builds import EXPORTS, EXPORTS_BASE, MANIFEST, file_digest
+from kb.store.changes import Changes
 from tests.support import apicheck
 from tests.support.apicheck import BASE
 from tests.support.corpora import TEST_SITE, VALID, Built, build_corpus
@@ -157,7 +159,7 @@ def built_exports(built: Built) -> Path:
 
 def test_a_build_writes_its_exports_once_with_gzip_copies_listed_in_its_manifest(built: Built, client: FlaskClient) -> None:
     folder = built_exports(built)
-    assert sorted(p.name for p in folder.iterdir()) == sorted([*FILES, *(f"{n}.gz" for n in FILES), EXPORTS_BASE])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*FILES, *(f"{n}.gz" for n in FILES), EXPORTS_BASE, writer.INDEX])
     assert (folder / EXPORTS_BASE).read_text("utf-8") == TEST_SITE
     listed = json.loads((folder.parent / MANIFEST).read_text("utf-8"))
     for name in FILES:
@@ -201,8 +203,8 @@ def test_a_build_whose_exports_fail_changes_nothing(fresh: Built) -> None:
     served, folders = layout.current(), sorted(p.name for p in layout.builds.iterdir())
     before = create_app(fresh.config()).test_client().get(f"{BASE}/export/kb.json").data
 
-    def failing(session: Session, build_id: str, folder: Path) -> None:
-        exports.write_built(session, build_id, folder, TEST_SITE)
+    def failing(session: Session, build_id: str, folder: Path, since: Changes | None = None) -> None:
+        writer.write_built(session, build_id, folder, TEST_SITE, since)
         raise OSError("disque plein")
 
     path = fresh.data_dir / "proposals" / "pass-foncier.yaml"
@@ -215,7 +217,7 @@ def test_a_build_whose_exports_fail_changes_nothing(fresh: Built) -> None:
         client = create_app(fresh.config()).test_client()
         assert client.get(f"{BASE}/export/kb.json").data == before and client.get("/sante").json["build_id"] == served
         # The next build (incremental: one file changed) writes its own exports, from its own rows.
-        assert build(fresh.data_dir, engine, fresh.index_dir, exports=exports.exporter(TEST_SITE)).ok
+        assert build(fresh.data_dir, engine, fresh.index_dir, exports=writer.exporter(TEST_SITE)).ok
     finally:
         engine.dispose()
     answer = create_app(fresh.config()).test_client().get(f"{BASE}/export/proposals.csv").get_data(as_text=True)

@@ -29,7 +29,7 @@ CHECK_SET = {
 # What `kb build` may load of kb beyond that: the pipeline and what it writes (the database, the index, and the
 # exports, rendered from the new rows as the API shapes them: kb.api.export and the pages' data, never Flask).
 BUILD_SUBSYSTEMS = {"cli", "config", "content", "store", "search", "builder", "procs", "pages", "api"}
-BUILD_EXPORTS = {"kb.api", "kb.api.export", "kb.pages"}
+BUILD_EXPORTS = {"kb.api", "kb.api.export", "kb.api.built", "kb.api.pieces", "kb.api.gzchunks", "kb.api.affected", "kb.pages"}
 
 
 # Runs the `kb` program in a fresh interpreter as its console script does, then prints the modules it loaded

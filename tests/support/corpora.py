@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from kb.api.export import exporter
+from kb.api.built import exporter
 from kb.builder import build
 from kb.content import Corpus, Record, freeze, load_all
 from kb.content.importer import import_file
