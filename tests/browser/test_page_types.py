@@ -245,10 +245,68 @@ def test_active_filters_come_before_the_results(phone: Page, server: str) -> Non
     assert filters and first and filters["y"] < first["y"]
 
 
-def test_en_bref_and_the_newsletter_block_sit_under_the_title(phone: Page, server: str) -> None:
-    phone.goto(server + PROPOSAL)
-    y = {sel: phone.locator(sel).bounding_box()["y"] for sel in ("h1", "#fiche-titre", "#newsletter-titre", ".record-main .lead")}
-    assert y["h1"] < y["#fiche-titre"] < y["#newsletter-titre"] < y[".record-main .lead"]
+def _any(server: str, collection: str) -> str:
+    """The path of one record of an API collection, whichever: content grows, tests never pick today's."""
+    return urllib.parse.urlsplit(_json(server + f"/api/v1/{collection}?limit=1")["data"][0]["url"]).path
+
+
+def _box(page: Page, selector: str) -> dict:
+    box = page.locator(selector).first.bounding_box()
+    assert box, selector
+    return box
+
+
+# What a reader acts with rather than reads: no such thing comes before a record's title and text.
+TOOLS = "main form, main input, main button, main select, main iframe, main details"
+
+
+def _before_text(page: Page, text: str) -> list[str]:
+    """The tools that come before ``text`` in the HTML (the order a screen reader follows)."""
+    return page.evaluate(
+        """([tools, text]) => { const t = document.querySelector(text);
+               return [...document.querySelectorAll(tools)].filter(e => e.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)
+                   .map(e => e.tagName + '#' + e.id); }""",
+        [TOOLS, text],
+    )
+
+
+@pytest.mark.parametrize("collection", ["proposals", "actions"])
+@pytest.mark.parametrize(("width", "viewport"), WIDTHS)
+def test_a_record_page_puts_its_text_first_and_its_tools_after(browser: Browser, server: str, collection: str, width: str,
+                                                              viewport: dict) -> None:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(server + _any(server, collection))
+    assert _before_text(page, ".record-text") == []
+    title, text, brief = _box(page, "h1"), _box(page, ".record-text"), _box(page, "#fiche-titre")
+    news, cite = _box(page, "#newsletter-titre"), _box(page, "#citer-titre")
+    bottom = text["y"] + text["height"]
+    assert title["y"] < text["y"] and bottom <= news["y"] < cite["y"]
+    # « En bref » after the text on a phone, or beside it on a wide screen.
+    assert bottom <= brief["y"] or brief["x"] >= text["x"] + text["width"], width
+    # « Partager » is on the first screen and leads to the tools.
+    share = _box(page, ".to-share a")
+    assert share["y"] + share["height"] <= viewport["height"]
+    page.click(".to-share a")
+    page.wait_for_function("() => location.hash === '#partager'")
+    top = page.evaluate("() => document.getElementById('newsletter-titre').getBoundingClientRect().top")
+    assert -1 <= top < viewport["height"]
+    context.close()
+
+
+@pytest.mark.parametrize("collection", ["documents", "axes", "organisations", "regions", "sectors"])
+@pytest.mark.parametrize(("width", "viewport"), WIDTHS)
+def test_browse_pages_put_their_title_and_text_before_their_tools(browser: Browser, server: str, collection: str, width: str,
+                                                                 viewport: dict) -> None:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(server + _any(server, collection))
+    text = "main .lead" if page.locator("main .lead").count() else "main h1"
+    assert _before_text(page, text) == [] and _before_text(page, "main h1") == []
+    assert _box(page, "main h1")["y"] <= _box(page, text)["y"]
+    tools = [b for b in (e.bounding_box() for e in page.locator(TOOLS).all()) if b and b["height"]]
+    assert all(b["y"] >= _box(page, text)["y"] for b in tools), width
+    context.close()
 
 
 def test_code_blocks_and_tables_scroll_inside_their_box(phone: Page, server: str) -> None:
@@ -303,6 +361,10 @@ def test_copy_the_link_gives_the_canonical_url_and_campaign_tags(clipboard_page:
     page.fill("#utm-campaign", "lettre-decembre")
     with page.expect_navigation():
         page.click(".share-campaign button")
+    # « Appliquer » keeps the editor at the block, not at the top of the page.
+    assert page.url.endswith("utm_campaign=lettre-decembre#newsletter-titre")
+    top = page.evaluate("() => document.getElementById('newsletter-titre').getBoundingClientRect().top")
+    assert page.evaluate("() => window.scrollY") > 0 and -1 <= top < PHONE["height"]
     page.click("button:text-is('Copier le lien')")
     tagged = page.evaluate("() => navigator.clipboard.readText()")
     assert tagged == server + PROPOSAL + "?utm_source=newsletter&utm_medium=email&utm_campaign=lettre-decembre"
@@ -335,6 +397,27 @@ def test_the_card_preview_shows_its_attribution_in_french(phone: Page, server: s
     assert "pass-foncier-pmi" not in table.inner_text()  # no internal id on the card
     box = phone.locator(".share-block").bounding_box()
     assert box and box["x"] + box["width"] <= PHONE["width"]
+
+
+@pytest.mark.parametrize(("width", "viewport"), WIDTHS)
+def test_the_card_preview_shows_the_whole_card(browser: Browser, server: str, width: str, viewport: dict) -> None:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(server + _any(server, "proposals"))
+    page.click(".card-preview summary")
+    frame = page.frame_locator(".card-preview iframe")
+    page.wait_for_function("() => { const f = document.querySelector('.card-preview iframe');"
+                           " return f.contentDocument && f.contentDocument.querySelector('table'); }")
+    page.wait_for_timeout(200)  # the frame's load event fits it
+    outer = _box(page, ".card-preview iframe")
+    card = frame.locator("table").first.bounding_box()
+    button = frame.locator("a").last.bounding_box()  # the card's call to action, its last link
+    assert card and button
+    # Nothing of the card is cut off: it ends, button included, inside the frame (no fixed height cutting it).
+    assert card["y"] + card["height"] <= outer["y"] + outer["height"], width
+    assert button["y"] + button["height"] <= outer["y"] + outer["height"], width
+    assert frame.locator("html").evaluate("e => e.scrollHeight <= e.clientHeight")
+    context.close()
 
 
 # --- 5 and 8. Every page type at both widths: no sideways scrolling, axe-core clean, a screenshot kept ----------------

@@ -1,5 +1,5 @@
 """Chromium for the browser tests: Debian's package driven by Playwright (never a downloaded browser), its flags,
-the two widths every page is checked at, and the folder where screenshots and PDFs are kept."""
+the three widths every page is checked at, and the folder where screenshots and PDFs are kept."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 # Without the background-networking flags Chromium keeps trying to reach outside hosts.
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-first-run"]
+# The narrowest phones, and the width WCAG 1.4.10 (reflow) asks pages to hold without scrolling sideways.
+NARROW = {"width": 320, "height": 640}
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
-WIDTHS = (("phone", PHONE), ("desktop", DESKTOP))
+WIDTHS = (("phone-320", NARROW), ("phone", PHONE), ("desktop", DESKTOP))
 
 
 def launch(playwright: Playwright) -> Browser:

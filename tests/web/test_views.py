@@ -103,7 +103,7 @@ def test_proposal_page_shows_everything(client: FlaskClient) -> None:
     assert "Portée nationale" in page and '/filieres/automobile">Automobile' in page
     assert '/recherche?q=foncier">foncier' in page
     assert french('<time datetime="2025-11-20">20 novembre 2025</time>') in page
-    assert '<div class="share">' in page  # the newsletter kit's {% block share %} area
+    assert '<div class="share" id="partager">' in page  # the newsletter kit's block, after the text
 
 
 def test_actions_carrying_a_proposal_and_related_both_ways(client: FlaskClient) -> None:
@@ -137,7 +137,7 @@ def test_action_page(client: FlaskClient) -> None:
     assert '/propositions/pass-foncier">Créer un pass foncier pour les PMI' in carried
     assert french('/regions/normandie">Normandie') in page and french("Partenaire d&#39;essai") in page and french("En cours") in page
     assert '<a class="url" href="https://exemple.test/article" rel="noopener nofollow">' in page
-    assert '/filieres/chimie">Chimie des matériaux' in page and '<div class="share">' in page
+    assert '/filieres/chimie">Chimie des matériaux' in page and '<div class="share" id="partager">' in page
 
 
 def test_document_page_axes_in_order_and_coverage(client: FlaskClient) -> None:

@@ -4,7 +4,20 @@
 (function () {
   "use strict";
   var block = document.querySelector("[data-share]");
-  if (!block || !navigator.clipboard) { return; }
+  if (!block) { return; }
+  // The card preview's frame takes the card's height (same site), so that nothing of the card is cut off.
+  var frame = block.querySelector(".card-preview iframe");
+  function fit() {
+    var doc = frame.contentDocument;
+    if (!doc || !doc.documentElement) { return; }
+    frame.style.height = "auto";
+    frame.style.height = doc.documentElement.scrollHeight + 2 + "px";
+  }
+  if (frame) {
+    frame.addEventListener("load", fit);
+    window.addEventListener("resize", fit);
+  }
+  if (!navigator.clipboard) { return; }
   var status = block.querySelector(".share-status");
   function say(text) { if (status) { status.textContent = text; } }
   function fetchText(url) {
