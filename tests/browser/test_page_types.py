@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from kb.web.about import CHECKED_PAGE_TYPES
-from tests.support.chromium import ARTIFACTS, DESKTOP, PHONE, WIDTHS
+from tests.support.chromium import ARTIFACTS, DESKTOP, PHONE, WIDTHS, console_errors
 
 PROPOSAL = "/propositions/pass-foncier-pmi"
 # One page of each type the site has, on the shipped content (the accessibility statement lists the same types).
@@ -375,8 +375,12 @@ def test_copy_the_link_gives_the_canonical_url_and_campaign_tags(clipboard_page:
 def test_copy_in_html_puts_the_text_card_in_the_plain_text_slot(clipboard_page: Page, server: str) -> None:
     page = clipboard_page
     page.goto(server + PROPOSAL)
+    page.wait_for_load_state("networkidle")
+    errors = console_errors(page)
     page.click("a[data-copy='html']")
     page.wait_for_function("() => document.querySelector('.share-status').textContent.includes('Carte copiée')")
+    # The e-mail's inline styles never meet the page's Content-Security-Policy (they logged one error each).
+    assert errors == []
     slots = page.evaluate(
         """async () => { const [item] = await navigator.clipboard.read();
              return { html: await (await item.getType('text/html')).text(), text: await (await item.getType('text/plain')).text() }; }"""
@@ -384,6 +388,20 @@ def test_copy_in_html_puts_the_text_card_in_the_plain_text_slot(clipboard_page: 
     with urllib.request.urlopen(server + PROPOSAL + "/carte.txt", timeout=10) as response:
         assert slots["text"].strip() == response.read().decode().strip()
     assert "<table" in slots["html"] and "<" not in slots["text"]
+
+
+def test_no_copy_control_logs_a_console_error(clipboard_page: Page, server: str) -> None:
+    page = clipboard_page
+    page.goto(server + _any(server, "actions"))
+    page.wait_for_load_state("networkidle")
+    errors = console_errors(page)
+    for control, said in (("a[data-copy='text']", "Carte copiée"), ("a[data-copy='markdown']", "Carte copiée"),
+                          ("a[data-copy='html']", "Carte copiée"), ("button:text-is('Copier le lien')", "Lien copié"),
+                          ("button:text-is('Copier la citation')", "Citation copiée")):
+        page.evaluate("() => { document.querySelector('.share-status').textContent = ''; }")
+        page.click(control)
+        page.wait_for_function("said => document.querySelector('.share-status').textContent.includes(said)", arg=said)
+    assert errors == []
 
 
 def test_the_card_preview_shows_its_attribution_in_french(phone: Page, server: str) -> None:

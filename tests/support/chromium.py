@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser, Page, Playwright
 
 from tests.support import guard
 from tests.support.corpora import ROOT
@@ -33,3 +33,11 @@ def launch(playwright: Playwright) -> Browser:
             pytest.fail(message)
         pytest.skip(message)
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+
+
+def console_errors(page: Page) -> list[str]:
+    """A list that fills with the page's console errors and uncaught exceptions from now on."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
