@@ -100,10 +100,15 @@ def test_the_statement_lists_the_page_types_these_tests_check() -> None:
                                                      ("Régions", "/regions", "/api/v1/regions?limit=100")])
 def test_index_pages_from_the_menu_with_feed_and_json_twin(desktop: Page, server: str, label: str, path: str, twin: str) -> None:
     desktop.goto(server + "/")
-    with desktop.expect_navigation():
-        desktop.click(f'.main-nav a:text-is("{label}")')
+    if label == "Filières" and not any(s["proposals"] or s["actions"] for s in _json(server + twin)["data"]):
+        # « Filières » is in the menu only while a record names a sector (issue 27, item 6); its pages still answer.
+        assert desktop.locator(f'.main-nav a:text-is("{label}")').count() == 0
+        desktop.goto(server + path)
+    else:
+        with desktop.expect_navigation():
+            desktop.click(f'.main-nav a:text-is("{label}")')
+        assert desktop.get_attribute(f'.main-nav a[href="{path}"]', "aria-current") == "page"
     assert desktop.url == server + path
-    assert desktop.get_attribute(f'.main-nav a[href="{path}"]', "aria-current") == "page"
     feed = desktop.get_attribute('link[rel="alternate"][type="application/atom+xml"]', "href")
     assert feed == server + "/flux.atom" and urllib.request.urlopen(feed, timeout=10).status == 200
     assert desktop.get_attribute('link[rel="alternate"][type="application/json"]', "href") == server + twin

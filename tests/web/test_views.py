@@ -59,7 +59,11 @@ def test_home_shows_counts_axes_documents_and_latest(client: FlaskClient) -> Non
     assert "<strong>2</strong> documents sources" in page
     # The livre blanc's axes, in order, as entry points with their counts.
     axes = re.search(r'id="axes-titre".*?</section>', page, re.S).group(0)
-    assert axes.index("/axes/foncier-essai") < axes.index("/axes/energie-essai") and "1 proposition<" in axes
+    assert axes.index("/axes/foncier-essai") < axes.index("/axes/energie-essai")
+    # Each card counts the axis's own proposals, then those of other documents that join it (issue 27, item 6).
+    cards = dict(re.findall(r'<a href="(/axes/[^"]+)"><span class="card-title">.*?<span class="count">(.*?)</span>', axes))
+    assert cards == {"/axes/foncier-essai": french("1 proposition du livre blanc, 1 d'un autre document"),
+                     "/axes/energie-essai": french("1 proposition du livre blanc")}
     assert french('/documents/livre-essai">Livre blanc d&#39;essai') in page and french("2 propositions") in page
     latest = re.search(r'id="maj-titre".*?</section>', page, re.S).group(0)
     assert latest.index("/propositions/energie-locale") < latest.index("/propositions/pass-foncier")
