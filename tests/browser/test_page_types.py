@@ -1,10 +1,11 @@
-"""Every page type in Chromium at phone (390 px) and desktop (1366 px) widths, over the shipped content.
+"""Every page type in Chromium at phone (320 and 390 px) and desktop (1366 px) widths, over the shipped content.
 
 Index pages reached from the menu, with their feed and their JSON twin (issue 15, item 1); honest empty states (2);
 the phone layout: compact header, menu without JavaScript, active filters above the results, « En bref » and the
 newsletter block under the title, no sideways scrolling, readable dashboard, large enough inputs (5); the newsletter
-block (7); axe-core's WCAG 2.1 A and AA rules on every page type at both widths (8). Screenshots of every page type
-at both widths are kept in tests/artifacts/.
+block (7); axe-core's WCAG 2.1 A and AA rules on every page type at the three widths (8), where nothing scrolls
+sideways or is cut off (issue 27, item 7: reflow at 320 px). Screenshots of every page type at each width are kept in
+tests/artifacts/.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from kb.web.about import CHECKED_PAGE_TYPES
-from tests.support.chromium import ARTIFACTS, DESKTOP, PHONE, WIDTHS, console_errors
+from tests.support.chromium import ARTIFACTS, DESKTOP, NARROW, PHONE, WIDTHS, console_errors
 
 PROPOSAL = "/propositions/pass-foncier-pmi"
 # One page of each type the site has, on the shipped content (the accessibility statement lists the same types).
@@ -54,6 +55,11 @@ PAGE_TYPES: dict[str, str] = {
     "Page introuvable": "/cette-page-n-existe-pas",
 }
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Visible boxes that cut their content off sideways (WCAG 1.4.10: nothing cut off at 320 px); a text field scrolls its
+# own value, and visually hidden text is 1 px wide on purpose.
+CLIPPED = """() => [...document.querySelectorAll('body *')].filter(e => e.checkVisibility() && e.clientWidth > 1
+        && ['hidden', 'clip'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1
+        && !e.matches('input, textarea')).map(e => e.tagName + '.' + e.className)"""
 
 
 def _slug(label: str) -> str:
@@ -323,13 +329,22 @@ def test_code_blocks_and_tables_scroll_inside_their_box(phone: Page, server: str
     assert f"curl '{server}/api/v1/proposals?" in pre.inner_text()
 
 
-def test_the_dashboard_is_readable_on_a_phone(phone: Page, server: str) -> None:
+@pytest.mark.parametrize("viewport", [NARROW, PHONE], ids=["320", "390"])
+def test_the_dashboard_is_readable_on_a_phone(browser: Browser, server: str, viewport: dict) -> None:
+    context = browser.new_context(viewport=viewport)
+    phone = context.new_page()
     phone.goto(server + "/tableau-de-bord")
     sizes = phone.eval_on_selector_all(
         "svg.chart text", "els => els.map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)"
     )
     assert sizes and min(sizes) >= 12
+    # No label runs past its drawing's edge (an SVG cuts off what overflows it).
+    cut = phone.eval_on_selector_all(
+        "svg.chart text", """els => els.filter(t => t.getBoundingClientRect().right > t.ownerSVGElement.getBoundingClientRect().right + 1)
+                                  .map(t => t.textContent)""")
+    assert cut == []
     assert phone.locator('[role="img"] a, [role="img"] button, [role="img"] [tabindex]').count() == 0
+    context.close()
 
 
 @pytest.mark.parametrize("path", ["/", PROPOSAL, "/recherche?q=foncier", "/axes/axe-acces-au-foncier"])
@@ -443,11 +458,11 @@ def test_the_card_preview_shows_the_whole_card(browser: Browser, server: str, wi
     context.close()
 
 
-# --- 5 and 8. Every page type at both widths: no sideways scrolling, axe-core clean, a screenshot kept ----------------
+# --- 5 and 8. Every page type at the three widths: no sideways scrolling, nothing cut off, axe-core clean, screenshots
 
 
 @pytest.mark.parametrize(("label", "path"), list(PAGE_TYPES.items()))
-def test_every_page_type_fits_both_widths_and_passes_axe(browser: Browser, server: str, label: str, path: str) -> None:
+def test_every_page_type_fits_every_width_and_passes_axe(browser: Browser, server: str, label: str, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe  # imported where used: it loads the whole axe-core script
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -460,16 +475,17 @@ def test_every_page_type_fits_both_widths_and_passes_axe(browser: Browser, serve
             """w => [...document.querySelectorAll('body *')].filter(e => {
                    const r = e.getBoundingClientRect();
                    return r.width && r.right > w + 1 && e.checkVisibility()
-                       && !e.closest('pre, .table-scroll, .api-doc table, .open-data table, input');
+                       && !e.closest('pre, .table-scroll, .open-data table, input');
                }).map(e => e.tagName + '.' + e.className).slice(0, 5)""",
             viewport["width"],
         )
+        clipped = page.evaluate(CLIPPED)
         target = ARTIFACTS / f"{_slug(label)}-{width}.png"
         page.screenshot(path=str(target), full_page=True)
         if path == PROPOSAL:
             page.click(".card-preview summary")  # the card preview's frame is checked too
         violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}}).response["violations"]
         context.close()
-        assert overflow <= viewport["width"] and wide == [], (width, wide)
+        assert overflow <= viewport["width"] and wide == [] and clipped == [], (width, wide, clipped)
         assert target.stat().st_size > 1000
         assert [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == [], width
