@@ -26,6 +26,7 @@ KIND_BONUS = 5.0
 # which need not write its name (the Sénat's proposals do not say « Sénat »): the records filed under it (its
 # members' included: kb.builder.rows.Lineage) get this much more, enough to pass another organisation's record that
 # matches the other words as well. The names are the content's (kb.search.indexing.steering), never written here.
+# Measured on the 210 judged queries: nDCG@5 0.881 at 15, 0.880 at 25 and at 40 (organisation-tagged 0.785 / 0.783).
 NAME_BONUS = 15.0
 
 
