@@ -154,6 +154,7 @@ def bench_http(env: dict[str, str], docs_db: Path, args: argparse.Namespace, tmp
         memory = loadgen.worker_memory_mb(proc.pid)
         out["worker_peak_rss_mb"] = memory["peak_rss_mb"]
         out["worker_memory_after_load_mb"] = memory
+    out.update(bench_uncached(env, duration, connections, tmp))
     port = loadgen.free_port()
     cmd, genv = loadgen.gunicorn("hello:app", port, conf)
     with loadgen.server(cmd, port, env=genv, cwd=Path(__file__).parent):
@@ -175,6 +176,47 @@ def bench_http(env: dict[str, str], docs_db: Path, args: argparse.Namespace, tmp
                 if code == 200
                 else {"skipped": f"HTTP {code}"}
             )
+    return out
+
+
+def record_paths(env: dict[str, str]) -> dict[str, list[str]]:
+    """The page of every proposal and of every axis of the built corpus."""
+    from sqlmodel import Session
+
+    from kb.content.kinds import AXIS, PROPOSAL
+    from kb.content.urls import record_path
+    from kb.store import make_engine, queries
+    from kb.store.reader import Reader
+
+    engine = make_engine(env["KB_DATABASE_URL"])
+    try:
+        with Session(engine) as session:
+            return {kind: [record_path(kind, r.id) for r in queries.all_of(Reader(session), kind)] for kind in (PROPOSAL, AXIS)}
+    finally:
+        engine.dispose()
+
+
+def bench_uncached(env: dict[str, str], duration: int, connections: int, tmp: Path) -> dict[str, Any]:
+    """Record pages the page cache has not seen: every proposal's page, then every axis page, in turn, page cache off.
+
+    A worker's own caches (search leaves, kept records and fragments) warm up as they would in production; only the
+    finished page is never replayed. One run each (the pages are the same in a second run: nothing more to learn).
+    """
+    from kb.content.kinds import AXIS, PROPOSAL
+
+    paths = record_paths(env)
+    out: dict[str, Any] = {}
+    port = loadgen.free_port()
+    cmd, genv = loadgen.gunicorn("kb:create_app()", port, ROOT / "gunicorn.conf.py")
+    with loadgen.server(cmd, port, env={**env, **genv, "KB_PAGE_CACHE": "false"}, cwd=ROOT):
+        base = f"http://{loadgen.HOST}:{port}"
+        for name, kind in (("proposal_uncached", PROPOSAL), ("axis_uncached", AXIS)):
+            code = loadgen.status(base + paths[kind][0])
+            if code != 200:
+                out[f"http_{name}"] = {"skipped": f"HTTP {code}"}
+                continue
+            script = loadgen.rotating_script(tmp / f"{name}.lua", paths[kind])
+            out[f"http_{name}"] = loadgen.load(base + "/", duration, connections, script, 1)
     return out
 
 
@@ -248,7 +290,9 @@ def table(results: list[dict[str, Any]]) -> str:
     for p in (50, 95, 99):
         add(f"search p{p}, SQLite FTS5 (ms)", num(f"search_fts5_p{p}_ms", ".1f"))
     for name, label in (("home", "HTTP /"), ("proposal", "HTTP proposal page"), ("search_repeated", "HTTP search, same query"),
-                        ("search_distinct", "HTTP search, 800 distinct addresses"), ("api_search", "HTTP /api/v1/search"),
+                        ("search_distinct", "HTTP search, 800 distinct addresses"),
+                        ("proposal_uncached", "HTTP proposal page, uncached (each in turn)"),
+                        ("axis_uncached", "HTTP axis page, uncached (each in turn)"), ("api_search", "HTTP /api/v1/search"),
                         ("hello", "HTTP Flask hello world"), ("datasette_row", "HTTP Datasette row page"),
                         ("datasette_search", "HTTP Datasette search + facets")):
         add(label, http(name))

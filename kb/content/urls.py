@@ -91,7 +91,7 @@ def parse_record_path(path: str) -> tuple[str, str, str] | None:
 
 
 def is_card(path: str) -> bool:
-    """True for the email-card endpoints (…/carte): the only pages that may be framed, and that keep plain typography."""
+    """True for the email-card endpoints (…/carte): the only pages that may be framed (cards keep plain typography)."""
     return path.rstrip("/").endswith("/" + CARD_VARIANTS[0])
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kb.content.urls import Urls
-from kb.store import queries, who
+from kb.pages import kept
+from kb.store import who
 from kb.store.reader import Reader
 
 if TYPE_CHECKING:
@@ -35,9 +36,9 @@ class Context:
         return self.db.drafts
 
     def names(self) -> dict[str, dict[str, str]]:
-        """Display names of documents, axes, sectors and regions by id (read once per context)."""
+        """Display names of documents, axes, sectors and regions by id (read once per build and worker: not to be changed)."""
         if not self._names:
-            self._names.update(queries.labels(self.db))
+            self._names.update(kept.labels(self.db, self.build_id))
         return self._names
 
     def who(self) -> who.Who:

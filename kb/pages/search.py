@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from kb import search
 from kb.content import kinds
+from kb.pages import kept
 from kb.pages.context import Context
 from kb.store import queries
+from kb.store.tables import Listed
 
 if TYPE_CHECKING:
     from kb.search import Hit
@@ -21,12 +23,13 @@ if TYPE_CHECKING:
 LISTED: tuple[kinds.Kind, ...] = kinds.where(listed=True)
 
 
-def rows_of(ctx: Context, hits: list[Hit]) -> list[tuple[Hit, Any]]:
-    """(hit, record row) for the hits whose record the database holds, in the hits' order (each kind read once)."""
+def rows_of(ctx: Context, hits: list[Hit]) -> list[tuple[Hit, Listed]]:
+    """(hit, row as a results list shows it) for the hits whose record the database holds, in the hits' order (kept
+    per build, each kind read in one query)."""
     ids: dict[str, list[str]] = {}
     for h in hits:
         ids.setdefault(h.type, []).append(h.id)
-    rows = {(kind, r.id): r for kind, some in ids.items() for r in queries.by_ids(ctx.db, kind, some)}
+    rows = {(kind, r.id): r for kind, some in ids.items() for r in kept.rows(ctx.db, ctx.build_id, kind, some)}
     return [(h, rows[h.type, h.id]) for h in hits if (h.type, h.id) in rows]
 
 

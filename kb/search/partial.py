@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from whoosh import query as wq
 
-from kb.search.engine import Leaf, Scoring, match_bits, rank
+from kb.search.engine import Scored, Scoring, match_bits, rank
 
 
 def counts(unit_bits: Sequence[int]) -> list[int]:
@@ -43,7 +43,7 @@ class Partial:
     pages short and lost answers: nDCG@5 0.867 against 0.876 on the judged queries.)"""
 
     def __init__(self, idx: Scoring, relaxed: wq.Query, units: Sequence[wq.Query], among: int) -> None:
-        self.scoring: list[Leaf] = []
+        self.scoring: list[Scored] = []
         self.bits = match_bits(idx, relaxed, self.scoring) & among
         self._planes = counts([match_bits(idx, u, []) for u in units]) if self.bits else []
         self._most = len(units) - 1

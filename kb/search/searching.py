@@ -11,8 +11,8 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from kb.content.filters import BY_NAME, FILTERS, NATIONAL, SCOPE, UPDATED_SINCE
-from kb.search.analysis import clean_query, parse
-from kb.search.engine import Leaf, docnums, match_bits, rank
+from kb.search.analysis import Parsed, clean_query, parse
+from kb.search.engine import Scored, docnums, match_bits, rank
 from kb.search.index import SearchIndex
 from kb.search.partial import Partial
 from kb.search.snippets import QUOTES, matcher
@@ -207,8 +207,8 @@ def search(
 def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: str, page: int, per_page: int, show_drafts: bool,
             listed: tuple[str, ...] | None, aside: int, fill_below: int) -> Results:
     searcher, cols = idx.searcher, idx.columns
-    parsed = parse(text, idx.synonyms, idx.steering) if text else None
-    scoring: list[Leaf] = []
+    parsed = _parsed(idx, text) if text else None
+    scoring: list[Scored] = []
     visible = cols.live if show_drafts else cols.live & ~cols.drafts
     allowed = _allowed(idx, filters)
     if allowed is not None:
@@ -260,6 +260,16 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
     return Results(text, total, hits, facets, suggestion, exact_id, page, per_page, others, partial)
 
 
+def _parsed(idx: SearchIndex, text: str) -> Parsed | None:
+    """The parsed query of a text, kept per build (read only once made; its parts made on first use)."""
+    found = idx.shared.parsed.get(text)
+    if found is None:
+        found = (parse(text, idx.synonyms, idx.steering),)
+        idx.shared.parsed.put(text, found)
+    parsed: Parsed | None = found[0]
+    return parsed
+
+
 def _union(bitmaps: Any) -> int:
     out = 0
     for b in bitmaps:
@@ -267,7 +277,7 @@ def _union(bitmaps: Any) -> int:
     return out
 
 
-def _ranked(idx: SearchIndex, docs: int, scoring: list[Leaf], limit: int, by_date: bool) -> list[tuple[int, float, bool]]:
+def _ranked(idx: SearchIndex, docs: int, scoring: list[Scored], limit: int, by_date: bool) -> list[tuple[int, float, bool]]:
     """The ``limit`` first docs, by relevance or by date (newest first), none partial."""
     if by_date:
         return [(d, 0.0, False) for d in heapq.nsmallest(limit, docnums(docs), key=idx.columns.newest.__getitem__)]
@@ -298,7 +308,7 @@ def more_like(idx: SearchIndex, record_id: str, text: str, limit: int = 5, show_
     if docnum is None:
         return []
     terms = searcher.key_terms_from_text("content", text, numterms=12, normalize=True)
-    scoring: list[Leaf] = []
+    scoring: list[Scored] = []
     matched = match_bits(idx, wq.Or([wq.Term("content", word, boost=weight) for word, weight in terms]), scoring)
     matched &= ~(1 << docnum)
     if not show_drafts:

@@ -18,8 +18,8 @@ from kb.content.filters import BY_KIND, FILTERS, NATIONAL, REGIONAL
 from kb.content.kinds import AXIS
 from kb.content.models import LINK_FIELDS
 from kb.store.reader import Reader
+from kb.store.tables import LISTED_OF, Alias, Link, Listed, Proposal, Retired
 from kb.store.tables import TABLE_OF as KINDS
-from kb.store.tables import Alias, Link, Proposal, Retired
 
 CARRIES = LINK_FIELDS["proposals"]  # the relation of an action to the proposals it carries
 
@@ -85,6 +85,17 @@ def by_ids(db: Reader, kind: str, ids: list[str]) -> list[Any]:
         return []
     model = KINDS[kind]
     rows = {r.id: r for r in db.session.exec(select(model).where(col(model.id).in_(ids), visible(model, db.drafts)))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def listed(db: Reader, kind: str, ids: list[str]) -> list[Listed]:
+    """Records of a kind as a results list shows them (kb.store.tables.Listed: no body, no lists), in the ids' order."""
+    if not ids:
+        return []
+    model = KINDS[kind]
+    light = LISTED_OF[model]
+    columns = [getattr(model, name) for name in light.__slots__]
+    rows = {row[0]: light(*row) for row in db.session.exec(select(*columns).where(col(model.id).in_(ids), visible(model, db.drafts)))}
     return [rows[i] for i in ids if i in rows]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
@@ -108,9 +108,53 @@ RECORD_TABLES: tuple[type[SQLModel], ...] = (Document, Axis, Proposal, Action, S
 TABLES: list[type[SQLModel]] = [*RECORD_TABLES, Link, Alias, Retired, BuildInfo]
 # Each kind's table: the one built on the fields the kind declares (kb.content.kinds: ``base``).
 TABLE_OF: dict[str, Any] = {kind: next(t for t in RECORD_TABLES if issubclass(t, kind.base)) for kind in kinds.every()}
-KIND_OF_TABLE: dict[type[SQLModel], kinds.Kind] = {table: kinds.kind(kind) for kind, table in TABLE_OF.items()}
+KIND_OF_TABLE: dict[type[Any], kinds.Kind] = {table: kinds.kind(kind) for kind, table in TABLE_OF.items()}
+
+
+class Listed:
+    """A record row as a results list shows it: its columns but its body and lists (sources, history…), in slots.
+
+    A worker keeps thousands of them per build (kb.pages.kept): ~0.9 KB each at 10,000 demo records, where a
+    detached ORM row weighs ~6 KB. Reading a column it does not hold is an error, never an empty value.
+    """
+
+    __slots__ = ()
+    table: ClassVar[type[SQLModel]]
+
+    def __init__(self, *values: Any) -> None:
+        for name, value in zip(self.__slots__, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self.table.model_fields:
+            raise NotListedError(f"{self.table.__name__}.{name} is not read for a results list (kb.store.tables.Listed)")
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
+
+
+class NotListedError(RuntimeError):
+    """A results list's row asked for a column it does not hold."""
+
+
+# The lists a results line reads: a proposal's regions (none: « Portée nationale » on a region's list). A few ids.
+LISTED_LISTS = ("regions",)
+
+
+def _listed(table: type[SQLModel]) -> type[Listed]:
+    columns = tuple(
+        c.name for c in table.__table__.columns  # type: ignore[attr-defined]
+        if (not isinstance(c.type, JSON) or c.name in LISTED_LISTS) and c.name not in ("body", "path")
+    )
+    return type(f"Listed{table.__name__}", (Listed,), {"__slots__": columns, "table": table})
+
+
+# Each record table's light row, and the columns it holds.
+LISTED_OF: dict[type[SQLModel], type[Listed]] = {table: _listed(table) for table in RECORD_TABLES}
+KIND_OF_TABLE.update({LISTED_OF[table]: kind for table, kind in KIND_OF_TABLE.items()})
 
 
 def kind_of(row: Any) -> kinds.Kind:
-    """The kind of a record row (« proposal » for a Proposal)."""
+    """The kind of a record row (« proposal » for a Proposal or its Listed row)."""
     return KIND_OF_TABLE[type(row)]

@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlmodel import select
 
+from kb.content.kinds import DOCUMENT
 from kb.content.organisations import lineage, root
 from kb.store.reader import Reader
-from kb.store.tables import Document, Organisation
+from kb.store.tables import KIND_OF_TABLE, Document, Organisation
 
 
 @dataclass
@@ -59,7 +60,7 @@ class Who:
 
     def organisations_of(self, record: Any) -> list[Organisation]:
         """The organisations of a document, a proposal (its document's) or an action (the one carrying it)."""
-        if isinstance(record, Document):
+        if _is_document(record):
             return self.of_document(record.id)
         org_id = getattr(record, "organisation", None)
         if isinstance(org_id, str) and org_id:
@@ -69,12 +70,17 @@ class Who:
 
     def of(self, record: Any) -> str:
         """Whom a proposal, an action or a document is from, as a line names it ("" when the base does not say)."""
-        if isinstance(record, Document):
-            return self.short(record.organisations)
+        if _is_document(record):
+            return self.short(self.documents.get(record.id, []))
         if getattr(record, "organisation", None):
             return self.short([record.organisation])
         document = getattr(record, "document", None)
         return self.short(self.documents.get(document, [])) if isinstance(document, str) else ""
+
+
+def _is_document(record: Any) -> bool:
+    """Whether a row is a document's, ORM or light (a results list's rows hold no lists: kb.store.tables.Listed)."""
+    return KIND_OF_TABLE.get(type(record)) is DOCUMENT
 
 
 def who(db: Reader) -> Who:

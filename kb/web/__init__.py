@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     """Wire the site into the app: templates, typography, blueprints (after the HTTP floor, kb.http.init_app)."""
     # Imported here, not at the top: the site's modules load Flask and Jinja, which `import kb` for the CLI must not.
-    from kb.web import about, browse, compare_page, dashboard, feeds, indexes, templating, typography, views
+    from kb.web import about, browse, compare_page, dashboard, feeds, indexes, templating, typesetting, views
 
     templating.init_app(app)
-    typography.init_app(app)
+    typesetting.install(app.jinja_env)
     for bp in (views.bp, browse.bp, indexes.bp, about.bp, dashboard.bp, feeds.bp, compare_page.bp):
         app.register_blueprint(bp)

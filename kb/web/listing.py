@@ -11,9 +11,8 @@ from kb.content.filters import BY_KIND
 from kb.content.kinds import AXIS, DOCUMENT, REGION
 from kb.content.urls import FEED, record_path
 from kb.http.context import built
-from kb.pages import query
+from kb.pages import kept, query
 from kb.pages.search import LISTED, rows_of
-from kb.store import queries
 from kb.web import display, facets
 
 # How many documents, axes, regions or sectors the compact block above the results shows.
@@ -29,7 +28,7 @@ def listing(path: str, names: dict[str, dict[str, str]], fixed: tuple[str, str] 
     that match in a block above them (all counted in the type facet); a browse page lists only proposals and actions.
     """
     ctx = built()
-    allowed = query.choices(names, queries.axis_documents(ctx.db))
+    allowed = kept.choices(ctx.db, ctx.build_id)
     try:
         s = query.parse(request.args.to_dict(flat=False), allowed, fixed=fixed[0] if fixed else None)
     except query.BadParam as exc:

@@ -16,6 +16,7 @@ from kb.http.context import served, show_drafts
 from kb.pages.query import search_url
 from kb.store.tables import kind_of
 from kb.web.display import axis_count, coverage
+from kb.web.fragments import BUILD, Fragments
 from kb.web.head import page_meta
 from kb.web.menu import main_menu, sectors_listed
 
@@ -43,8 +44,9 @@ def url_of(record: Any, suffix: str = "") -> str:
 
 
 def _helpers() -> dict[str, Any]:
+    ctx = served()
     return {
-        "fr": fr, "K": kinds.KINDS, "absolute": served().urls.absolute, "record_path": record_path, "url_of": url_of,
+        "fr": fr, "K": kinds.KINDS, "absolute": ctx.urls.absolute, BUILD: ctx.build_id, "record_path": record_path, "url_of": url_of,
         "who_of": who_of, "organisations_of": organisations_of, "who_of_document": who_of_document, "coverage": coverage,
         "axis_count": axis_count, "search_url": search_url, "safe_url": safe_url, "site_name": SITE_NAME,
         "show_drafts": show_drafts(), "kind_of": kind_of, "kb_page_meta": page_meta, "main_menu": main_menu,
@@ -62,6 +64,7 @@ def _markdown(text: str | None) -> Markup:
 
 def init_app(app: Flask) -> None:
     """Register the template helpers and filters."""
+    app.jinja_env.add_extension(Fragments)
     app.context_processor(_helpers)
     app.add_template_filter(_date_fr, "date_fr")
     app.add_template_filter(_markdown, "markdown")

@@ -1,5 +1,8 @@
 """French typography at render time: the text of every HTML page, never stored data, URLs, attributes or code.
 
+kb.web.typesetting applies these rules to the site's templates once and to each value they print; cards, data
+exports and the API keep the text as stored.
+
 Rules, as the Imprimerie nationale's lexicon and the issue state them: a narrow no-break space (U+202F) inside « »
 and before : ; ! ? %, a no-break space (U+00A0) inside numbers (225 000) and dates (28 janvier 2026), and the
 typographic apostrophe ’. Only a space already typed is made unbreakable before : ; ! ? and % (« https://… »,
@@ -16,17 +19,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from flask import Flask, Response, request
-
-from kb.content.urls import is_card
-
 NARROW = "\u202f"
 NBSP = "\u00a0"
 APOSTROPHE = "\u2019"
 
-# What is not running text: elements whose content is code or raw (kept whole), comments, and every tag with its
-# attributes (URLs, values typed by the reader, ids).
-_RAW = re.compile(r"<(script|style|pre|code|textarea|kbd|samp)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
+# Elements whose content is code or raw text, kept whole (kb.web.typesetting reads the same list).
+RAW_ELEMENTS = ("script", "style", "pre", "code", "textarea", "kbd", "samp")
+# What is not running text: those elements, comments, and every tag with its attributes (URLs, values typed by the
+# reader, ids).
+_RAW = re.compile(rf"<({'|'.join(RAW_ELEMENTS)})\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
 # Addresses shown as text (a source's URL, a refused javascript: address) keep their characters.
 _URL = re.compile(r"(?:\b(?:https?|ftp|mailto|javascript|data|file|vbscript):|\bwww\.)[^\s<>«»]+", re.I)
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
@@ -82,16 +83,3 @@ def _outside(kept: re.Pattern[str], text: str, change: Callable[[str], str]) -> 
         pos = m.end()
     out.append(change(text[pos:]))
     return "".join(out)
-
-
-def _typeset(response: Response) -> Response:
-    # Pages only: email cards keep plain spaces (some mail clients' fonts lack U+202F), data stays as stored.
-    if response.mimetype != "text/html" or response.direct_passthrough or is_card(request.path):
-        return response
-    response.set_data(french_html(response.get_data(as_text=True)))
-    return response
-
-
-def init_app(app: Flask) -> None:
-    """Typeset every HTML page the app answers, after its view rendered it."""
-    app.after_request(_typeset)

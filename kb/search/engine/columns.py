@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+from array import array
+from collections import deque
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+# Past this many docnums, bitmaps are made and read a byte per document, in C (map, str.translate, int(…, 2),
+# itertools.compress): 3x faster for 5,000 docnums of 10,000 documents, slower for a few dozen.
+MANY = 256
+_TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+_TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+
 
 def bits(docnums: Any) -> int:
     """A set of docnums as an int bitmap: and/or/count run in C (bit_count)."""
-    buf = bytearray()
-    for d in docnums:
-        i = d >> 3
-        if i >= len(buf):
-            buf.extend(bytes(i + 1 - len(buf)))
-        buf[i] |= 1 << (d & 7)
-    return int.from_bytes(buf, "little")
+    if not isinstance(docnums, list | tuple | array) or len(docnums) < MANY:
+        buf = bytearray()
+        for d in docnums:
+            i = d >> 3
+            if i >= len(buf):
+                buf.extend(bytes(i + 1 - len(buf)))
+            buf[i] |= 1 << (d & 7)
+        return int.from_bytes(buf, "little")
+    flags = bytearray(max(docnums) + 1)
+    deque(map(flags.__setitem__, docnums, repeat(1)), maxlen=0)
+    return int(flags.translate(_TO_DIGITS)[::-1], 2)
 
 
 _BYTE_BITS = [tuple(k for k in range(8) if b >> k & 1) for b in range(256)]
@@ -25,6 +38,9 @@ _BYTE_BITS = [tuple(k for k in range(8) if b >> k & 1) for b in range(256)]
 
 def docnums(bits: int) -> list[int]:
     """The docnums of a bitmap, ascending."""
+    if bits.bit_count() >= MANY:
+        flags = format(bits, "b").encode()[::-1].translate(_TO_FLAGS)
+        return list(compress(range(len(flags)), flags))
     out: list[int] = []
     for i, byte in enumerate(bits.to_bytes((bits.bit_length() + 7) // 8, "little")):
         if byte:

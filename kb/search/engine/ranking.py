@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -19,14 +21,15 @@ from whoosh import scoring
 from whoosh.searching import Searcher
 
 from kb.search.engine.columns import Columns, bits, docnums
+from kb.search.engine.phrases import phrase_scores
 
 TEXT_FIELDS = {"title", "summary", "content", "quotes"}
-# Postings held by the per-build leaf cache (about 100 bytes each; one cache per worker, shared by its threads):
-# 400,000 holds the common words of 10,000 records now that every kind of record and the sources' quotes are indexed
-# (four text fields a word): at 200,000, leaves were evicted within one pass of the bench's 200 queries and search p50
-# was 1.15-1.27x FTS5's; at 400,000, 0.82-0.90x, worker peak RSS 209 MB (bench/README.md).
-LEAF_POSTINGS = 400_000
-PHRASE_POSTINGS = 40_000
+# Bytes held by the per-build leaf cache (one per worker, shared by its threads). Leaves are arrays (Leaf): the 909
+# leaves of the bench's 200 queries at 10,000 records (968,000 postings) hold ~21 MB, where they held 87 MB as dicts
+# of Python ints and floats; the former bound of 400,000 dict postings (~36 MB) evicted leaves within one pass of
+# the 200 queries, so a worker computed the same leaves again and again (bench/README.md).
+LEAF_BYTES = 32_000_000
+PHRASE_BYTES = 4_000_000
 # Bounded cost: a prefix (« ind* ») expands to the most frequent of the first PREFIX_SCAN matching words, at most
 # MAX_PREFIX_TERMS of them.
 MAX_PREFIX_TERMS = 50
@@ -74,14 +77,70 @@ class CappedPrefix(wq.Prefix):
 
 @dataclass
 class Leaf:
-    """One leaf query's matches: a bitmap and each document's score as Whoosh computes it (boost included)."""
+    """One leaf query's matches: a bitmap and each document's score as Whoosh computes it (a word's boost is applied
+    when ranking; a prefix's or a phrase's is in its scores).
+
+    Scores are C arrays, not dicts of Python objects (12 bytes a posting, not ~90): ``docs`` ascending and ``vals``
+    beside them; or, for a leaf matching at least one document in DENSE, ``docs`` is None and ``vals`` has a score
+    (0.0 where it does not match) for every docnum, read in one step.
+    """
 
     bits: int
-    scores: dict[int, float]
+    docs: array[int] | None
+    vals: array[float]
+
+    @classmethod
+    def of(cls, scores: dict[int, float], doc_count: int) -> Leaf:
+        """A leaf from docnum → score."""
+        ordered = sorted(scores.items())
+        return cls.ascending([d for d, _ in ordered], [v for _, v in ordered], doc_count)
+
+    @classmethod
+    def ascending(cls, docs: list[int], vals: list[float], doc_count: int) -> Leaf:
+        """A leaf from docnums in ascending order and their scores."""
+        if len(docs) * DENSE >= doc_count:
+            dense = array("d", bytes(8 * doc_count))
+            for d, v in zip(docs, vals, strict=True):
+                dense[d] = v
+            return cls(bits(docs), None, dense)
+        return cls(bits(docs), array("i", docs), array("d", vals))
+
+    def score(self, docnum: int) -> float:
+        """The score of a matching document."""
+        if self.docs is None:
+            return self.vals[docnum]
+        return self.vals[bisect_left(self.docs, docnum)]
+
+    @property
+    def size(self) -> int:
+        """Bytes held (the cache's weight)."""
+        return self.vals.itemsize * len(self.vals) + (self.docs.itemsize * len(self.docs) if self.docs is not None else 0)
+
+    def scores(self) -> dict[int, float]:
+        """Docnum → score of the matching documents."""
+        if self.docs is None:
+            return {d: self.vals[d] for d in docnums(self.bits)}
+        return dict(zip(self.docs, self.vals, strict=True))
 
 
-def _leaf(idx: Scoring, q: wq.Query) -> Leaf:
-    """A leaf's matches and scores, cached per build (bounded by postings held): common words cost once."""
+# A leaf matching one document in 8 or more is dense: 8 bytes a document beat 12 a posting only above 1 in 1.5, but a
+# dense leaf is read by docnum, where a sparse one is searched (bisect), and few leaves are that large.
+DENSE = 8
+
+
+def _leaf(idx: Scoring, q: wq.Query) -> tuple[Leaf, float]:
+    """A leaf's matches and scores, cached per build (bounded by bytes held), and the weight its scores take here.
+
+    A word's scores are kept without its boost, which is applied when ranking (the same multiplication Whoosh does,
+    so the same floats): « more like this » weighs each key word of a record differently, and shares its leaves with
+    searches and with other records' pages.
+    """
+    if type(q) is wq.Term and q.boost != 1.0:
+        return _leaf(idx, wq.Term(q.fieldname, q.text))[0], q.boost
+    return _cached_leaf(idx, q), 1.0
+
+
+def _cached_leaf(idx: Scoring, q: wq.Query) -> Leaf:
     # Whoosh's repr of a ConstantScoreQuery leaves its score out: two of them on one term (a steering name's match and
     # its bonus) must not share a cache entry.
     key = (type(q).__name__, repr(q), getattr(q, "score", None))
@@ -92,38 +151,44 @@ def _leaf(idx: Scoring, q: wq.Query) -> Leaf:
     if found is not None:
         return found
     searcher = idx.searcher
-    scores: dict[int, float] = {}
     bm25 = isinstance(searcher.weighting, scoring.BM25F)
-    if type(q) is wq.Term and q.fieldname in TEXT_FIELDS and bm25:
-        if (q.fieldname, q.text) in searcher.reader():
-            _term_scores(idx, q, scores)
-    elif isinstance(q, wq.Prefix) and q.fieldname in TEXT_FIELDS and bm25:
-        # As Whoosh scores a prefix: one word → that term's score (the boost is dropped); several → the sum, boosted.
-        words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in q._btexts(searcher.reader()) if w]
-        for word in words:
-            part: dict[int, float] = {}
-            _term_scores(idx, wq.Term(q.fieldname, word), part)
-            for d, v in part.items():
-                scores[d] = scores.get(d, 0.0) + v
-        if len(words) > 1 and q.boost != 1.0:
-            scores = {d: v * q.boost for d, v in scores.items()}
+    text = q.fieldname in TEXT_FIELDS and bm25 if hasattr(q, "fieldname") else False
+    if type(q) is wq.Term and text:
+        docs, vals = _term_scores(idx, q) if (q.fieldname, q.text) in searcher.reader() else ([], [])
+        found = Leaf.ascending(docs, vals, searcher.doc_count_all())
+    elif type(q) is wq.Phrase and text and q.slop == 1 and q.words and searcher.schema[q.fieldname].format.supports("positions"):
+        docs, vals = phrase_scores(searcher, q, [_leaf(idx, wq.Term(q.fieldname, word))[0] for word in q.words])
+        found = Leaf.ascending(docs, vals, searcher.doc_count_all())
     else:
-        m = q.matcher(searcher, searcher.context(weighting=searcher.weighting))
-        while m.is_active():
-            scores[m.id()] = m.score()
-            m.next()
-    found = Leaf(bits(scores), scores)
+        scores: dict[int, float] = {}
+        if isinstance(q, wq.Prefix) and text:
+            # As Whoosh scores a prefix: one word → that term's score (the boost is dropped); several → the sum, boosted.
+            words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in q._btexts(searcher.reader()) if w]
+            for word in words:
+                for d, v in zip(*_term_scores(idx, wq.Term(q.fieldname, word)), strict=True):
+                    scores[d] = scores.get(d, 0.0) + v
+            if len(words) > 1 and q.boost != 1.0:
+                scores = {d: v * q.boost for d, v in scores.items()}
+        else:
+            m = q.matcher(searcher, searcher.context(weighting=searcher.weighting))
+            while m.is_active():
+                scores[m.id()] = m.score()
+                m.next()
+        found = Leaf.of(scores, searcher.doc_count_all())
     # Two threads may compute the same leaf at once: the same data, the second simply replaces the first.
     cache.put(key, found)
     return found
 
 
-def _term_scores(idx: Scoring, q: wq.Term, scores: dict[int, float]) -> None:
-    """BM25F scores of one term, exactly as Whoosh computes them, read block by block with per-build length norms."""
+def _term_scores(idx: Scoring, q: wq.Term) -> tuple[list[int], list[float]]:
+    """BM25F scores of one term, exactly as Whoosh computes them, read block by block with per-build length norms:
+    (docnums ascending, scores)."""
     searcher = idx.searcher
     scorer = searcher.weighting.scorer(searcher, q.fieldname, q.text)
     idf, k1p, boost = scorer.idf, scorer.K1 + 1, q.boost
     norms = idx.columns.norms(searcher, q.fieldname, scorer.K1, scorer.B, scorer.avgfl)
+    docs: list[int] = []
+    vals: list[float] = []
     for sub, offset in searcher.subsearchers or [(searcher, 0)]:
         reader = sub.reader()
         if (q.fieldname, q.text) not in reader:
@@ -135,19 +200,26 @@ def _term_scores(idx: Scoring, q: wq.Term, scores: dict[int, float]) -> None:
             while m.is_active():
                 d = m.id()
                 if d not in deleted:
-                    scores[d + offset] = idf * ((m.weight() * k1p) / (m.weight() + norms[d + offset])) * boost
+                    docs.append(d + offset)
+                    vals.append(idf * ((m.weight() * k1p) / (m.weight() + norms[d + offset])) * boost)
                 m.next()
             continue
         while m.is_active():
             m._read_ids()
             m._read_weights()
-            for d, w in zip(m._ids[m._i :], m._weights[m._i :], strict=True):
-                if d not in deleted:
-                    scores[d + offset] = idf * ((w * k1p) / (w + norms[d + offset])) * boost
+            block = [(d + offset, w) for d, w in zip(m._ids[m._i :], m._weights[m._i :], strict=True) if d not in deleted]
+            # One comprehension a block, not a dict insertion a posting (the same arithmetic, in the same order).
+            docs += [d for d, _w in block]
+            vals += [idf * ((w * k1p) / (w + norms[d])) * boost for d, w in block]
             m._next_block()
+    return docs, vals
 
 
-def match_bits(idx: Scoring, q: wq.Query, scoring: list[Leaf]) -> int:
+# A leaf that scores, and the weight of its scores (a word's boost).
+Scored = tuple[Leaf, float]
+
+
+def match_bits(idx: Scoring, q: wq.Query, scoring: list[Scored]) -> int:
     """Bitmap of the docs matching ``q``; collects the leaves that score (the positive side) into ``scoring``."""
     if isinstance(q, wq.AndNot):
         return match_bits(idx, q.a, scoring) & ~match_bits(idx, q.b, [])
@@ -170,24 +242,43 @@ def match_bits(idx: Scoring, q: wq.Query, scoring: list[Leaf]) -> int:
         return bits
     if isinstance(q, wq.NullQuery.__class__):
         return 0
-    leaf = _leaf(idx, q)
-    scoring.append(leaf)
-    return leaf.bits
+    scored = _leaf(idx, q)
+    scoring.append(scored)
+    return scored[0].bits
 
 
-def rank(matched: int, scoring: list[Leaf], limit: int) -> list[tuple[int, float]]:
+def rank(matched: int, scoring: list[Scored], limit: int) -> list[tuple[int, float]]:
     """The ``limit`` best docs: scores summed over matching leaves as Whoosh sums them; ties by docnum."""
     docs = docnums(matched)
     total = dict.fromkeys(docs, 0.0)
-    for leaf in scoring:
+    for leaf, weight in scoring:
         if not leaf.bits & matched:
             continue
-        if len(leaf.scores) <= len(docs):
-            for d, v in leaf.scores.items():
-                if d in total:
-                    total[d] += v
-        else:
-            get = leaf.scores.get
+        # score * weight as Whoosh multiplies a boosted word's score (and x * 1.0 is x, bit for bit).
+        vals, leaf_docs = leaf.vals, leaf.docs
+        if leaf_docs is None:
+            # Adding 0.0 where the leaf does not match leaves a (positive) sum exactly as it was.
             for d in docs:
-                total[d] += get(d, 0.0)
-    return [(d, total[d]) for d in heapq.nsmallest(limit, docs, key=lambda d: (-total[d], d))]
+                total[d] += vals[d] * weight
+        elif len(leaf_docs) <= len(docs):
+            for d, v in zip(leaf_docs, vals, strict=True):
+                if d in total:
+                    total[d] += v * weight
+        else:
+            n = len(leaf_docs)
+            for d in docs:
+                i = bisect_left(leaf_docs, d)
+                if i < n and leaf_docs[i] == d:
+                    total[d] += vals[i] * weight
+    return best(total, limit)
+
+
+def best(total: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` (docnum, score) of highest score, ties by docnum: the ``limit``-th score found among the floats
+    in C, then only the docs at or above it sorted (a key function per doc was half of ranking thousands of docs)."""
+    if limit <= 0:
+        return []
+    if len(total) > limit:
+        threshold = heapq.nlargest(limit, total.values())[-1]
+        total = {d: v for d, v in total.items() if v >= threshold}
+    return sorted(total.items(), key=lambda item: (-item[1], item[0]))[:limit]
