@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from kb import create_app
 from tests.support import guard
-from tests.support.corpora import FROZEN, ROOT, VALID, Built, build_corpus, grown_source
+from tests.support.corpora import FROZEN, SHIPPED, VALID, Built, build_corpus, grown_shipped_source, grown_source
 
 TESTS = Path(__file__).parent
 
@@ -96,10 +96,20 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.fixture(scope="session")
-def shipped_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The shipped content under proposals/, built once for the whole session (read-only for tests)."""
-    return build_corpus(ROOT / "proposals", tmp_path_factory.mktemp("shipped"))
+# The shipped content as it is, and grown as an editor would grow it: a content-facing test must pass on both.
+SHIPPED_CONTENTS = ("shipped", "grown")
+
+
+@pytest.fixture(scope="session", params=SHIPPED_CONTENTS)
+def shipped_built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The shipped content under proposals/, and (« grown ») a copy of it grown as an editor would grow it — a second
+    white paper, a fourth proposal under the featured one, two drafts, another region's actions, a renamed record,
+    links frozen (tests/support/corpora.py: grown_shipped_source). Each built once for the session (read-only).
+
+    A test of the shipped content takes this fixture and checks only what holds for any valid content: it runs on
+    both, so valid content added by editors never turns it red (docs/developpeurs/tests.md)."""
+    dest = tmp_path_factory.mktemp(request.param)
+    return build_corpus(SHIPPED if request.param == "shipped" else grown_shipped_source(dest), dest / "built")
 
 
 @pytest.fixture(scope="session")

@@ -45,7 +45,7 @@ CompareQuery = create_model(
 class CompareRecord(Ref):
     """A proposal in a cell: « source » for the axis's document's own, « editorial » when the base links it to the axis."""
 
-    status: ProposalStatus
+    status: ProposalStatus | None  # None: a draft whose file gives none yet (staff preview only)
     flagship: bool
     basis: Literal["source", "editorial"]
     note: str | None = None
@@ -106,7 +106,7 @@ def shape(ctx: Context, data: CompareData) -> CompareResponse:
     def record(e: Entry) -> CompareRecord:
         p = e.proposal
         basis: Literal["source", "editorial"] = "editorial" if e.editorial else "source"
-        return CompareRecord(id=p.id, title=p.title, url=ctx.url(PROPOSAL, p.id), status=p.status, flagship=p.flagship,
+        return CompareRecord(id=p.id, title=p.title, url=ctx.url(PROPOSAL, p.id), status=p.status or None, flagship=p.flagship,
                              basis=basis, note=e.note or None)
 
     rows = [

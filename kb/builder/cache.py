@@ -27,9 +27,10 @@ from kb.procs import die_with_parent
 from kb.store import Layout
 
 # Bumped with the pickled layout, with what a file's problems are (6: limits, template text, source warnings) or with
-# what the index keeps of a record (7: its sources' quotes, for snippets), so that the next build is a full one; the
-# Python version too, since records keep their key lines in marshal's format.
-VERSION = (7, *sys.version_info[:2])
+# what the index keeps of a record (7: its sources' quotes, for snippets; 8: a draft's to-dos, empty values, what is read
+# of a record with errors, drafts stored as written), so that the next build is a full one; the Python version too, since
+# records keep their key lines in marshal's format.
+VERSION = (8, *sys.version_info[:2])
 # Below this many files to validate, a process pool costs more than it saves.
 POOL_FROM = 400
 # A file written this close to the last scan is hashed even when its size and time look unchanged.

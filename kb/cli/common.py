@@ -21,13 +21,14 @@ def keep(obj: Any) -> None:
         process_heap.append(obj)
 
 
-def print_problems(problems: list[Any], files: int) -> None:
-    """Every problem as ``path:line: level: message`` (errors on stderr), then the one-line summary."""
-    from kb.content.problems import errors, summary  # the content package loads pydantic: only when a command runs
+def print_problems(problems: list[Any], files: int, strict: bool = False) -> None:
+    """Every problem as ``path:line: level: message``, in file order, then the summary: all on standard output, the
+    command's report (as linters print theirs), so that a pipe or a file gets every message in its order."""
+    from kb.content.problems import summary  # the content package loads pydantic: only when a command runs
 
     for problem in problems:
-        click.echo(problem.format(), err=problem.level == "error")
-    click.echo(summary(problems, files), err=bool(errors(problems)))
+        click.echo(problem.format())
+    click.echo(summary(problems, files, strict))
 
 
 def without_gc(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

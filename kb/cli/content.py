@@ -17,7 +17,7 @@ from kb.content import freeze
 from kb.content.addresses import fix_folder
 from kb.content.permanence import write_published
 from kb.content.problems import blocking, display_path
-from kb.content.scaffold import TEMPLATES, write_template
+from kb.content.scaffold import kind_named, write_template
 from kb.content.schemas import json_schemas
 
 
@@ -25,7 +25,9 @@ from kb.content.schemas import json_schemas
 @click.argument("files", nargs=-1, metavar="[FICHIER]...", type=click.Path(path_type=Path))
 @DATA
 @MAX_FILE
-@click.option("--strict", is_flag=True, help="Les avertissements font aussi échouer la vérification.")
+@click.option(
+    "--strict", is_flag=True, help="Les avertissements font aussi échouer la vérification (sauf les « à compléter » des brouillons)."
+)
 @click.option("--fix-urls", is_flag=True, help="Corriger d'abord les adresses dans les fichiers (port par défaut, espaces) et dire quoi.")
 def check(files: tuple[Path, ...], data_dir: Path, max_file_bytes: int, strict: bool, fix_urls: bool) -> None:
     """Vérifie chaque fichier et chaque renvoi ; affiche tous les problèmes (seulement ceux des FICHIERS s'ils sont donnés)."""
@@ -45,24 +47,30 @@ def check(files: tuple[Path, ...], data_dir: Path, max_file_bytes: int, strict: 
         if unknown:
             raise click.UsageError(f"pas un fichier du dossier de contenu « {data_dir} » : {', '.join(unknown)}")
         problems = [p for p in problems if os.path.abspath(p.path) in wanted]
-    print_problems(problems, checked)
+    print_problems(problems, checked, strict)
     sys.exit(1 if blocking(problems, strict) else 0)
 
 
 @click.command()
-@click.argument("kind", type=click.Choice([str(kind) for kind in TEMPLATES]), metavar="TYPE")
+@click.argument("kind_name", metavar="TYPE")
 @click.argument("record_id", metavar="ID")
+@click.option("--document", metavar="ID", help="Le document de l'axe (obligatoire pour un axe) ou de la proposition ; ses axes listés.")
 @DATA
-def new(kind: str, record_id: str, data_dir: Path) -> None:
-    """Crée un fichier modèle commenté pour une nouvelle proposition (TYPE proposal) ou action (TYPE action)."""
+@MAX_FILE
+def new(kind_name: str, record_id: str, document: str | None, data_dir: Path, max_file_bytes: int) -> None:
+    """Crée le modèle commenté d'une nouvelle fiche : TYPE proposition, action, document, axe ou organisation."""
     try:
-        path = write_template(data_dir, kind, record_id)
+        kind = kind_named(kind_name)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    try:
+        path = write_template(data_dir, kind, record_id, document, max_file_bytes)
     except (ValueError, FileExistsError) as exc:
         click.echo(f"kb new : {exc}", err=True)
         sys.exit(1)
     data = "" if str(data_dir) == DEFAULTS["DATA_DIR"] else f" --data {data_dir}"
     click.echo(f"Créé : {display_path(str(path))}")
-    click.echo(f"Remplacez chaque « À COMPLÉTER » ; ce qui reste à remplir : kb check{data} {display_path(str(path))}")
+    click.echo(f"Complétez-le ; ce qui reste à remplir : kb check{data} {display_path(str(path))}")
 
 
 @click.command()

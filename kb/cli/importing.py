@@ -48,6 +48,12 @@ def import_cmd(file: Path, document: str, axis_level: int | None, data_dir: Path
     if not total:
         click.echo(f"Aucune proposition trouvée dans {file.name} (« Proposition 4 », « Mesure n° 4 », « 4. » ou --axis-level).", err=True)
         sys.exit(1)
+    if not report.created:
+        n = len(report.clashes)
+        click.echo(f"Rien n'est écrit : {'la proposition trouvée a' if n == 1 else f'les {n} propositions trouvées ont toutes'} un "
+                   "conflit (ci-dessus) : déjà importée(s), ou id déjà pris. Pour importer de nouveau, retirez d'abord les "
+                   "fichiers en conflit.", err=True)
+        sys.exit(1)
     click.echo(f"{len(report.created)} brouillon(s) créé(s), {len(report.clashes)} conflit(s). Étape suivante : {NEXT_STEP}.")
 
 

@@ -17,7 +17,7 @@ import yaml
 from kb.content.fields import QUOTE_MAX
 from kb.content.files import MAX_FILE_BYTES, read_bounded, record_files
 from kb.content.kinds import DOCUMENT
-from kb.content.scaffold import is_placeholder
+from kb.content.placeholders import is_placeholder
 from kb.content.yamlfile import node_properties
 
 DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -11,8 +10,8 @@ from kb.content.files import MAX_FILE_BYTES, Files
 from kb.content.kinds import ACTION, AXIS, DOCUMENT, KINDS, ORGANISATION, PROPOSAL, REGION, SECTOR
 from kb.content.loader import Corpus, Loaded, Record, load_all, load_each
 from kb.content.permanence import check_permanence, load_retired, public_paths
-from kb.content.problems import Problem, errors
-from kb.content.scaffold import is_placeholder
+from kb.content.placeholders import is_placeholder
+from kb.content.problems import Problem, did_you_mean, errors
 
 LoadMany = Callable[[Files, int], list[Loaded]]
 BROKEN_TARGET = "renvoie à « {} », qui a des erreurs"
@@ -75,7 +74,7 @@ def check_links(corpus: Corpus) -> list[Problem]:
     problems: list[Problem] = []
     owner: dict[str, Record] = {}
     for kind in KINDS:
-        for record in corpus.of(kind):
+        for record in corpus.checked(kind):
             if record.id in owner:
                 first = owner[record.id]
                 where = f"{first.path}:{first.line('id') if first.prefix else 1}"
@@ -103,13 +102,18 @@ def check_links(corpus: Corpus) -> list[Problem]:
             missing(record, (field,), value, kind, label)
 
     def missing(record: Record, loc: tuple, ref: str, kind: str, label: str) -> None:
-        problem = dangling(corpus, record, loc, ref, kind, f"{label} « {ref} » introuvable{nearest(ref, pools[kind], kind)}")
+        if kind == AXIS and loc == ("axis",):  # a proposal's axis: among its document's axes, which are listed
+            mine = [a for a in axes.values() if a.model.document == record.model.document]
+            hint = did_you_mean(ref, {a.id: a for a in mine} or pools[kind]) + axes_of(record.model.document, mine, documents)
+        else:
+            hint = did_you_mean(ref, pools[kind])
+        problem = dangling(corpus, record, loc, ref, kind, f"{label} « {ref} » introuvable{hint}")
         if problem is not None:
             problems.append(problem)
 
-    for axis in corpus.of(AXIS):
+    for axis in corpus.checked(AXIS):
         expect(axis, "document", DOCUMENT, DOCUMENT.noun)
-    for prop in corpus.of(PROPOSAL):
+    for prop in corpus.checked(PROPOSAL):
         fields = vars(prop.model)
         # Empty lists (most of them) need no call: 0.09 -> 0.07 s for check_links at 10,000 records.
         for field, kind, label in PROPOSAL_REFS:
@@ -117,14 +121,10 @@ def check_links(corpus: Corpus) -> list[Problem]:
                 expect(prop, field, kind, label, value)
         axis = axes.get(prop.model.axis)
         # Only between two known documents: a missing or placeholder document is already its own message.
-        if axis and axis.model.document != prop.model.document and prop.model.document in documents:
-            problems.append(
-                _err(
-                    prop,
-                    ("axis",),
-                    (f"l'axe « {axis.id} » appartient au document « {axis.model.document} », pas à « {prop.model.document} »"),
-                )
-            )
+        if axis and axis.model.document != prop.model.document and prop.model.document in documents and axis.model.document in documents:
+            mine = [a for a in axes.values() if a.model.document == prop.model.document]
+            message = f"l'axe « {axis.id} » appartient au document « {axis.model.document} », pas à « {prop.model.document} »"
+            problems.append(_err(prop, ("axis",), message + axes_of(prop.model.document, mine, documents)))
         if fields["related"]:
             for loc, ref in _refs(prop, "related"):
                 if ref == prop.id:
@@ -137,22 +137,23 @@ def check_links(corpus: Corpus) -> list[Problem]:
         for i, change in enumerate(prop.model.status_history):
             src = change.source
             if src and not is_url(src.strip()) and src not in documents:  # addresses are checked with the other addresses
-                loc, message = ("status_history", i, "source"), f"source « {src} » : ni un document de la base, ni une adresse http(s)"
+                loc = ("status_history", i, "source")
+                message = f"source « {src} » : ni un document de la base, ni une adresse http(s){did_you_mean(src, documents)}"
                 problem = dangling(corpus, prop, loc, src, DOCUMENT, message)
                 if problem is not None:
                     problems.append(problem)
-    for region in corpus.of(REGION):
+    for region in corpus.checked(REGION):
         expect(region, "sectors", SECTOR, SECTOR.noun)
         if (region.model.summary or region.model.sectors) and not region.model.sources:
             problems.append(_err(region, ("id",), "une région qui a un résumé ou des filières doit citer ses « sources »"))
-    for action in corpus.of(ACTION):
+    for action in corpus.checked(ACTION):
         expect(action, "region", REGION, REGION.noun)
         expect(action, "sectors", SECTOR, SECTOR.noun)
         expect(action, "proposals", PROPOSAL, PROPOSAL.noun)
         expect(action, "organisation", ORGANISATION, ORGANISATION.noun)
-    for doc in corpus.of(DOCUMENT):
+    for doc in corpus.checked(DOCUMENT):
         expect(doc, "organisations", ORGANISATION, ORGANISATION.noun)
-    for org in corpus.of(ORGANISATION):
+    for org in corpus.checked(ORGANISATION):
         expect(org, "parent", ORGANISATION, "organisation parente")
         expect(org, "region", REGION, REGION.noun)
     problems += _check_parents(corpus)
@@ -163,19 +164,21 @@ def check_links(corpus: Corpus) -> list[Problem]:
     return problems
 
 
-def nearest(ref: str, pool: dict[str, Record], kind: str) -> str:
-    """For an unknown organisation, the closest known ids (« organisations proches : cpme, cpme-normandie »), else ""."""
-    if kind != ORGANISATION or not pool:
-        return ""
-    close = difflib.get_close_matches(ref, list(pool), n=3, cutoff=0.5) or difflib.get_close_matches(ref, list(pool), n=3, cutoff=0.0)
-    return f" (organisations les plus proches : {', '.join(close)})"
+def axes_of(document: str, axes: list[Record], documents: dict[str, Record]) -> str:
+    """The axes a proposal of ``document`` may name, for a message about its axis (« ; axes du document « … » : … »)."""
+    if document not in documents:
+        return ""  # an unknown document is its own message
+    if not axes:
+        return f" ; le document « {document} » n'a encore aucun axe (kb new axe ID --document {document})"
+    listed = ", ".join(a.id for a in sorted(axes, key=lambda a: (a.model.order, a.id)))
+    return f" ; axes du document « {document} » : {listed}"
 
 
 def _check_parents(corpus: Corpus) -> list[Problem]:
     """An organisation is not its own parent, nor its own ancestor."""
-    parent = {r.id: r.model.parent for r in corpus.of(ORGANISATION)}
+    parent = {r.id: r.model.parent for r in corpus.checked(ORGANISATION)}
     problems = []
-    for org in corpus.of(ORGANISATION):
+    for org in corpus.checked(ORGANISATION):
         seen, at = {org.id}, org.model.parent
         while at is not None and at in parent:
             if at in seen:
@@ -188,7 +191,7 @@ def _check_parents(corpus: Corpus) -> list[Problem]:
 
 def _check_featured(corpus: Corpus) -> list[Problem]:
     """One document at most is featured (« featured: true »): the site never guesses which."""
-    featured = [r for r in corpus.of(DOCUMENT) if r.model.featured]
+    featured = [r for r in corpus.checked(DOCUMENT) if r.model.featured]
     if len(featured) < 2:
         return []
     first = featured[0]
@@ -200,10 +203,10 @@ def _check_sources(corpus: Corpus, documents: dict[str, Record]) -> list[Problem
     # The documents the sources cite; what else is wrong with a source is found per file (kb.content.addresses).
     problems: list[Problem] = []
     for kind in (k for k in KINDS.values() if "sources" in k.model.model_fields):
-        for record in corpus.of(kind):
+        for record in corpus.checked(kind):
             for i, src in enumerate(vars(record.model).get("sources") or ()):
                 if src.document and src.document not in documents:
-                    message = f"document « {src.document} » introuvable"
+                    message = f"document « {src.document} » introuvable{did_you_mean(src.document, documents)}"
                     problem = dangling(corpus, record, ("sources", i, "document"), src.document, DOCUMENT, message)
                     if problem is not None:
                         problems.append(problem)
@@ -214,7 +217,7 @@ def _check_aliases(corpus: Corpus, owner: dict[str, Record]) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, tuple[Record, int]] = {}
     for kind in (k for k in KINDS.values() if k.has_aliases):
-        for record in corpus.of(kind):
+        for record in corpus.checked(kind):
             if not record.model.aliases:  # most records have none: no generator for them
                 continue
             for loc, alias in _refs(record, "aliases"):

@@ -1,8 +1,10 @@
 """Draft records (`draft: true`): a relaxed model where required fields may still be missing.
 
 A draft is validated like any record (unknown keys, bad types, bad values and dangling references stay
-errors), but each missing required field is only a warning, and is filled with a display default so
-the build can store the draft. Nothing public shows a draft unless the server runs in preview mode.
+errors), but each missing or empty required field is only a warning (a to-do, which even --strict lets
+pass), and is filled with a neutral default so the build can store the draft: the preview shows what
+the file says and nothing more (no status, no update date). Nothing public shows a draft unless the
+server runs in preview mode.
 """
 
 from __future__ import annotations
@@ -10,30 +12,32 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from functools import cache
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import ConfigDict, create_model
 from pydantic.fields import FieldInfo
 
 from kb.content import kinds
-from kb.content.fields import ProposalStatus
 from kb.content.models import Strict
 from kb.content.problems import Problem
 
 UNTITLED = "Brouillon sans titre"
+# What a draft without « updated » is stored with (the column holds a date): the earliest date, so that it sorts last
+# among the newest; kb.content.labels.date_fr writes it as no date at all, so no page shows one.
+UNDATED = dt.date.min
 
 
 def _display_default(name: str, info: FieldInfo) -> dict[str, Any]:
-    """What a missing required field shows as in preview (never validated: it is a placeholder)."""
+    """What a missing required field is stored as (never validated): nothing the file does not say — no status (the
+    page says « statut à renseigner »), no date — but a title to name the draft by."""
     if name == "title":
         return {"default": UNTITLED}
     if name == "updated":
-        return {"default_factory": dt.date.today}
-    if name == "status":
-        literal = info.annotation if get_args(info.annotation) else ProposalStatus
-        return {"default": get_args(literal)[0]}
-    if name == "sources":
+        return {"default": UNDATED}
+    if name in ("sources", "organisations"):
         return {"default_factory": list}
+    if name == "order":
+        return {"default": 0}
     return {"default": ""}
 
 
@@ -66,9 +70,15 @@ def missing_fields(model: type[Strict], data: dict[str, Any]) -> list[str]:
 
 
 def draft_warnings(model: type[Strict], data: dict[str, Any], path: str, line: int) -> list[Problem]:
-    """One warning per field still to fill in, at the record mapping's line."""
-    return [Problem(path, line, "warning", f"brouillon : champ « {name} » à compléter") for name in missing_fields(model, data)]
+    """One warning (a to-do) per field still to fill in, at the record mapping's line."""
+    return [Problem(path, line, "warning", f"brouillon : champ « {name} » à compléter", todo=True) for name in missing_fields(model, data)]
 
 
-# Module-level names (DraftProposalFile…), so draft records pickle (the incremental build caches loaded records).
-globals().update({model.__name__: model for model in (relaxed(k.model) for k in kinds.every() if k.draftable)})
+def without_blanks(data: dict[str, Any]) -> dict[str, Any]:
+    """A draft's mapping without the keys written with no value (« published: »): fields still to fill in."""
+    return {key: value for key, value in data.items() if value is not None}
+
+
+# Module-level names (DraftProposalFile…), so that drafts, and what kb check reads of a file with errors
+# (kb.content.salvage), pickle: the incremental build caches loaded records, its process pool sends them.
+globals().update({model.__name__: model for model in (relaxed(k.model) for k in kinds.every())})

@@ -9,6 +9,7 @@ import re
 from babel.dates import format_date
 
 from kb.content import kinds
+from kb.content.drafts import UNDATED
 
 STATUS = {
     "proposee": "Proposée",
@@ -60,8 +61,9 @@ FLAGSHIP = "Mesure phare"
 
 @functools.lru_cache(maxsize=4096)  # a results page shows ~20 dates, each 50 µs in Babel; dates repeat
 def date_fr(value: dt.date | str | None, fmt: str = "long") -> str:
-    """« 17 novembre 2025 », « 1er décembre 2025 »; a partial date « 2025-11 » gives « novembre 2025 », « 2025 » gives « 2025 »."""
-    if value is None or value == "":
+    """« 17 novembre 2025 », « 1er décembre 2025 »; a partial date « 2025-11 » gives « novembre 2025 », « 2025 » gives « 2025 »;
+    no date (a draft's that its file does not give: UNDATED) gives ""."""
+    if value is None or value == "" or value == UNDATED or value == UNDATED.isoformat():
         return ""
     if isinstance(value, str):
         parts = value.split("-")

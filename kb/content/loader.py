@@ -11,11 +11,12 @@ from typing import Any
 
 from kb.content import kinds
 from kb.content.addresses import source_warnings
-from kb.content.drafts import draft_warnings, is_draft, relaxed
+from kb.content.drafts import draft_warnings, is_draft, relaxed, without_blanks
 from kb.content.fields import ID_RE
 from kb.content.files import MAX_FILE_BYTES, Files, record_files, side_file
+from kb.content.placeholders import may_hold_placeholders, placeholders
 from kb.content.problems import Problem, errors
-from kb.content.scaffold import may_hold_placeholders, placeholders
+from kb.content.salvage import salvage
 from kb.content.validation import field_name, validate
 from kb.content.yamlfile import Loc, locate, parse_yaml, read_text, read_yaml
 
@@ -30,6 +31,9 @@ class Record:
     model: Any
     lines: dict[Loc, int]
     prefix: Loc = ()
+    # A record with errors, of which ``model`` is what could be read (kb.content.salvage): its references and addresses
+    # are checked in the same run, but nothing refers to it and nothing builds it.
+    partial: bool = False
 
     def line(self, *loc: Any) -> int:
         """Line of the deepest existing node along ``loc`` (the mapping's line for a missing key)."""
@@ -66,6 +70,8 @@ class Corpus:
     files: int = 0
     # Records that exist but have errors, by kind: id -> path. A reference to one is not « introuvable » (kb.content.checks).
     failed: dict[str, dict[str, str]] = field(default_factory=dict)
+    # What could be read of those records, by kind (Record.partial): checked, never referred to nor built.
+    partial: dict[str, list[Record]] = field(default_factory=dict)
     # Kinds whose folder or list file could not be read at all: no reference to them can be judged.
     unread: set[str] = field(default_factory=set)
     max_bytes: int = MAX_FILE_BYTES  # the size limit the folder was read with (the side files are read with it too)
@@ -73,6 +79,10 @@ class Corpus:
     def of(self, kind: str) -> list[Record]:
         """Records of one kind."""
         return self.records.get(kind, [])
+
+    def checked(self, kind: str) -> list[Record]:
+        """Records of one kind whose own references are checked: the valid ones, and what could be read of the others."""
+        return self.records.get(kind, []) + self.partial.get(kind, [])
 
     def fail(self, kind: str, record_id: str, path: str) -> None:
         """Remember that a record of this id exists but could not be validated."""
@@ -116,22 +126,30 @@ def load_record(kind: str, path: str | Path, max_bytes: int = MAX_FILE_BYTES) ->
             )
         )
     draft = is_draft(kind, data)
-    # Text left from `kb new`: an error, except in a draft, where it is still being written (a warning, like a missing field).
+    # Text left from `kb new`: an error, except in a draft, where it is still being written (a to-do, like a missing field).
     for loc, value in placeholders(data) if may_hold_placeholders(text) else ():
         level, where = ("warning", "brouillon : ") if draft else ("error", "")
         message = f"{where}« {field_name(loc)} » est encore le texte du modèle (« {value} ») : remplacez-le"
-        problems.append(Problem(spath, locate(lines, loc), level, message))
-    # A draft may leave required fields out: each is a warning, not an error (kb.content.drafts).
+        problems.append(Problem(spath, locate(lines, loc), level, message, todo=draft))
+    # A draft may leave required fields out, or empty: each is a to-do, not an error (kb.content.drafts).
     model_of = kinds.kind(kind).model
-    model, errs = validate(relaxed(model_of) if draft else model_of, data, spath, lines)
+    if draft:
+        data = without_blanks(data)
+    model, errs = validate(relaxed(model_of) if draft else model_of, data, spath, lines, draft=draft)
     problems += errs
+    partial, record_lines = False, lines
     if model is None:
-        return None, problems
+        # Read what can be: its references and addresses are checked in this same run (a draft whose only faults are
+        # values still to write is that, its record).
+        salvaged = salvage(model_of, data, lines)
+        if salvaged is None:
+            return None, problems
+        (model, record_lines), partial = salvaged, bool(errors(errs))
     if draft:
         problems += draft_warnings(model_of, data, spath, locate(lines, ()))
     # Per file, so that the build cache keeps them with the record: only the references need the whole corpus.
-    problems += [Problem(spath, locate(lines, loc), "warning", message) for loc, message in source_warnings(kind, model)]
-    return Record(kind, path.stem, spath, model, lines), problems
+    problems += [Problem(spath, locate(record_lines, loc), "warning", message) for loc, message in source_warnings(kind, model)]
+    return Record(kind, path.stem, spath, model, record_lines, partial=partial), problems
 
 
 def load_list(kind: str, path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Record], list[Problem], dict[str, str]]:
@@ -203,9 +221,11 @@ def load_all(data_dir: Path, load_many: Callable[..., list[Loaded]] = load_each,
     for (kind, path), (record, problems) in zip(files, load_many(files, max_bytes), strict=True):
         corpus.files += 1
         corpus.problems += problems
-        if record is not None:
+        if record is not None and not record.partial:
             corpus.records.setdefault(kind, []).append(record)
         else:
+            if record is not None:
+                corpus.partial.setdefault(kind, []).append(record)
             stem = os.path.basename(str(path))[: -len(".yaml")]
             if ID_RE.match(stem):
                 corpus.fail(kind, stem, str(path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from kb.content.fields import Id, Text
 from kb.content.files import MAX_FILE_BYTES, read_bounded, side_file
 from kb.content.loader import Corpus, Record
 from kb.content.models import Strict
-from kb.content.problems import Problem
+from kb.content.problems import Problem, display_path
 from kb.content.urls import SITE_PATHS, parse_record_path, record_path, suffixes
 from kb.content.validation import validate
 from kb.content.yamlfile import read_yaml
@@ -63,6 +64,9 @@ class Resolver:
     live: dict[str, set[str]] = field(default_factory=dict)
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     retired: set[str] = field(default_factory=set)
+    # Records that exist with errors (reported in their own files), and kinds not read at all: not judged here.
+    unjudged: dict[str, set[str]] = field(default_factory=dict)
+    unread: set[str] = field(default_factory=set)
 
     def why_not(self, path: str) -> str | None:
         """None when ``path`` answers (200, 301 or 410), else the reason it no longer does."""
@@ -74,12 +78,17 @@ class Resolver:
         kind, rid, _suffix = parsed
         if rid in self.live.get(kind, set()) or rid in self.aliases.get(kind, {}) or rid in self.retired:
             return None
+        if kind in self.unread or rid in self.unjudged.get(kind, set()):
+            return None  # one fault, one message: the file's own
         return f"aucune fiche, aucun alias ni aucune pierre tombale « {rid} »"
 
 
 def resolver(corpus: Corpus, retired: list[Record]) -> Resolver:
     """The resolver of a loaded corpus (drafts are not public: their URLs do not answer)."""
-    res = Resolver(retired={r.id for r in retired})
+    res = Resolver(retired={r.id for r in retired}, unread=set(corpus.unread))
+    res.unjudged = {kind: set(ids) for kind, ids in corpus.failed.items()}
+    for kind, partial in corpus.partial.items():  # what could be read of them: their former ids too
+        res.unjudged.setdefault(kind, set()).update(alias for rec in partial for alias in getattr(rec.model, "aliases", []))
     for kind in kinds.every():
         for rec in corpus.of(kind):
             if getattr(rec.model, "draft", False):
@@ -126,19 +135,46 @@ def read_published(data_dir: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[lis
 
 
 def check_published(corpus: Corpus, retired: list[Record]) -> list[Problem]:
-    """An error for each published URL that would no longer resolve, at its line of published-links.txt."""
+    """An error for each published URL that would no longer resolve, at its line of published-links.txt; one for all
+    the URLs of a record that is gone (renamed, most often), at the first, saying what to do."""
     res = resolver(corpus, retired)
     spath = str(Path(corpus.data_dir) / PUBLISHED_FILE)
     published, problems = read_published(corpus.data_dir, corpus.max_bytes)
+    gone: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for line, url in published:
         why = res.why_not(url)
-        if why:
+        parsed = parse_record_path(url) if why else None
+        if parsed is not None:
+            gone.setdefault((parsed[0], parsed[1]), []).append((line, url))
+        elif why:
             message = (
                 f"le lien publié « {url} » ne répond plus ({why}) : "
                 f"ajoutez une pierre tombale dans {RETIRED_FILE} ou rétablissez l'alias dans la fiche renommée"
             )
             problems.append(Problem(spath, line, "error", message))
+    known = {path for _line, path in published}
+    for (kind, rid), urls in gone.items():
+        problems.append(Problem(spath, urls[0][0], "error", _gone(corpus, kinds.kind(kind), rid, urls, known)))
     return problems
+
+
+def _gone(corpus: Corpus, kind: kinds.Kind, rid: str, urls: list[tuple[int, str]], known: set[str]) -> str:
+    """What to do when no record answers the published links of ``rid``: renamed? its alias; removed? a tombstone."""
+    more = len(urls) - 1
+    if more:
+        others = f"{more} autres liens publiés" if more > 1 else "un autre lien publié"
+        links = f"« {urls[0][1]} » et {others} de « {rid} » ne répondent"
+    else:
+        links = f"le lien publié « {urls[0][1]} » ne répond"
+    # What it became, if it was renamed: a public record of its kind whose page was never published, with a close id.
+    new = {r.id: r for r in corpus.of(kind) if record_path(kind, r.id) not in known and not getattr(r.model, "draft", False)}
+    close = difflib.get_close_matches(rid, list(new), n=1, cutoff=0.5)
+    renamed = f" ({display_path(new[close[0]].path)} ?)" if close else ""
+    if kind.has_aliases:
+        return (f"{links} plus : aucune fiche n'a l'id « {rid} ». Si la fiche a été renommée, ajoutez « {rid} » à ses "
+                f"« aliases: »{renamed} ; si elle a été supprimée, ajoutez une pierre tombale dans {RETIRED_FILE}")
+    return (f"{links} plus : aucune fiche n'a l'id « {rid} ». Ajoutez une pierre tombale dans {RETIRED_FILE}, avec "
+            f"« replacement: » si la fiche a été renommée{renamed} (une fiche de ce type ne garde pas d'ancien id)")
 
 
 def check_retired(corpus: Corpus, retired: list[Record]) -> list[Problem]:
@@ -181,9 +217,8 @@ def check_permanence(corpus: Corpus) -> list[Problem]:
     """Every permanent-link rule (part of kb.content.checks.check): tombstones, then published URLs."""
     retired, problems = load_retired(corpus.data_dir, corpus.max_bytes)
     problems += check_retired(corpus, retired)
-    if not any(p.level == "error" for p in corpus.problems):
-        # With a record that failed to load, its URLs would be reported too: noise, not news.
-        problems += check_published(corpus, retired)
+    # Even with errors elsewhere (one round of kb check): the URLs of a record that has errors are not judged.
+    problems += check_published(corpus, retired)
     return problems
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -15,6 +17,9 @@ class Problem:
     line: int  # 0: the whole file or folder (no line is named)
     level: str  # "error" blocks a build; "warning" only with --strict; "note" explains another problem, never blocks
     message: str
+    # A draft's to-do (a field still to fill in, template text left): a warning that never blocks, --strict included,
+    # since drafts may be committed (they are never public). Not part of the problem's identity.
+    todo: bool = field(default=False, compare=False)
 
     def format(self, relative_to: Path | None = None) -> str:
         """Render as ``path:line: level: message`` with a path relative to the cwd (``path: level: message`` for line 0)."""
@@ -34,23 +39,41 @@ def display_path(path: str, relative_to: Path | None = None) -> str:
         return os.path.relpath(absolute, base) if absolute.anchor == base.anchor else str(absolute)
 
 
+def did_you_mean(wrong: str, known: Iterable[str], n: int = 3) -> str:
+    """« (vouliez-vous dire « a », « b » ou « c » ?) »: up to ``n`` known names close to a wrong one (as close as the
+    closest, nearly), else ""."""
+    close = difflib.get_close_matches(wrong, list(known), n=n, cutoff=0.6)
+    ratios = [difflib.SequenceMatcher(None, wrong, c).ratio() for c in close]
+    named = [f"« {c} »" for c, ratio in zip(close, ratios, strict=True) if ratio >= ratios[0] - 0.08]
+    return f" (vouliez-vous dire {', '.join(named[:-1]) + ' ou ' if len(named) > 1 else ''}{named[-1]} ?)" if named else ""
+
+
 def errors(problems: list[Problem]) -> list[Problem]:
     """Only the problems that block a build."""
     return [p for p in problems if p.level == "error"]
 
 
 def blocking(problems: list[Problem], strict: bool = False) -> list[Problem]:
-    """The problems that fail a check: errors, and warnings too when ``strict`` (notes never)."""
-    return [p for p in problems if p.level == "error" or (strict and p.level == "warning")]
+    """The problems that fail a check: errors, and warnings too when ``strict`` (but a draft's to-do; notes never)."""
+    return [p for p in problems if p.level == "error" or (strict and p.level == "warning" and not p.todo)]
 
 
-def summary(problems: list[Problem], files: int) -> str:
-    """One-line French summary: counts of errors and warnings (notes only explain them)."""
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"
+
+
+def summary(problems: list[Problem], files: int, strict: bool = False) -> str:
+    """The French summary: counts of errors and warnings (notes only explain them), and why the check fails."""
     n_err = len(errors(problems))
-    n_warn = sum(p.level == "warning" for p in problems)
-    if not n_err and not n_warn:
-        return f"{files} fichier{'s' if files > 1 else ''} vérifié{'s' if files > 1 else ''} : aucun problème."
-    return (
-        f"{files} fichier{'s' if files > 1 else ''} vérifié{'s' if files > 1 else ''} : "
-        f"{n_err} erreur{'s' if n_err > 1 else ''}, {n_warn} avertissement{'s' if n_warn > 1 else ''}."
-    )
+    warnings = [p for p in problems if p.level == "warning"]
+    checked = f"{_n(files, 'fichier')} vérifié{'s' if files > 1 else ''} : "
+    if not n_err and not warnings:
+        return checked + "aucun problème."
+    todo = sum(p.todo for p in warnings)
+    drafts = f" (dont {todo} « à compléter » de brouillon{'s, qui ne bloquent' if todo > 1 else ', qui ne bloque'} pas)" if todo else ""
+    out = f"{checked}{_n(n_err, 'erreur')}, {_n(len(warnings), 'avertissement')}{drafts}."
+    fatal = len(warnings) - todo
+    if strict and fatal:
+        these = "les avertissements ci-dessus font" if fatal > 1 else "l'avertissement ci-dessus fait"
+        out += f"\nÉchec avec --strict : {these} échouer la vérification{' (les erreurs aussi)' if n_err else ''}."
+    return out

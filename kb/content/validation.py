@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from pydantic import ValidationError
@@ -10,7 +9,7 @@ from pydantic import ValidationError
 from kb.content import kinds
 from kb.content.fields import PATTERNS
 from kb.content.models import SourceRef, StatusChange, Strict
-from kb.content.problems import Problem
+from kb.content.problems import Problem, did_you_mean
 from kb.content.yamlfile import Loc, locate
 
 
@@ -22,16 +21,21 @@ def field_name(loc: Loc) -> str:
     return out or "l'enregistrement"
 
 
+def is_blank(err: dict[str, Any]) -> bool:
+    """True for the error of a key written with no value (« published: »): a field still to fill in."""
+    return err["type"] != "missing" and "input" in err and err["input"] is None
+
+
 def _message(err: dict[str, Any], model: type[Strict], loc: Loc) -> str:
     kind, name, ctx = err["type"], field_name(loc), err.get("ctx") or {}
     value = err.get("input")
     if kind == "missing":
         return f"champ obligatoire « {name} » manquant"
+    if is_blank(err):
+        return f"« {name} » est vide : à compléter"
     if kind == "extra_forbidden":
         fields = list(model.model_fields) if len(loc) == 1 else []
-        close = difflib.get_close_matches(str(loc[-1]), fields, n=1)
-        hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
-        return f"clé inconnue « {name} »{hint}"
+        return f"clé inconnue « {name} »{did_you_mean(str(loc[-1]), fields, n=1)}"
     if kind == "literal_error":
         allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"valeur « {value} » invalide pour « {name} » : valeurs permises : {allowed}"
@@ -63,19 +67,28 @@ def _message(err: dict[str, Any], model: type[Strict], loc: Loc) -> str:
     return f"« {name} » : {err['msg']}"
 
 
-def validate(model: type[Strict], data: Any, path: str, lines: dict[Loc, int], prefix: Loc = ()) -> tuple[Any, list[Problem]]:
-    """Validate data against a file model; every error becomes a Problem at its line."""
+def error_locs(exc: ValidationError, lines: dict[Loc, int]) -> list[tuple[Loc, dict[str, Any]]]:
+    """(location, error) of each error, its location cut to real keys and indices (union branches add type names)."""
+    known = {part for key in lines for part in key} | _FIELD_NAMES
+    return [(tuple(p for p in err["loc"] if isinstance(p, int) or p in known), err) for err in exc.errors()]
+
+
+def validate(
+    model: type[Strict], data: Any, path: str, lines: dict[Loc, int], prefix: Loc = (), draft: bool = False
+) -> tuple[Any, list[Problem]]:
+    """Validate data against a file model; every error becomes a Problem at its line. In a ``draft``, a value left
+    empty is a to-do (a warning), not an error: the model is None all the same (kb.content.salvage reads the rest)."""
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
         found: dict[tuple[int, str], Problem] = {}
-        # Union branches add type names ("int", "str") to locations: keep only real keys and indices.
-        known = {part for key in lines for part in key} | _FIELD_NAMES
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if isinstance(p, int) or p in known)
+        for loc, err in error_locs(exc, lines):
             line = locate(lines, prefix + loc)
-            message = _message(err, model, loc)
-            found.setdefault((line, message), Problem(path, line, "error", message))
+            if draft and is_blank(err):
+                problem = Problem(path, line, "warning", f"brouillon : « {field_name(loc)} » à compléter", todo=True)
+            else:
+                problem = Problem(path, line, "error", _message(err, model, loc))
+            found.setdefault((line, problem.message), problem)
         return None, list(found.values())
 
 

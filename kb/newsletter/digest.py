@@ -13,6 +13,7 @@ from kb.content.labels import date_fr
 from kb.newsletter.cards import card, render
 from kb.pages import Context
 from kb.store import queries
+from kb.store.grid import column_order
 
 FORMATS = {"html": "digest.html", "md": "digest.md", "txt": "digest.txt"}
 REGIONAL = "Actions régionales"
@@ -31,14 +32,19 @@ class Group:
 def collect(
     ctx: Context, *, since: dt.date, axis: str | None = None, region: str | None = None, campaign: str | None = None
 ) -> list[Group]:
-    """The records updated since ``since`` (filtered by axis and region), as cards grouped by axis, in axis order.
+    """The records updated since ``since`` (filtered by axis and region), as cards grouped by axis: the documents' axes
+    in the site's order of documents (the featured one first, then the newest first, as « Qui propose quoi »), each
+    document's in its own order. A region takes its own records and the proposals of national scope, as its page does.
 
     Each record appears once: a proposal under its axis; an action under the axis of the first proposal it carries (the
     requested axis when filtered), or under « Actions régionales » when it carries none that is public."""
     f = queries.Filters({BY_KIND[AXIS].name: [axis] if axis else [], BY_KIND[REGION].name: [region] if region else []}, updated_since=since)
-    axes = queries.all_of(ctx.db, AXIS)
-    docs = {d.id: d.title for d in queries.all_of(ctx.db, DOCUMENT)}
-    groups = {a.id: Group(a.title, docs.get(a.document, "")) for a in axes}
+    every = queries.all_of(ctx.db, DOCUMENT)
+    documents = column_order(every, queries.featured(every))
+    rank = {d.id: i for i, d in enumerate(documents)}
+    axes = sorted(queries.all_of(ctx.db, AXIS), key=lambda a: (rank.get(a.document, len(rank)), a.order, a.id))
+    titles = {d.id: d.title for d in documents}
+    groups = {a.id: Group(a.title, titles.get(a.document, "")) for a in axes}
     regional = Group(REGIONAL)
     for kind in (PROPOSAL, ACTION):
         rows, _ = queries.list_records(ctx.db, kind, f, limit=LIMIT, offset=0)

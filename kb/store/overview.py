@@ -48,8 +48,9 @@ class DocumentAxes:
 
 
 def _documents_in_order(db: Reader) -> list[Document]:
-    """Livres blancs first, then the others; newest first within each (the order of all_of)."""
-    return sorted(all_of(db, DOCUMENT), key=lambda d: d.kind != "livre-blanc")
+    """The featured document first, then the livres blancs, then the others; newest first within each (the order of
+    all_of), as the dashboard: a newer white paper never goes before the one the editors feature."""
+    return sorted(all_of(db, DOCUMENT), key=lambda d: (not d.featured, d.kind != "livre-blanc"))
 
 
 def axes_by_document(db: Reader) -> list[DocumentAxes]:

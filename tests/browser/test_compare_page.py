@@ -1,5 +1,6 @@
-"""« Qui propose quoi » in a real browser over the shipped content: phone and desktop layouts, accessibility, print,
-the filter form without JavaScript and « Copier ce tableau » with it."""
+"""« Qui propose quoi » in a real browser over the shipped content, as it is and grown: phone and desktop layouts,
+accessibility, print, the filter form without JavaScript and « Copier ce tableau » with it. The axes and documents it
+opens are those of the content served (its featured document's), which editors grow."""
 
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ import pytest
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
+from tests.browser.conftest import typed
 from tests.support.chromium import ARTIFACTS, DESKTOP, PHONE, WIDTHS, console_errors
 
 # The fixtures of the other browser tests (tests/browser/conftest.py): a server over the shipped content and Chromium.
-
-LIVRE = "livre-blanc-redynamiser-l-industrie"
 
 
 def _api(server: str, path: str) -> dict:
@@ -176,32 +176,37 @@ def test_prints_on_a4_landscape_with_its_source_line(desktop: Page, server: str)
     assert sizes == {(842, 595)}  # A4 landscape, in points
     text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
     assert "Source : Base des livres blancs, « Qui propose quoi »" in text and f"{server}/comparer" in text
-    assert "Redynamiser" in text and "Accès au foncier" in text
+    compare = _api(server, "/api/v1/compare")
+    assert typed(compare["pivot"]["title"]).split()[0] in typed(text) and typed(compare["rows"][0]["axis"]["title"]) in typed(text)
     assert "Copier ce tableau" not in text and "Choisir les documents" not in text and "Rechercher" not in text
 
 
 def test_filters_without_javascript_make_a_shareable_address(browser: Browser, server: str) -> None:
+    compare = _api(server, "/api/v1/compare")
+    pivot = compare["pivot"]["id"]
+    first, second = (r["axis"] for r in compare["rows"][:2])
+    # A document other than the pivot with a record on the first axis, if one has: kept as a column.
+    other = next((c["document"] for c in compare["rows"][0]["cells"] if c["records"] and c["document"] != pivot), None)
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
-    page.goto(server + "/axes/axe-acces-au-foncier")
+    page.goto(server + f"/axes/{first['id']}")
     with page.expect_navigation():
         page.click("text=Comparer sur cet axe")
-    assert urlsplit(page.url).path == "/comparer" and parse_qsl(urlsplit(page.url).query) == [("axe", "axe-acces-au-foncier")]
-    assert page.locator(".compare-axis h2").all_inner_texts() == ["Accès au foncier"]
+    assert urlsplit(page.url).path == "/comparer" and parse_qsl(urlsplit(page.url).query) == [("axe", first["id"])]
+    assert [typed(t) for t in page.locator(".compare-axis h2").all_inner_texts()] == [typed(first["title"])]
     page.click(".compare-filters summary")
-    page.check('input[name="axe"][value="axe-commande-publique"]')
+    page.check(f'input[name="axe"][value="{second["id"]}"]')
     for doc in page.eval_on_selector_all('input[name="document"]:checked', "els => els.map(e => e.value)"):
-        if doc not in (LIVRE, "senat-rapport-306-foncier-economique"):
+        if doc not in (pivot, other):
             page.uncheck(f'input[name="document"][value="{doc}"]')
     with page.expect_navigation():
         page.click("text=Afficher la comparaison")
     shared = page.url
     # The pivot is in the address: the view stays the same if editors later feature another document.
     assert parse_qsl(urlsplit(shared).query) == [
-        ("pivot", LIVRE), ("document", LIVRE), ("document", "senat-rapport-306-foncier-economique"),
-        ("axe", "axe-acces-au-foncier"), ("axe", "axe-commande-publique"),
+        ("pivot", pivot), ("document", pivot), *([("document", other)] if other else []), ("axe", first["id"]), ("axe", second["id"]),
     ]
-    assert page.locator(".compare-axis h2").all_inner_texts() == ["Accès au foncier", "Commande publique"]
+    assert [typed(t) for t in page.locator(".compare-axis h2").all_inner_texts()] == [typed(first["title"]), typed(second["title"])]
     # The address alone gives the same view to whoever opens it.
     other = context.new_page()
     other.goto(shared)
@@ -225,13 +230,15 @@ def test_copy_this_table_puts_the_email_html_on_the_clipboard(browser: Browser, 
     page.wait_for_function("() => document.querySelector('.compare-share .share-status').textContent.includes('Tableau copié')")
     # The e-mail's inline styles never meet the page's Content-Security-Policy (they logged one error each).
     assert errors == []
-    page.goto(server + "/comparer?axe=axe-acces-au-foncier")
+    row = _api(server, "/api/v1/compare")["rows"][0]
+    shown = f"/comparer?axe={row['axis']['id']}"
+    page.goto(server + shown)
     page.locator(".compare-share a[data-copy='html']").click()
     page.wait_for_function("() => document.querySelector('.compare-share .share-status').textContent.includes('Tableau copié')")
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied.lstrip().startswith("<table") and "max-width:600px" in copied
-    assert f'href="{server}/propositions/pass-foncier-pmi"' in copied
-    assert page.url == server + "/comparer?axe=axe-acces-au-foncier"  # copied, not followed
+    assert all(f'href="{server}/propositions/{r["id"]}"' in copied for c in row["cells"] for r in c["records"])
+    assert page.url == server + shown  # copied, not followed
     page.locator(".compare-share a[data-copy='markdown']").click()
     page.wait_for_function("() => navigator.clipboard.readText().then(t => t.startsWith('**Qui propose quoi'))")
     context.close()

@@ -11,7 +11,6 @@ tests/artifacts/, and axe-core checks each page with its menu open.
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page
 
+from tests.browser.conftest import api, typed
 from tests.support.chromium import ARTIFACTS, NARROW, PHONE, WIDTHS, console_errors
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -28,19 +28,9 @@ SECTIONS = {"proposals": "Propositions", "actions": "Actions régionales", "axes
             "regions": "Régions", "organisations": "Organisations"}
 
 
-def _json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.loads(response.read())
-
-
 def _any(server: str, collection: str) -> str:
     """The path of one record of an API collection, whichever it is."""
-    return urllib.parse.urlsplit(_json(server + f"/api/v1/{collection}?limit=1")["data"][0]["url"]).path
-
-
-def _plain(text: str) -> str:
-    """Text as people type it: typeset spaces and apostrophes made plain, runs of spaces made one."""
-    return " ".join(text.replace("\u2019", "'").replace("\u202f", " ").replace("\u00a0", " ").split())
+    return urllib.parse.urlsplit(api(server, f"/api/v1/{collection}?limit=1")["data"][0]["url"]).path
 
 
 @pytest.fixture(params=WIDTHS, ids=[w for w, _v in WIDTHS])
@@ -80,7 +70,7 @@ def test_the_menu_marks_the_section_of_every_page(sized: tuple[str, dict, Page],
         assert nav.is_visible() and _marked(nav) == [[label, value]], (width, url)
         assert nav.locator("a:text-is('Qui propose quoi')").get_attribute("href") == "/comparer"
         if url.startswith("/recherche?type="):
-            assert _plain(page.inner_text("main h1")) == label  # a list titled for what it lists
+            assert typed(page.inner_text("main h1")) == label  # a list titled for what it lists
     # The open menu on an axis page: kept as a screenshot, and axe-core clean with it open.
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"menu-{width}.png"))
@@ -90,7 +80,7 @@ def test_the_menu_marks_the_section_of_every_page(sized: tuple[str, dict, Page],
 
 def test_sectors_are_in_the_menu_only_while_a_record_names_one(sized: tuple[str, dict, Page], server: str) -> None:
     width, _viewport, page = sized
-    named = any(s["proposals"] or s["actions"] for s in _json(server + "/api/v1/sectors?limit=100")["data"])
+    named = any(s["proposals"] or s["actions"] for s in api(server, "/api/v1/sectors?limit=100")["data"])
     page.goto(server + "/")
     assert (_open_menu(page, width).locator("a:text-is('Filières')").count() == 1) == named
     assert (page.locator("main a[href='/filieres']").count() >= 1) == named
@@ -124,9 +114,9 @@ def test_home_axis_cards_count_what_the_api_lists(sized: tuple[str, dict, Page],
     cards = page.locator("section[aria-labelledby='axes-titre'] ul.cards a")
     assert cards.count() >= 1
     for card in cards.all():
-        axis = _json(server + "/api/v1" + card.get_attribute("href"))
+        axis = api(server, "/api/v1" + card.get_attribute("href"))
         own, others = len(axis["proposals"]), len(axis["echoed_by"])
-        count = _plain(card.locator(".count").inner_text())
+        count = typed(card.locator(".count").inner_text())
         assert count.startswith(f"{own} proposition{'s' if own > 1 else ''} "), count
         joined = "" if not others else ", 1 d'un autre document" if others == 1 else f", {others} d'autres documents"
         assert count.endswith(joined) and ("autre" in count) == bool(others), count

@@ -132,7 +132,7 @@ def test_check_is_bounded_on_every_hostile_file(content: Path, case: str) -> Non
     expected = HOSTILE[case](content)
     proc = run_limited(["check", "--data", "content"], content.parent, **CHECK_LIMITS)
     assert proc.returncode == 1, proc.stderr
-    assert expected in proc.stderr.splitlines()
+    assert expected in proc.stdout.splitlines()  # kb check reports on standard output, in file order
     assert "Traceback" not in proc.stderr
 
 
@@ -142,7 +142,7 @@ def test_fix_urls_is_bounded_on_every_hostile_file(content: Path, case: str) -> 
     expected = HOSTILE[case](content)
     proc = run_limited(["check", "--data", "content", "--fix-urls"], content.parent, **CHECK_LIMITS)
     assert proc.returncode == 1, proc.stderr
-    assert proc.stdout.startswith("0 adresse corrigée.") and expected in proc.stderr.splitlines()
+    assert proc.stdout.startswith("0 adresse corrigée.") and expected in proc.stdout.splitlines()
 
 
 @pytest.mark.parametrize("case", ["fifo", "link-to-dev-zero", "50-mb-record"])
@@ -152,13 +152,13 @@ def test_build_refuses_a_hostile_file_without_reading_it(content: Path, case: st
     # The build loads the database and search stacks (more address space), and reads nothing hostile.
     proc = run_limited(build, content.parent, memory=600 * MiB, cpu=20)
     assert proc.returncode == 1, proc.stderr
-    assert expected in proc.stderr.splitlines() and "Construction annulée" in proc.stderr
+    assert expected in proc.stdout.splitlines() and "Construction annulée" in proc.stderr
 
 
 def test_a_long_text_is_refused_before_it_is_built(content: Path) -> None:
     expected = _long_text(content)
     proc = run_limited(["check", "--data", "content"], content.parent, **CHECK_LIMITS)
-    assert proc.returncode == 1 and expected in proc.stderr.splitlines()
+    assert proc.returncode == 1 and expected in proc.stdout.splitlines()
 
 
 def test_the_size_limit_is_configurable(content: Path) -> None:
@@ -170,7 +170,7 @@ def test_the_size_limit_is_configurable(content: Path) -> None:
     assert 256 * 1024 < size < 512 * 1024
     default = run_limited(["check", "--data", "content"], content.parent, **CHECK_LIMITS)
     assert default.returncode == 1
-    assert default.stderr.startswith("content/proposals/riche.yaml:1: error: fichier de 297 Kio : 256 Kio au plus")
+    assert default.stdout.startswith("content/proposals/riche.yaml:1: error: fichier de 297 Kio : 256 Kio au plus")
     raised = run_limited(["check", "--data", "content", "--max-file-kb", "512"], content.parent, **CHECK_LIMITS)
     assert raised.returncode == 0, raised.stderr
     by_env = subprocess.run(
@@ -190,7 +190,7 @@ def test_a_link_inside_the_folder_is_read_and_reported_at_its_own_path(content: 
     (content / "brouillons" / "a-relire.yaml").write_text("titel: oubli\n" + text, "utf-8")
     (content / "proposals" / "lien.yaml").symlink_to(Path("..") / "brouillons" / "a-relire.yaml")
     proc = run_limited(["check", "--data", "content"], content.parent, **CHECK_LIMITS)
-    assert proc.stderr.splitlines()[0] == "content/proposals/lien.yaml:1: error: clé inconnue « titel » (vouliez-vous dire « title » ?)"
+    assert proc.stdout.splitlines()[0] == "content/proposals/lien.yaml:1: error: clé inconnue « titel » (vouliez-vous dire « title » ?)"
 
 
 # ---- imported files (kb import) --------------------------------------------------------------------------------------

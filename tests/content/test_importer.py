@@ -30,6 +30,11 @@ def run(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
+def quote(draft: dict) -> str:
+    """The source's text of an imported draft: the quote of its first source (summary and body are ours to write)."""
+    return draft["sources"][0]["quote"]
+
+
 def drafts(content: Path) -> dict[str, dict]:
     """The draft proposal files of a content folder, by id."""
     out = {}
@@ -74,11 +79,18 @@ def test_markdown_import_writes_one_draft_per_proposal(content: Path, tmp_path: 
     assert set(found) == {"creer-un-pass-foncier-pmi", "sanctuariser-le-foncier-industriel", "numeriser-les-pmi"}
     first = found["creer-un-pass-foncier-pmi"]
     assert first["title"] == "Créer un pass foncier PMI"
-    assert first["body"] == "Les collectivités mobilisent des **parcelles** de moins de deux hectares.\n\nUn second paragraphe.\n"
+    assert quote(first) == "Les collectivités mobilisent des **parcelles** de moins de deux hectares.\n\nUn second paragraphe."
+    assert first["body"] == "À COMPLÉTER\n" and first["summary"] == "À COMPLÉTER"  # written with our words, not the source's
     assert first["document"] == "livre-essai" and first["axis"] == "foncier-essai"
-    assert first["sources"] == [{"document": "livre-essai"}] and first["draft"] is True
+    assert first["sources"] == [{"document": "livre-essai", "quote": quote(first)}] and first["draft"] is True
+    assert first["status"] is None and first["published"] is None and first["updated"] is None  # dates: the source's
     assert found["sanctuariser-le-foncier-industriel"]["axis"] == "foncier-essai"
-    assert "axis" not in found["numeriser-les-pmi"]
+    assert found["numeriser-les-pmi"]["axis"] == "a-completer-id-de-l-axe"
+    # The skeleton of kb new, with the document's axes listed to choose from.
+    text = (content / "proposals" / "numeriser-les-pmi.yaml").read_text("utf-8")
+    assert "# Brouillon importé de « livre.md » par kb import." in text
+    assert "#   1. foncier-essai — Accès au foncier\n#   2. energie-essai — Souveraineté énergétique\n" in text
+    assert "status:                                # proposee | en-discussion" in text
     assert "Créé : " in result.output and "creer-un-pass-foncier-pmi.yaml" in result.output
     assert "Sans axe : " in result.output and "« Partie 3 : Innovation et numérique »" in result.output
     assert "complétez les champs puis lancez kb check" in result.output
@@ -97,7 +109,9 @@ def test_import_never_overwrites_and_reports_the_clash(content: Path, tmp_path: 
     # Twice the same import: everything clashes, nothing changes.
     before = {p.name: p.read_text("utf-8") for p in (content / "proposals").glob("*.yaml")}
     again = run("import", src, "--document", "livre-essai", "--data", content)
-    assert "0 brouillon(s) créé(s), 3 conflit(s)" in again.output
+    assert again.exit_code == 1 and "0 brouillon" not in again.output and "Étape suivante" not in again.output
+    assert again.stderr.endswith("Rien n'est écrit : les 3 propositions trouvées ont toutes un conflit (ci-dessus) : déjà importée(s), "
+                                 "ou id déjà pris. Pour importer de nouveau, retirez d'abord les fichiers en conflit.\n")
     assert {p.name: p.read_text("utf-8") for p in (content / "proposals").glob("*.yaml")} == before
 
 
@@ -106,6 +120,7 @@ def test_import_clashes_with_an_id_of_another_kind(content: Path, tmp_path: Path
     src.write_text("# Accès au foncier\n\nProposition 1 : Implantation Normandie\n\nTexte.\n", "utf-8")
     result = run("import", src, "--document", "livre-essai", "--data", content)
     assert "l'id est déjà pris par" in result.output and "implantation-normandie" in result.output
+    assert result.exit_code == 1 and "Rien n'est écrit : la proposition trouvée a un conflit" in result.output
     assert drafts(content) == {}
 
 
@@ -116,9 +131,11 @@ def test_imported_drafts_pass_check_with_warnings_only(content: Path, tmp_path: 
     result = run("check", "--data", content)
     assert result.exit_code == 0, result.output
     assert "error" not in result.output
-    assert "creer-un-pass-foncier-pmi.yaml:4: warning: brouillon : champ « summary » à compléter" in result.output
-    assert "numeriser-les-pmi.yaml:4: warning: brouillon : champ « axis » à compléter" in result.output
-    assert run("check", "--data", content, "--strict").exit_code == 1
+    assert "creer-un-pass-foncier-pmi.yaml:5: warning: brouillon : champ « published » à compléter" in result.output
+    assert "creer-un-pass-foncier-pmi.yaml:7: warning: brouillon : « summary » est encore le texte du modèle" in result.output
+    assert "numeriser-les-pmi.yaml:12: warning: brouillon : « axis » est encore le texte du modèle" in result.output
+    # A draft's to-dos never block, --strict included: drafts may be committed (they are never public).
+    assert run("check", "--data", content, "--strict").exit_code == 0
 
 
 def test_unknown_document_is_a_clear_error(content: Path, tmp_path: Path) -> None:
@@ -166,7 +183,7 @@ def test_docx_headings_and_named_proposals(content: Path, tmp_path: Path) -> Non
     result = run("import", src, "--document", "livre-essai", "--data", content)
     assert result.exit_code == 0, result.output
     found = drafts(content)
-    assert found["creer-un-pass-foncier-pmi"]["body"] == "Premier paragraphe du pass foncier.\n\nSecond paragraphe.\n"
+    assert quote(found["creer-un-pass-foncier-pmi"]) == "Premier paragraphe du pass foncier.\n\nSecond paragraphe."
     assert found["creer-un-pass-foncier-pmi"]["axis"] == "foncier-essai"
     assert found["produire-une-energie-locale"]["axis"] == "energie-essai"
     assert "Sans axe" not in result.output
@@ -186,7 +203,7 @@ def test_docx_numbered_paragraphs(content: Path, tmp_path: Path) -> None:
     assert run("import", src, "--document", "livre-essai", "--data", content).exit_code == 0
     found = drafts(content)
     assert set(found) == {"creer-un-pass-foncier-pmi", "sanctuariser-le-foncier"}
-    assert found["creer-un-pass-foncier-pmi"]["body"] == "Texte du pass.\n"
+    assert quote(found["creer-un-pass-foncier-pmi"]) == "Texte du pass."
     assert found["sanctuariser-le-foncier"]["axis"] == "foncier-essai"
 
 
@@ -206,7 +223,7 @@ def test_docx_axis_level_makes_next_level_headings_proposals(content: Path, tmp_
     found = drafts(content)
     assert list(found) == ["produire-une-energie-locale"]
     assert found["produire-une-energie-locale"]["axis"] == "energie-essai"
-    assert "Suite." in found["produire-une-energie-locale"]["body"]
+    assert "Suite." in quote(found["produire-une-energie-locale"])
 
 
 def _pdf(path: Path, pages: list[list[tuple[str, str]]]) -> Path:
@@ -275,7 +292,7 @@ def test_pdf_titles_numbering_and_split_headings(pdf_import: tuple[Path, Result]
 
 def test_pdf_ligatures_accents_and_hyphenation(pdf_import: tuple[Path, Result]) -> None:
     content, _ = pdf_import
-    body = drafts(content)["creer-un-pass-foncier-pmi"]["body"]
+    body = quote(drafts(content)["creer-un-pass-foncier-pmi"])
     assert "Le financement des terrains industriels" in body
     assert "l'implantation des usines et la mise en œuvre des projets." in body
     assert "ﬁ" not in body and "ﬂ" not in body
@@ -284,21 +301,22 @@ def test_pdf_ligatures_accents_and_hyphenation(pdf_import: tuple[Path, Result]) 
 def test_pdf_pages_page_breaks_and_headers(pdf_import: tuple[Path, Result]) -> None:
     content, result = pdf_import
     found = drafts(content)
-    assert found["creer-un-pass-foncier-pmi"]["sources"] == [{"document": "livre-essai", "page": 1}]
+    assert {k: v for k, v in found["creer-un-pass-foncier-pmi"]["sources"][0].items() if k != "quote"} == {"document": "livre-essai",
+                                                                                                          "page": 1}
     spanning = found["sanctuariser-le-foncier-industriel"]
-    assert spanning["sources"] == [{"document": "livre-essai", "page": 1}]
+    assert spanning["sources"] == [{"document": "livre-essai", "page": 1, "quote": quote(spanning)}]
     expected = (
         "Le foncier industriel reste industriel : une flexibilité encadrée, comme le demandait la proposition 12 du rapport, "
         "qui permet toutefois les reconversions."
     )
-    assert spanning["body"].strip() == expected  # the body goes on across the page break
+    assert quote(spanning) == expected  # the text goes on across the page break
     assert found["produire-une-energie-locale"]["sources"][0]["page"] == 2
     assert found["numeriser-les-pmi"]["sources"][0]["page"] == 3
     for data in found.values():
-        assert "CPME — Livre blanc" not in data["body"] and "Page " not in data["body"]
+        assert "CPME — Livre blanc" not in quote(data) and "Page " not in quote(data)
     assert found["creer-un-pass-foncier-pmi"]["axis"] == "foncier-essai"
     assert found["produire-une-energie-locale"]["axis"] == "energie-essai"
-    assert "axis" not in found["numeriser-les-pmi"]
+    assert found["numeriser-les-pmi"]["axis"] == "a-completer-id-de-l-axe"
     assert "« Axe 3 : Innovation » ne correspond à aucun axe" in result.output
 
 
@@ -306,7 +324,7 @@ def test_pdf_drafts_pass_check_with_warnings_only(pdf_import: tuple[Path, Result
     content, _ = pdf_import
     result = run("check", "--data", content)
     assert result.exit_code == 0, result.output
-    assert "error" not in result.output and "warning: brouillon : champ « summary » à compléter" in result.output
+    assert "error" not in result.output and "warning: brouillon : « summary » est encore le texte du modèle" in result.output
 
 
 def test_text_normalisation_helpers() -> None:
@@ -329,7 +347,7 @@ def test_markdown_title_below_the_number_and_sub_headings_in_the_body(content: P
     )
     assert run("import", src, "--document", "livre-essai", "--data", content).exit_code == 0
     found = drafts(content)
-    assert found["produire-une-energie-locale"]["body"] == "Premier paragraphe.\n\n**Pourquoi**\n\nParce que.\n"
+    assert quote(found["produire-une-energie-locale"]) == "Premier paragraphe.\n\n**Pourquoi**\n\nParce que."
     assert found["produire-une-energie-locale"]["axis"] == "energie-essai"
     assert found["stocker-l-energie"]["axis"] == "energie-essai"
 
@@ -340,7 +358,7 @@ def test_axis_level_keeps_numbered_lists_in_the_body(content: Path, tmp_path: Pa
     assert run("import", src, "--document", "livre-essai", "--axis-level", "1", "--data", content).exit_code == 0
     found = drafts(content)
     assert list(found) == ["creer-un-pass-foncier-pmi"]
-    assert found["creer-un-pass-foncier-pmi"]["body"] == "1. premier point\n2. second point\n"
+    assert quote(found["creer-un-pass-foncier-pmi"]) == "1. premier point\n2. second point"
 
 
 def test_pdf_table_of_contents_and_conclusion_are_no_proposals(content: Path, tmp_path: Path) -> None:
@@ -366,7 +384,7 @@ def test_pdf_table_of_contents_and_conclusion_are_no_proposals(content: Path, tm
     found = drafts(content)
     assert set(found) == {"creer-un-pass-foncier-pmi", "produire-une-energie-locale"}
     assert all(d["sources"][0]["page"] == 2 for d in found.values())
-    assert found["produire-une-energie-locale"]["body"].strip() == "Des contrats de long terme."
+    assert quote(found["produire-une-energie-locale"]) == "Des contrats de long terme."
     assert "Sans axe" not in result.output
 
 
@@ -381,4 +399,4 @@ def test_slugs_are_short_ascii_and_unique(content: Path, tmp_path: Path) -> None
     src.write_text("# Accès au foncier\n\nProposition 1 : Agir\n\nUn.\n\nProposition 2 : Agir\n\nDeux.\n", "utf-8")
     assert run("import", src, "--document", "livre-essai", "--data", content).exit_code == 0
     found = drafts(content)
-    assert {k: v["body"] for k, v in found.items()} == {"agir": "Un.\n", "agir-2": "Deux.\n"}
+    assert {k: quote(v) for k, v in found.items()} == {"agir": "Un.", "agir-2": "Deux."}

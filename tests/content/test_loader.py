@@ -57,7 +57,8 @@ EXPECTED: dict[str, list[tuple[str, int, str]]] = {
         (
             "proposals/axis-of-other-document.yaml",
             4,
-            "l'axe « rapport-axe » appartient au document « rapport-essai », pas à « livre-essai »",
+            "l'axe « rapport-axe » appartient au document « rapport-essai », pas à « livre-essai » ; "
+            "axes du document « livre-essai » : foncier-essai, energie-essai",
         )
     ],
     "alias-collision": [

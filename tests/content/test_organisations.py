@@ -38,9 +38,9 @@ def test_an_unknown_organisation_names_the_nearest_ids(data: Path) -> None:
     _edit(data / "actions/implantation-normandie.yaml", "organisation: federation-essai-normandie", "organisation: fepe-normandie")
     doc, action = sorted(_messages(data))
     assert "c/actions/implantation-normandie.yaml:17: error: " in doc
-    assert "organisation « fepe-normandie » introuvable (organisations les plus proches : federation-essai-normandie" in doc
+    assert "organisation « fepe-normandie » introuvable (vouliez-vous dire « federation-essai-normandie » ?)" in doc
     assert "c/documents/livre-essai.yaml:10: error: " in action
-    assert "« federation-esai » introuvable (organisations les plus proches : federation-essai" in action
+    assert "« federation-esai » introuvable (vouliez-vous dire « federation-essai » ?)" in action
 
 
 def test_every_document_names_an_organisation_and_every_action_its_own(data: Path) -> None:

@@ -15,7 +15,7 @@ from kb.cli import main
 from kb.content import check, load_all
 from kb.content.permanence import PUBLISHED_FILE, load_retired, public_paths
 from kb.web.typography import french
-from tests.support.corpora import ROOT, VALID
+from tests.support.corpora import VALID
 from tests.support.kit_corpus import build_kit
 
 
@@ -43,21 +43,6 @@ def _freeze(data: Path) -> list[str]:
     result = CliRunner().invoke(main, ["links", "freeze", "--data", str(data)])
     assert result.exit_code == 0, result.output
     return (data / PUBLISHED_FILE).read_text("utf-8").splitlines()
-
-
-def test_shipped_retired_file_is_an_empty_list_with_its_format_explained() -> None:
-    text = (ROOT / "proposals" / "retired.yaml").read_text("utf-8")
-    assert "replacement" in text and "reason" in text
-    assert load_retired(ROOT / "proposals") == ([], [])
-
-
-def test_shipped_content_ships_its_published_links_and_they_resolve() -> None:
-    lines = (ROOT / "proposals" / PUBLISHED_FILE).read_text("utf-8").splitlines()
-    assert "/propositions/pass-foncier-pmi" in lines
-    assert "/propositions/pass-foncier-pmi/carte" in lines
-    assert "/axes/axe-acces-au-foncier/flux.atom" in lines
-    assert "/flux.atom" in lines
-    assert _errors(ROOT / "proposals") == []
 
 
 def test_freeze_lists_every_public_path_sorted(content: Path) -> None:

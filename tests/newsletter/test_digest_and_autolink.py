@@ -155,3 +155,20 @@ def test_an_action_on_two_axes_appears_once_and_totals_count_distinct_records(tm
     # Filtered by the second axis, it goes under that axis, once.
     out, err = digest(built, "--since", "2025-11-01", "--axis", "energie-essai", "--format", "txt")
     assert out.count(f"{BASE}/actions/implantation-normandie") == 1 and "2 fiches dans 1 rubrique." in err
+
+
+def test_digest_orders_documents_as_the_site_does_featured_first_then_newest(grown: Built) -> None:
+    # The featured paper's axes first (whatever its id or date), then the other documents newest first (« 2026-02 »
+    # after « 2026-03-02 », before « 2026-01-15 »), as the columns of « Qui propose quoi »; each document's axes in order.
+    out, _ = digest(grown, "--since", "2025-01-01", "--format", "txt")
+    order = ["pass-foncier", "energie-locale", "apprentissage-usine", "energie-commune", "foncier-institut", "sanctuaire-foncier"]
+    at = [out.index(f"{BASE}/propositions/{pid}\n") for pid in order]
+    assert at == sorted(at), [pid for _, pid in sorted(zip(at, order, strict=True))]
+
+
+def test_digest_of_a_region_holds_the_national_proposals_of_every_document(grown: Built) -> None:
+    out, _ = digest(grown, "--since", "2025-01-01", "--region", "ile-de-france", "--format", "txt")
+    national = ("pass-foncier", "apprentissage-usine", "energie-commune", "foncier-institut", "sanctuaire-foncier")
+    assert all(f"{BASE}/propositions/{pid}\n" in out for pid in national)
+    assert f"{BASE}/actions/formation-idf" in out and "/propositions/energie-locale" not in out  # Normandie's own
+    assert "/actions/implantation-normandie" not in out

@@ -1,4 +1,5 @@
-"""/tableau-de-bord and kb stats on the shipped content: figures, SVG charts with text equivalents, tables, search links."""
+"""/tableau-de-bord and kb stats on the shipped content, as it is and grown (fixture ``shipped_built``): figures that
+count what the content holds, SVG charts with text equivalents, tables, search links — whatever editors add."""
 
 from __future__ import annotations
 
@@ -14,15 +15,14 @@ from sqlmodel import Session
 
 from kb import create_app
 from kb.cli import main
+from kb.content import labels as fr
 from kb.content import load_all
 from kb.pages.dashboard import Count, Figures, figures
 from kb.store import make_engine
 from kb.store.reader import Reader
 from kb.web.charts import bar_chart
 from kb.web.typography import french
-from tests.support.corpora import ROOT, Built
-
-SHIPPED = ROOT / "proposals"
+from tests.support.corpora import Built
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +35,8 @@ def figs(shipped_built: Built) -> Figures:
 
 
 @pytest.fixture(scope="module")
-def content() -> dict[str, list]:
-    corpus = load_all(SHIPPED)
+def content(shipped_built: Built) -> dict[str, list]:
+    corpus = load_all(shipped_built.data_dir)
     kinds = ("document", "axis", "proposal", "action")
     return {kind: [r for r in corpus.of(kind) if not getattr(r.model, "draft", False)] for kind in kinds}
 
@@ -49,17 +49,16 @@ def page(shipped_built: Built) -> str:
     return resp.get_data(as_text=True)
 
 
-def _livre(content: dict[str, list]):
-    return next(r for r in content["document"] if r.model.kind == "livre-blanc")
-
-
-def test_livre_blanc_coverage_is_3_sur_10(figs: Figures, content: dict[str, list]) -> None:
-    livre = _livre(content)
-    held = sum(p.model.document == livre.id for p in content["proposal"])
-    doc = next(d for d in figs.documents if d.document.id == livre.id)
-    assert figs.documents[0] is doc  # the livre blanc comes first
-    assert (doc.held, doc.announced) == (held, livre.model.announced_proposals)
-    assert doc.coverage == f"{held} sur {livre.model.announced_proposals}" == "3 sur 10"
+def test_documents_come_featured_first_with_their_coverage(figs: Figures, content: dict[str, list]) -> None:
+    featured = [d.id for d in content["document"] if d.model.featured]
+    assert [d.document.id for d in figs.documents[: len(featured)]] == featured  # the featured document first
+    kinds = [d.document.kind != "livre-blanc" for d in figs.documents[len(featured):]]
+    assert kinds == sorted(kinds)  # then the white papers, then the others
+    for doc in figs.documents:
+        held = sum(p.model.document == doc.document.id for p in content["proposal"])
+        announced = doc.document.announced_proposals
+        assert (doc.held, doc.announced) == (held, announced)
+        assert doc.coverage == (f"{held} sur {announced}" if announced else None)
 
 
 def test_proposals_by_axis_and_status(figs: Figures, content: dict[str, list]) -> None:
@@ -117,7 +116,7 @@ def test_dashboard_has_accessible_svg_charts(page: str, figs: Figures) -> None:
 
 def test_dashboard_tables_and_links(page: str, figs: Figures) -> None:
     livre = figs.documents[0]
-    assert "<strong>3 sur 10</strong>" in page
+    assert all(f"<strong>{d.coverage}</strong>" in page for d in figs.documents if d.coverage)
     assert page.count('<table class="figures') == 2 * len(figs.documents) + 2 + 1
     bars: list[Count] = [
         *(c for d in figs.documents for c in d.by_axis + d.by_status),
@@ -166,14 +165,14 @@ def test_kb_stats_prints_the_same_figures(shipped_built: Built, figs: Figures) -
     assert result.exit_code == 0, result.output
     out = result.output
     livre = figs.documents[0]
-    assert f"{livre.document.title} (livre blanc)" in out
-    assert f"  {livre.held} propositions sur {livre.announced} annoncées" in out
+    assert f"{livre.document.title} ({fr.DOCUMENT_KIND[livre.document.kind].lower()})" in out
+    assert f"  {fr.plural(livre.held, 'proposition')}" + (f" sur {livre.announced} annoncées" if livre.announced else "") in out
     for c in livre.by_axis + livre.by_status + figs.actions_by_region:
         assert re.search(rf"^    {re.escape(c.label)}\s+{c.count}\b", out, flags=re.M), c
     assert "Derniers changements de statut :" in out
     assert f"{figs.recent[0].date}  {figs.recent[0].label} : {figs.recent[0].title}" in out
     # Straight from the content folder (no build): the same output.
-    direct = runner.invoke(main, ["stats", "--data", str(SHIPPED)])
+    direct = runner.invoke(main, ["stats", "--data", str(shipped_built.data_dir)])
     assert direct.exit_code == 0 and direct.output == out
 
 

@@ -18,6 +18,7 @@ from kb import create_app
 from kb.cli import main
 from kb.config import truthy
 from kb.content import check
+from kb.content.drafts import UNDATED
 from kb.store import make_engine
 from kb.store.reader import Reader
 from kb.store.tables import Action, Proposal
@@ -101,13 +102,23 @@ def test_missing_fields_are_warnings_at_the_mapping_line(tmp_path: Path) -> None
     assert all(p.level == "warning" for p in problems)
 
 
-def test_check_accepts_drafts_and_strict_refuses_them(tmp_path: Path) -> None:
+def test_check_accepts_drafts_strict_too_but_not_their_other_warnings(tmp_path: Path) -> None:
+    # Drafts may be committed (never public): their to-dos never block, --strict included; what else a draft says does.
     src = _with_drafts(tmp_path)
     runner = CliRunner()
     result = runner.invoke(main, ["check", "--data", str(src)])
     assert result.exit_code == 0, result.output
     assert f"{DRAFT}.yaml:2: warning: brouillon : champ « summary » à compléter" in result.output
-    assert runner.invoke(main, ["check", "--data", str(src), "--strict"]).exit_code == 1
+    assert runner.invoke(main, ["check", "--data", str(src), "--strict"]).exit_code == 0
+    path = src / "actions" / f"{DRAFT_ACTION}.yaml"
+    path.write_text(DRAFT_ACTION_YAML.replace(f"https://example.org/{WORD}", "https://example.org"), "utf-8")
+    strict = runner.invoke(main, ["check", "--data", str(src), "--strict"])
+    assert strict.exit_code == 1
+    assert f"{DRAFT_ACTION}.yaml:6: warning: adresse sans chemin « https://example.org »" in strict.output
+    assert strict.output.splitlines()[-2:] == [
+        "17 fichiers vérifiés : 0 erreur, 10 avertissements (dont 9 « à compléter » de brouillons, qui ne bloquent pas).",
+        "Échec avec --strict : l'avertissement ci-dessus fait échouer la vérification.",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -136,9 +147,10 @@ def test_build_stores_drafts_with_display_defaults(drafted: Built) -> None:
         prop = session.get(Proposal, DRAFT)
         action = session.get(Action, DRAFT_ACTION)
     engine.dispose()
-    assert prop is not None and prop.draft and prop.summary == "" and prop.status == "proposee"
+    # Nothing its file does not say: no status, no update date (the earliest date, which no page shows).
+    assert prop is not None and prop.draft and prop.summary == "" and prop.status == "" and prop.updated == UNDATED
     assert prop.title == f"Mesure {WORD} pour le foncier" and prop.sources[0]["page"] == 4
-    assert action is not None and action.draft and action.status == "annoncee"
+    assert action is not None and action.draft and action.status == "" and action.published == ""
 
 
 # Every public surface: lists and pages that could mention a draft, and the drafts' own URLs.
@@ -306,6 +318,13 @@ def test_preview_mode_shows_and_marks_drafts(preview: Flask) -> None:
     assert f'Mesure {WORD} pour le foncier</a> <span class="badge draft">Brouillon</span>' in dashboard
     if _routed(preview, f"/api/v1/proposals/{DRAFT}"):
         assert client.get(f"/api/v1/proposals/{DRAFT}").get_json()["draft"] is True
+    # Only what its file says: « statut à renseigner », no date of publication nor of update, no invented status.
+    facts = re.search(r'<dl class="facts">.*?</dl>', html, re.S).group(0)
+    assert "<dt>Statut</dt><dd><em>statut à renseigner</em></dd>" in facts
+    assert "<dt>Publiée</dt><dd><em>date à renseigner</em></dd>" in facts
+    assert "Mise à jour" not in facts and ">Proposée<" not in facts and "mis à jour le" not in results
+    action = client.get(f"/actions/{DRAFT_ACTION}").get_data(as_text=True)
+    assert "<dt>Statut</dt><dd><em>statut à renseigner</em></dd>" in action and "Mise à jour" not in action
     # Its former id leads to it, in preview only.
     assert client.get(f"/propositions/{DRAFT_ALIAS}").headers["Location"] == f"/propositions/{DRAFT}"
     assert client.get(f"/api/v1/proposals/{DRAFT_ALIAS}").headers["Location"].endswith(f"/api/v1/proposals/{DRAFT}")

@@ -150,3 +150,10 @@ def test_a_co_published_document_is_both_organisations(after: FlaskClient) -> No
     for linked in ("/organisations/federation-essai-normandie", "/organisations/federation-essai-idf",
                    "/actions/implantation-normandie", "/actions/formation-idf", "/documents/rapport-commun"):
         assert f'href="{linked}"' in fed, linked
+
+
+def test_the_axes_index_keeps_the_featured_document_first(after: FlaskClient) -> None:
+    # A newer white paper (livre-essai-suite) comes after the featured one, as on the dashboard; then newest first.
+    page = after.get("/axes").get_data(as_text=True)
+    order = [page.index(f'href="/documents/{d}"') for d in ("livre-essai", "livre-essai-suite", "livre-institut")]
+    assert order == sorted(order)

@@ -1,7 +1,7 @@
 """Index pages (/axes, /documents, /filieres, /regions), browse pages that say what they know, honest empty states.
 
-Over the valid test corpus, and the shipped content where only it has the case (an axis of the livre blanc whose
-proposals are not in the sources, a sector no record names).
+Over the valid test corpus, and the same with tests/data/sparse/ where only that has the case (an axis of the livre
+blanc whose proposals are not in the sources, a sector no record names, a cited document without proposal).
 """
 
 from __future__ import annotations
@@ -12,7 +12,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kb import create_app
 from kb.web.typography import french
+from tests.support.corpora import build_corpus, sparse_source
+
+
+@pytest.fixture(scope="module")
+def sparse_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """A client over the valid corpus with tests/data/sparse/: pages that say what they do not hold."""
+    dest = tmp_path_factory.mktemp("sparse")
+    return create_app(build_corpus(sparse_source(dest), dest / "built").config()).test_client()
 
 
 def html(client: FlaskClient, url: str) -> str:
@@ -117,22 +126,17 @@ def test_a_document_lists_every_record_that_cites_it(client: FlaskClient) -> Non
                                                                 ("axis", "energie-essai")}
 
 
-def test_a_document_without_proposal_shows_its_citing_records_and_no_search(shipped_client: FlaskClient) -> None:
-    page = html(shipped_client, "/documents/communique-cpme-fiers-de-produire-en-france")
+def test_a_document_without_proposal_shows_its_citing_records_and_no_search(sparse_client: FlaskClient) -> None:
+    page = html(sparse_client, "/documents/communique-essai")
     assert 'class="facets"' not in page and "Chercher dans cette page" not in page
     assert french("La base ne contient aucune proposition de ce document : il sert de source aux fiches ci-dessous.") in page
-    assert set(links(section(page, "citent-titre"))) >= {
-        "/propositions/pass-foncier-pmi", "/propositions/coupe-file-pmi", "/propositions/fabrique-en-france-renforce",
-        "/documents/livre-blanc-redynamiser-l-industrie",
-    }
+    assert set(links(section(page, "citent-titre"))) == {"/propositions/pass-foncier", "/documents/livre-essai"}
 
 
-def test_the_source_of_a_status_step_cites_its_document_too(shipped_client: FlaskClient) -> None:
-    # The livre blanc's proposals quote the press release; the livre blanc is the source of their status history.
-    page = html(shipped_client, "/documents/livre-blanc-redynamiser-l-industrie")
-    assert set(links(section(page, "citent-titre"), "/propositions/")) == {
-        "/propositions/pass-foncier-pmi", "/propositions/coupe-file-pmi", "/propositions/fabrique-en-france-renforce",
-    }
+def test_the_source_of_a_status_step_cites_its_document_too(sparse_client: FlaskClient) -> None:
+    # energie-locale's sources are addresses; the report is the source of a step of its status history.
+    page = html(sparse_client, "/documents/rapport-essai")
+    assert "/propositions/energie-locale" in links(section(page, "citent-titre"), "/propositions/")
 
 
 def test_a_region_page_introduces_it_lists_its_actions_filieres_and_national_proposals(client: FlaskClient) -> None:
@@ -172,14 +176,13 @@ def test_a_sector_page_shows_the_region_naming_it_and_its_actions_once(client: F
     assert french("Les actions régionales de la région Normandie sont toutes dans la liste ci-dessus.") in page
 
 
-def test_the_shipped_aeronautique_page_shows_normandie_and_its_actions(shipped_client: FlaskClient) -> None:
-    page = html(shipped_client, "/filieres/aeronautique")
+def test_a_sector_only_a_region_names_shows_that_region_and_its_actions(sparse_client: FlaskClient) -> None:
+    page = html(sparse_client, "/filieres/aeronautique")
     assert 'class="facets"' not in page and "Chercher dans cette page" not in page
     assert french("Aucune proposition ni action de la base n'est rattachée à la filière aéronautique par sa source.") in page
     assert '<a href="/regions/normandie">Normandie</a>' in page and french("l’aéronautique") in page
-    actions = set(links(section(page, "actions-normandie"), "/actions/"))
-    assert len(actions) == 4
-    assert shipped_client.get("/api/v1/sectors/aeronautique").get_json()["regions"][0]["id"] == "normandie"
+    assert links(section(page, "actions-normandie"), "/actions/") == ["/actions/implantation-normandie"]
+    assert sparse_client.get("/api/v1/sectors/aeronautique").get_json()["regions"][0]["id"] == "normandie"
 
 
 def test_an_action_page_never_lists_a_record_twice(client: FlaskClient, app: Flask) -> None:
@@ -198,17 +201,17 @@ def test_an_action_page_never_lists_a_record_twice(client: FlaskClient, app: Fla
 # --- Honest empty states ------------------------------------------------------------------------------------
 
 
-def test_an_axis_of_the_livre_blanc_without_proposal_says_why(shipped_client: FlaskClient) -> None:
-    page = html(shipped_client, "/axes/axe-commande-publique")
+def test_an_axis_of_the_livre_blanc_without_proposal_says_why(sparse_client: FlaskClient) -> None:
+    page = html(sparse_client, "/axes/axe-vide-essai")
     assert 'class="facets"' not in page and 'class="sort"' not in page and "Chercher dans cette page" not in page
     assert "0 résultat" not in page and "etirez un filtre" not in page
     empty = squash(re.search(r'<div class="empty empty-axis">.*?</div>', page, re.S).group(0))
     assert french("Aucune proposition de cet axe n'est dans la base.") in empty
-    assert french("Le livre blanc annonce 10 propositions ; les sources consultées donnent le texte de 3 d'entre elles") in empty
-    assert french("Le texte des 7 autres n'est pas dans les sources consultées.") in empty
-    assert 'href="https://cpme17.fr/reindustrialiser-la-france-la-cpme-passe-a-laction"' in empty  # its source
+    assert french("Le livre blanc annonce 4 propositions ; les sources consultées donnent le texte de 2 d'entre elles") in empty
+    assert french("Le texte des 2 autres n'est pas dans les sources consultées.") in empty
+    assert 'href="https://exemple.test/livre-essai/commande-publique"' in empty  # its source
     assert "rendu public" not in page
-    assert len(links(section(page, "echos-titre"), "/propositions/")) >= 3  # what other documents propose on it
+    assert links(section(page, "echos-titre"), "/propositions/") == ["/propositions/sanctuaire-foncier"]  # what others propose
 
 
 def test_zero_results_never_ask_to_remove_a_filter_that_is_not_there(client: FlaskClient) -> None:

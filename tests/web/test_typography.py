@@ -87,11 +87,3 @@ def test_search_finds_and_highlights_what_people_type(client: FlaskClient, typed
     assert f'l{APOSTROPHE}<mark class="match term0">implantation</mark>' in page
     # The search box keeps what was typed, character for character.
     assert f'value="{typed.replace(chr(39), "&#39;")}"' in page
-
-
-@pytest.mark.parametrize("typed", ["l'industrie", "l’industrie", "L'INDUSTRIE"])
-def test_the_shipped_livre_blanc_is_found_by_l_industrie_typed_any_way(shipped_client: FlaskClient, typed: str) -> None:
-    page = shipped_client.get("/recherche", query_string={"q": typed}).get_data(as_text=True)
-    ids = re.findall(r'<li class="result" data-id="([^"]+)"', page)
-    assert len(ids) >= 3, ids
-    assert re.search(r'<mark class="match term0">industrie</mark>', page, re.I)

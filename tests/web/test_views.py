@@ -520,17 +520,6 @@ def test_preview_shows_drafts_marked(variant: Built) -> None:
     assert client.get("/recherche?q=brouillon-essai").headers["Location"] == "/propositions/brouillon-essai"
 
 
-# --- The shipped content ----------------------------------------------------------------------
-
-
-def test_shipped_livre_blanc_coverage(shipped_built: Built) -> None:
-    client = create_app(shipped_built.config()).test_client()
-    page = html(client, "/documents/livre-blanc-redynamiser-l-industrie")
-    assert "3 propositions sur les 10 annoncées figurent dans la base." in page
-    for url in re.findall(r'href="(/(?:propositions|actions|axes|documents)/[^"]+)"', page)[:20]:
-        html(client, url)
-
-
 def test_editorial_links_say_so_on_both_pages(client: FlaskClient) -> None:
     # implantation-normandie carries pass-foncier by the base's choice, not the source's: both pages say it, with why.
     action = html(client, "/actions/implantation-normandie")

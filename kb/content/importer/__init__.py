@@ -6,9 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from kb.content.files import MAX_FILE_BYTES
 from kb.content.importer.read import ImportReadError, Source, read_source, unwrap
@@ -16,6 +13,7 @@ from kb.content.kinds import AXIS, DOCUMENT, PROPOSAL
 from kb.content.loader import load_all
 from kb.content.markup import fold
 from kb.content.problems import display_path
+from kb.content.scaffold import Proposal, document_axes, proposal_text
 
 __all__ = ["NEXT_STEP", "ImportReadError", "ImportRefused", "ImportReport", "import_file", "slugify"]
 
@@ -175,35 +173,23 @@ def slugify(title: str, fallback: str) -> str:
     return slug.strip("-") or fallback
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style for multi-line text, so an editor can read and fix the imported body."""
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def render(found: Found, document: str, axis: str | None, origin: str, body: str) -> str:
-    """The YAML text of one draft proposal file."""
-    data: dict[str, Any] = {"title": found.title or f"Proposition {found.number}"}
-    if body:
-        data["body"] = body + "\n"
-    data["document"] = document
-    if axis:
-        data["axis"] = axis
-    data["sources"] = [{"document": document, **({"page": found.page} if found.page else {})}]
-    data["draft"] = True
+def render(found: Found, slug: str, document: str, axis: str | None, origin: str, text: str,
+           axes: list[tuple[int, str, str]]) -> str:
+    """The YAML text of one draft proposal: `kb new`'s commented template, filled with what the source gives — its
+    title, document, axis and page — and the source's text kept as the quote of its first source, for the editor to cut
+    down to the words that matter; summary and body are left to write with our words."""
     where = f", page {found.page}" if found.page else ""
     head = (
         "# yaml-language-server: $schema=../../schemas/proposal.schema.json\n"
-        f"# Brouillon importé de « {origin} »{where} par kb import. Relisez le texte, complétez les champs\n"
-        "# manquants (summary, status, published, updated…), puis retirez « draft: true ».\n"
+        f"# Brouillon importé de « {origin} »{where} par kb import. Le texte de la source est la citation (« quote ») de sa\n"
+        "# première source : gardez-en les mots essentiels (600 caractères au plus), écrivez le résumé et le texte avec nos\n"
+        "# mots, remplacez chaque « À COMPLÉTER », écrivez les dates que donne la source, puis retirez « draft: true ».\n"
     )
-    return head + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    source = {"document": document, **({"page": found.page} if found.page else {}), **({"quote": text} if text else {})}
+    filled = Proposal(title=found.title or f"Proposition {found.number}", document=document, source=source, draft=True)
+    if axis:
+        filled.axis = axis
+    return proposal_text(slug, filled, axes, head=head)
 
 
 class ImportRefused(ValueError):
@@ -231,6 +217,7 @@ def import_file(
     if document not in documents:
         raise ImportRefused(f"document « {document} » introuvable dans {data_dir} (ids : {', '.join(sorted(documents)) or 'aucun'})")
     axes = {fold(r.model.title): r.id for r in corpus.of(AXIS) if r.model.document == document}
+    listed = document_axes(corpus, document)
     owners = {r.id: r.path for kind in corpus.records for r in corpus.of(kind)}
     owners.update({rid: path for failed in corpus.failed.values() for rid, path in failed.items() if rid not in owners})
     source = read_source(path)
@@ -252,7 +239,7 @@ def import_file(
         axis = match_axis(found.section, axes)
         folder.mkdir(parents=True, exist_ok=True)
         with open(target, "x", encoding="utf-8") as fh:  # "x": never replace a file that appeared meanwhile
-            fh.write(render(found, document, axis, path.name, body_of(found, source.wrapped)))
+            fh.write(render(found, slug, document, axis, path.name, body_of(found, source.wrapped), listed))
         report.created.append((target, found, axis))
         if axis is None:
             report.unmapped.append((target, found))
