@@ -19,6 +19,7 @@ from kb.http.context import built
 from kb.newsletter.cards import CARD_WIDTH, render
 from kb.pages import compare
 from kb.pages.compare import EMPTY, Choice, CompareData
+from kb.store.grid import Entry
 from kb.store.who import Who
 
 bp = Blueprint("compare_copy", __name__)
@@ -41,18 +42,14 @@ def copy_data(data: CompareData, urls: Urls, who: Who, campaign: str | None = No
         return {"title": d.title, "url": link(urls.record(DOCUMENT, d.id)), "date": fr.date_fr(d.published),
                 "kind": fr.DOCUMENT_KIND.get(d.kind, d.kind), "who": who.of(d), "of_kind": fr.OF_DOCUMENT_KIND.get(d.kind, "du document")}
 
-    rows = []
-    for a in c.axes:
-        filled, empty = [], []
-        for d in c.documents:
-            entries = c.cell(a.id, d.id)
-            if not entries:
-                empty.append(d.title)
-                continue
-            records = [{"title": e.proposal.title, "url": link(urls.record(PROPOSAL, e.proposal.id)),
-                        "status": fr.STATUS.get(e.proposal.status, e.proposal.status), "editorial": e.editorial} for e in entries]
-            filled.append({**doc(d), "records": records})
-        rows.append({"title": a.title, "url": link(urls.record(AXIS, a.id)), "documents": filled, "empty": empty})
+    def records(entries: list[Entry]) -> list[dict[str, Any]]:
+        return [{"title": e.proposal.title, "url": link(urls.record(PROPOSAL, e.proposal.id)),
+                 "status": fr.STATUS.get(e.proposal.status, e.proposal.status), "editorial": e.editorial} for e in entries]
+
+    # Who proposes something on each axis and who does not: kb.pages.compare splits it once, for the page too.
+    rows = [{"title": row.axis.title, "url": link(urls.record(AXIS, row.axis.id)),
+             "documents": [{**doc(d), "records": records(entries)} for d, entries in row.proposing],
+             "empty": [d.title for d in row.silent]} for row in data.rows]
     return {
         "pivot": doc(c.pivot) if c.pivot else None,
         "rows": rows,

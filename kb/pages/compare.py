@@ -2,13 +2,15 @@
 
 The rows are the axes of one document, the pivot (``pivot=``; the featured document by default), or the axes a
 reader chooses (``axe=`` on the site, ``axis=`` in the API: any axis of any document); the columns are documents
-(``document=``). ``read`` turns a choice into the comparison (kb.store.grid), the choice in the table's order, and the
-line saying what it rests on. kb.web renders it as HTML, kb.api as JSON and CSV, kb.newsletter as e-mail and
+(``document=``). ``read`` turns a choice into the comparison (kb.store.grid), the choice in the table's order, the
+line saying what it rests on, and each axis as a list (who proposes something on it, who does not) for the phone
+layout and the e-mail copy. kb.web renders it as HTML, kb.api as JSON and CSV, kb.newsletter as e-mail and
 Markdown: each parses its own address, none computes the table again.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,7 +23,9 @@ from kb.content.kinds import AXIS, DOCUMENT
 from kb.content.typography import quoted
 from kb.pages.context import Context
 from kb.store import grid
-from kb.store.grid import PIVOT, Comparison
+from kb.store.grid import PIVOT, Comparison, Entry
+from kb.store.tables import Axis, Document
+from kb.store.who import Who
 
 COLUMNS, ROWS = BY_KIND[DOCUMENT], BY_KIND[AXIS]
 EMPTY = "aucune proposition dans les sources consultées"
@@ -92,12 +96,49 @@ def _shown(value: str) -> str:
 
 
 @dataclass(frozen=True)
+class AxisRow:
+    """One axis read as a list, as a phone and an e-mail show it: the documents that propose something on it, each with
+    its records, then the documents that propose nothing there (one line names them all)."""
+
+    axis: Axis
+    proposing: list[tuple[Document, list[Entry]]]
+    silent: list[Document]
+
+    def count(self) -> int:
+        """How many different proposals the axis holds (one linked twice counts once)."""
+        return len({e.proposal.id for _d, entries in self.proposing for e in entries})
+
+
+def axis_rows(c: Comparison) -> list[AxisRow]:
+    """Each shown axis with the shown documents split into those that propose something on it and the others."""
+    rows = []
+    for a in c.axes:
+        cells = [(d, c.cell(a.id, d.id)) for d in c.documents]
+        rows.append(AxisRow(a, [(d, entries) for d, entries in cells if entries], [d for d, entries in cells if not entries]))
+    return rows
+
+
+def document_names(documents: Sequence[Document], who: Who) -> dict[str, str]:
+    """How a line names each document: who and when (« Sénat (18 juin 2025) »), with its short title when that is not
+    enough to tell two apart."""
+    def name(d: Document, titled: bool = False) -> str:
+        title = f", « {fr.short_title(d.title)} »" if titled else ""
+        return f"{who.of(d) or fr.DOCUMENT_KIND.get(d.kind, d.kind)}{title} ({fr.date_fr(d.published)})"
+
+    seen = Counter(name(d) for d in documents)
+    return {d.id: name(d, titled=seen[name(d)] > 1) for d in documents}
+
+
+@dataclass(frozen=True)
 class CompareData:
-    """Everything a rendering of « Qui propose quoi » shows: the table, the canonical choice, its source line."""
+    """Everything a rendering of « Qui propose quoi » shows: the table, the canonical choice, its source line, the axes
+    read as lists and how a line names each document."""
 
     comparison: Comparison
     choice: Choice
     source: str
+    rows: list[AxisRow]
+    names: dict[str, str]
 
 
 def read(ctx: Context, asked: Choice) -> CompareData:
@@ -106,7 +147,7 @@ def read(ctx: Context, asked: Choice) -> CompareData:
     bad = c.unknown(asked.documents, asked.axes, asked.pivot)
     if bad:
         raise Unknown(*bad)
-    return CompareData(c, Choice.canonical(c, asked), source_line(ctx, c))
+    return CompareData(c, Choice.canonical(c, asked), source_line(ctx, c), axis_rows(c), document_names(c.documents, ctx.who()))
 
 
 def source_line(ctx: Context, c: Comparison) -> str:

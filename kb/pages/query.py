@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import quote_plus, urlencode
 
@@ -29,6 +29,13 @@ SORTS: dict[str, str] = {"pertinence": "relevance", "date": "date"}
 SORT_PARAM = "tri"
 PER_PAGE = 20
 MAX_PAGE = 500
+
+
+def only_kind(types: Sequence[str]) -> kinds.Kind | None:
+    """The one kind a search lists when its address names one ``type`` alone (« proposition » → proposals), else None."""
+    if len(types) != 1 or TYPE.from_url(types[0]) not in kinds.KINDS:
+        return None
+    return kinds.kind(TYPE.from_url(types[0]))
 
 
 class BadParam(ValueError):

@@ -1,4 +1,5 @@
-"""The home page's data: the documents with their counts, the featured document's axes, the latest updates.
+"""The home page's data: the documents with their counts, the featured document's axes (with the proposals of other
+documents that join them), the latest updates.
 
 Counted in the database (a worker keeps what it loads): no record is loaded but the latest few.
 """
@@ -11,10 +12,11 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL
+from kb.content.kinds import ACTION, DOCUMENT, PROPOSAL
+from kb.store.overview import AxisEntry, axes_by_document
 from kb.store.queries import KINDS, all_of, by_ids, featured, visible
 from kb.store.reader import Reader
-from kb.store.tables import Action, Axis, Document, Proposal
+from kb.store.tables import Action, Document, Proposal
 
 
 @dataclass
@@ -24,7 +26,7 @@ class HomeView:
 
     documents: list[tuple[Document, int]]
     featured: Document | None
-    axes: list[tuple[Axis, int]]
+    axes: list[AxisEntry]
     counts: dict[str, int]
     latest: list[Proposal | Action]
 
@@ -38,10 +40,11 @@ class HomeView:
 def home_view(db: Reader, latest: int = 8) -> HomeView:
     """The home page's data: counts from the database, and only the latest records loaded."""
     # Loading every record to count them cost ~60 MB of transient memory at 10,000 records, which a worker keeps.
-    per_doc, per_axis = (_count_by(db, c) for c in (Proposal.document, Proposal.axis))
+    per_doc = _count_by(db, Proposal.document)
     docs = all_of(db, DOCUMENT)
     chosen = featured(docs)
-    axes = [(a, per_axis.get(a.id, 0)) for a in all_of(db, AXIS) if chosen and a.document == chosen.id]
+    # Each axis with its own proposals and those of other documents that join it (echoes), as /axes counts them.
+    axes = next((g.axes for g in axes_by_document(db) if chosen and g.document.id == chosen.id), [])
     counts = {PROPOSAL: sum(per_doc.values()), ACTION: len(_stamps(db, ACTION)), DOCUMENT: len(docs)}
     return HomeView([(d, per_doc.get(d.id, 0)) for d in docs], chosen, axes, counts, _latest(db, latest))
 

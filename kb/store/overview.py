@@ -145,6 +145,12 @@ def sectors_overview(db: Reader) -> list[SectorEntry]:
     return out
 
 
+def sectors_named(db: Reader) -> bool:
+    """True when a proposal or action the reader sees names a sector (its source attaches it): the menu's « Filières »."""
+    listed = [select(model.id).where(visible(model, db.drafts)) for model in (Proposal, Action)]
+    stmt = select(Link.src).where(Link.rel == SECTOR_REL, col(Link.src).in_(listed[0]) | col(Link.src).in_(listed[1])).limit(1)
+    return db.session.exec(stmt).first() is not None
+
 
 @dataclass
 class RegionEntry:

@@ -24,8 +24,8 @@ from kb.store.reader import Reader
 
 bp = Blueprint("about", __name__)
 
-# The accessibility statement: its date, and the page types its automated checks cover. tests/browser/test_journeys.py runs
-# axe-core (WCAG 2.1 A and AA rules) on one page of each of these types, at phone and desktop widths, and checks that
+# The accessibility statement: its date, and the page types its automated checks cover. tests/browser/test_page_types.py runs
+# axe-core (WCAG 2.1 A and AA rules) on one page of each of these types, at 320, 390 and 1366 px, and checks that
 # this list and its own are the same.
 DECLARED = dt.date(2026, 12, 1)
 CHECKED_PAGE_TYPES: tuple[str, ...] = (

@@ -4,8 +4,8 @@ Each chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` listin
 gets the whole chart as one image described in words. Nothing inside it is interactive (an image holds no links):
 the table under each chart carries the same figures with a link per row to the matching search.
 
-The drawing is as wide as a phone's screen (360 units) and each label sits on its own line above its bar, so the
-text stays at 14 px whatever the width: readable at 390 px, where a wider drawing shrinks its type below 12 px.
+The drawing is as wide as the narrowest phone's screen (320 units) and each label sits on its own line above its bar,
+so the text stays at 14 px from 390 px up and above 12 px at 320 px (WCAG reflow), where a wider drawing shrinks it.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from typing import Protocol
 
 from markupsafe import Markup, escape
 
-WIDTH = 360
+WIDTH = 320
 FONT = 14
 LABEL = 18  # height of a label line
 BAR = 14
 ROW = LABEL + BAR + 10
 VALUE_WIDTH = 40
 FILL = "#1f4e8c"  # dark enough to print in grey and to hold 4.5:1 against white
-MAX_LABEL = 44  # characters of a label on one line of the drawing (the whole label is in <desc> and in the table)
+MAX_LABEL = 40  # characters of a label on one line of the drawing (the whole label is in <desc> and in the table)
 
 
 class BarLike(Protocol):

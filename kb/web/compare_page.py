@@ -21,7 +21,8 @@ API_PATH = API_PREFIX + "/compare"
 
 @bp.get(PAGES["compare"])
 def page() -> str:
-    """The table (rows: axes; columns: documents) on wide screens and in print, one section per axis on phones."""
+    """The table (rows: axes; columns: documents) where its columns fit and in print; elsewhere one section per axis: the
+    documents that propose something on it, then one line naming the others."""
     ctx = built()
     try:
         data = compare.read(ctx, Choice.asked(request.args))
@@ -42,7 +43,8 @@ def page() -> str:
     }
     with_axes = set(ctx.db.session.exec(select(Axis.document)))
     return render_template("compare.html", meta=meta, c=c, choice=choice, links=links, empty=EMPTY, with_axes=with_axes,
-                           source=data.source, filtered=bool(choice.documents or choice.axes or choice.pivot))
+                           source=data.source, rows=data.rows, names=data.names,
+                           filtered=bool(choice.documents or choice.axes or choice.pivot))
 
 
 def compare_link(axis: Axis) -> str:

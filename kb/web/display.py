@@ -29,3 +29,11 @@ def coverage(held: int, announced: int) -> str:
     if announced == 1:
         return f"{fr.plural(held, 'proposition')} sur 1 annoncée {verb} dans la base."
     return f"{fr.plural(held, 'proposition')} sur les {announced} annoncées {verb} dans la base."
+
+
+def axis_count(own: int, echoes: int, of_kind: str = "du document") -> str:
+    """« 2 propositions du livre blanc, 3 d'autres documents »: an axis's own proposals, then other documents' joining it."""
+    text = f"{fr.plural(own, 'proposition')} {of_kind}"
+    if echoes:
+        text += ", 1 d'un autre document" if echoes == 1 else f", {echoes} d'autres documents"
+    return text

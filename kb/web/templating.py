@@ -11,24 +11,15 @@ from markupsafe import Markup
 from kb.config import SITE_NAME
 from kb.content import kinds
 from kb.content import labels as fr
-from kb.content.kinds import ACTION, PROPOSAL
 from kb.content.markup import render_markdown, safe_url
-from kb.content.urls import PAGES, record_path
+from kb.content.urls import record_path
 from kb.http.context import served, show_drafts
 from kb.pages.query import search_url
 from kb.store.tables import kind_of
-from kb.web.display import coverage
+from kb.web.display import axis_count, coverage
 from kb.web.fragments import BUILD, Fragments
 from kb.web.head import page_meta
-
-# The main menu: (path, label), in order.
-MAIN_MENU: tuple[tuple[str, str], ...] = (
-    (PAGES["home"], "Accueil"),
-    (search_url(type=PROPOSAL), PROPOSAL.plural),
-    (search_url(type=ACTION), ACTION.plural),
-    *((str(k.index), k.plural) for k in kinds.every() if k.index),
-    (PAGES["search"], "Toutes les fiches"),
-)
+from kb.web.menu import main_menu, sectors_listed
 
 
 def who_of(record: Any) -> str:
@@ -58,8 +49,9 @@ def _helpers() -> dict[str, Any]:
     return {
         "fr": fr, "K": kinds.KINDS, "absolute": ctx.urls.absolute, BUILD: ctx.build_id, "record_path": record_path, "url_of": url_of,
         "who_of": who_of, "organisations_of": organisations_of, "who_of_document": who_of_document, "coverage": coverage,
-        "search_url": search_url, "safe_url": safe_url, "site_name": SITE_NAME, "show_drafts": show_drafts(), "kind_of": kind_of,
-        "kb_page_meta": page_meta, "main_menu": MAIN_MENU, "publisher_name": str(current_app.config.get("PUBLISHER_NAME") or "").strip(),
+        "axis_count": axis_count, "search_url": search_url, "safe_url": safe_url, "site_name": SITE_NAME,
+        "show_drafts": show_drafts(), "kind_of": kind_of, "kb_page_meta": page_meta, "main_menu": main_menu,
+        "sectors_listed": sectors_listed, "publisher_name": str(current_app.config.get("PUBLISHER_NAME") or "").strip(),
     }
 
 

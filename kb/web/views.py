@@ -13,7 +13,7 @@ from kb.content.kinds import ACTION, PROPOSAL
 from kb.content.urls import INDEXES, PAGES, record_path
 from kb.http.context import built, current
 from kb.http.records import find
-from kb.pages import records, search
+from kb.pages import query, records, search
 from kb.store import linked, queries
 from kb.store.home import home_view
 from kb.store.tables import kind_of
@@ -42,7 +42,9 @@ def search_page() -> Any:
         kind = queries.find_kind(ctx.db, results.exact)
         if kind:
             return redirect(record_path(kind, results.exact), 302)
-    title = f"Recherche : {s.q}" if s.q else "Toutes les fiches"
+    # A list of one kind is titled for what it lists (the menu's « Propositions », « Actions régionales »).
+    kind = query.only_kind(s.values(query.TYPE.param))
+    title = f"Recherche : {s.q}" if s.q else kind.plural if kind is not None else "Toutes les fiches"
     feed = PAGES["search_feed"] + ("?" + s.query_string(False) if s.pairs(False) else "")
     meta = {"title": title, "description": f"{fr.plural(page['found'], 'résultat')} dans la {SITE_NAME.lower()}.",
             "canonical": s.url(PAGES["search"]), "feed": feed, "type": "website"}

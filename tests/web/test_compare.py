@@ -102,6 +102,11 @@ class _Table(HTMLParser):
             self._cell.append(data)
 
 
+def squash(html: str) -> str:
+    """Runs of spaces and newlines as one space (typography's no-break spaces kept)."""
+    return re.sub(r"[ \n]+", " ", html)
+
+
 def table(html: str) -> _Table:
     parser = _Table()
     parser.feed(html)
@@ -174,10 +179,18 @@ def test_page_shows_the_table_with_links_badges_editorial_mark_and_empty_cells(c
     # An empty cell: the dash, and its text alternative written out (no tooltip).
     assert energie_rp == (f"— {EMPTY}", [])
     assert "title=" not in re.search(r'<p class="compare-empty">.*?</p>', html, re.S).group(0)  # type: ignore[union-attr]
-    # The phone layout: one section per axis, the documents as sub-headings.
+    # The phone layout: one section per axis, the documents that propose something as sub-headings, then one line for
+    # the others (the report proposes nothing on énergie), and the axes to jump to at the top.
     sections = re.findall(r'<section class="compare-axis"[^>]*>\s*<h2[^>]*><a href="([^"]+)">', html)
     assert sections == ["/axes/foncier-essai", "/axes/energie-essai"]
-    assert html.count('<h3><a href="/documents/rapport-essai">') == 2
+    assert html.count('<h3><a href="/documents/rapport-essai">') == 1 and html.count('<h3><a href="/documents/livre-essai">') == 2
+    energie = squash(re.search(r'<section class="compare-axis" aria-labelledby="axe-energie-essai">.*?</section>', html, re.S).group(0))
+    line = french("Rien dans les sources consultées pour : ") + '<a href="/documents/rapport-essai">' + french("Institut d'essai")
+    assert line in energie
+    assert french(" (juin 2025)</a>.</p>") in energie and EMPTY not in energie
+    jump = re.search(r'<nav class="compare-jump".*?</nav>', html, re.S).group(0)  # type: ignore[union-attr]
+    assert re.findall(r'href="#([^"]+)"', jump) == ["axe-foncier-essai", "axe-energie-essai"]
+    assert "(2 propositions)" in squash(jump) and "(1 proposition)" in squash(jump)
     assert "rapprochements éditoriaux" in html
 
 
@@ -372,8 +385,10 @@ def test_html_copy_is_email_safe_with_absolute_links(site: FlaskClient) -> None:
     assert hrefs and all(h.startswith(SITE + "/") for h in hrefs)
     assert f"{SITE}/propositions/pass-foncier" in hrefs and f"{SITE}/propositions/sanctuaire-foncier" in hrefs
     assert "(Proposée, rapprochement éditorial)" in html and "(Proposée)" in html
-    # The empty cell, in the email too: the report proposes nothing on énergie in the sources consulted.
+    # The empty cell, in the email too: the report proposes nothing on énergie in the sources consulted (the same split
+    # as the page's phone layout: kb.pages.compare.axis_rows).
     assert french("— Aucune proposition dans les sources consultées : Rapport d&#39;essai") in html  # typeset, as the page
+    assert html.count(french("Rapport d'essai") + "</a><br>") == 1  # a line for the report on foncier only
     assert f'<a href="{SITE}/comparer" ' in html and french("Source : Base des livres blancs") in html
     # The card rules of the site apply: inline styles allowed (its own CSP), never a script.
     assert "style-src 'unsafe-inline'" in resp.headers["Content-Security-Policy"]

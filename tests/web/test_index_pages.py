@@ -193,7 +193,7 @@ def test_an_action_page_never_lists_a_record_twice(client: FlaskClient, app: Fla
         close = search.more_like(state().index, "implantation-normandie", "Soutenir l'implantation de sites de production usine", limit=5)
     assert "pass-foncier" in close  # the index finds it close: the page must not offer it again
     page = html(client, "/actions/implantation-normandie")
-    article = re.search(r'<article class="record-main".*?</article>', page, re.S).group(0)
+    article = re.search(r'<article class="record".*?</article>', page, re.S).group(0)
     hrefs = links(article, "/propositions/") + links(article, "/actions/")
     assert hrefs.count("/propositions/pass-foncier") == 1 and len(hrefs) == len(set(hrefs))
 
@@ -229,10 +229,16 @@ def test_active_filters_come_before_the_results(client: FlaskClient) -> None:
     assert page.index('class="active-filters"') < page.index('<ol class="results">') < page.index('class="facets"')
 
 
-def test_record_pages_put_en_bref_and_the_newsletter_block_under_the_title(client: FlaskClient) -> None:
+def test_record_pages_put_the_text_first_and_the_tools_after_it(client: FlaskClient) -> None:
     for url in ("/propositions/pass-foncier", "/actions/implantation-normandie"):
         page = html(client, url)
-        assert page.index("<h1") < page.index('id="fiche-titre"') < page.index('id="newsletter-titre"') < page.index('class="lead"')
+        # Title, summary and body, then « En bref », the record's sources and links, then the newsletter and « Citer ».
+        order = ["<h1", 'href="#partager"', 'class="lead"', 'class="prose"', 'id="fiche-titre"', 'id="sources-titre"',
+                 'id="partager"', 'id="newsletter-titre"', 'id="citer-titre"']
+        assert [page.index(mark) for mark in order] == sorted(page.index(mark) for mark in order), url
+        assert page.index("<form", page.index("<main")) > page.index('id="newsletter-titre"')  # no tool before the text
+        # « Appliquer » (the campaign) brings the editor back to the block, without JavaScript.
+        assert f'<form method="get" action="{url}#newsletter-titre" class="share-campaign">' in page
 
 
 def test_the_header_menu_is_a_details_button(client: FlaskClient) -> None:

@@ -59,7 +59,11 @@ def test_home_shows_counts_axes_documents_and_latest(client: FlaskClient) -> Non
     assert "<strong>2</strong> documents sources" in page
     # The livre blanc's axes, in order, as entry points with their counts.
     axes = re.search(r'id="axes-titre".*?</section>', page, re.S).group(0)
-    assert axes.index("/axes/foncier-essai") < axes.index("/axes/energie-essai") and "1 proposition<" in axes
+    assert axes.index("/axes/foncier-essai") < axes.index("/axes/energie-essai")
+    # Each card counts the axis's own proposals, then those of other documents that join it (issue 27, item 6).
+    cards = dict(re.findall(r'<a href="(/axes/[^"]+)"><span class="card-title">.*?<span class="count">(.*?)</span>', axes))
+    assert cards == {"/axes/foncier-essai": french("1 proposition du livre blanc, 1 d'un autre document"),
+                     "/axes/energie-essai": french("1 proposition du livre blanc")}
     assert french('/documents/livre-essai">Livre blanc d&#39;essai') in page and french("2 propositions") in page
     latest = re.search(r'id="maj-titre".*?</section>', page, re.S).group(0)
     assert latest.index("/propositions/energie-locale") < latest.index("/propositions/pass-foncier")
@@ -103,7 +107,7 @@ def test_proposal_page_shows_everything(client: FlaskClient) -> None:
     assert "Portée nationale" in page and '/filieres/automobile">Automobile' in page
     assert '/recherche?q=foncier">foncier' in page
     assert french('<time datetime="2025-11-20">20 novembre 2025</time>') in page
-    assert '<div class="share">' in page  # the newsletter kit's {% block share %} area
+    assert '<div class="share" id="partager">' in page  # the newsletter kit's block, after the text
 
 
 def test_actions_carrying_a_proposal_and_related_both_ways(client: FlaskClient) -> None:
@@ -137,7 +141,7 @@ def test_action_page(client: FlaskClient) -> None:
     assert '/propositions/pass-foncier">Créer un pass foncier pour les PMI' in carried
     assert french('/regions/normandie">Normandie') in page and french("Partenaire d&#39;essai") in page and french("En cours") in page
     assert '<a class="url" href="https://exemple.test/article" rel="noopener nofollow">' in page
-    assert '/filieres/chimie">Chimie des matériaux' in page and '<div class="share">' in page
+    assert '/filieres/chimie">Chimie des matériaux' in page and '<div class="share" id="partager">' in page
 
 
 def test_document_page_axes_in_order_and_coverage(client: FlaskClient) -> None:
