@@ -27,13 +27,15 @@ QUERIES = [
     f"/recherche?q={DRAFT_ALIAS}",
     f"/api/v1/search?q={DRAFT_ALIAS}",
 ]
-# What differs between two builds of the same content: their ids and times. Also the API's raw BM25 scores: the
+# What differs between two builds of the same content: their ids, times and days. Also the API's raw BM25 scores: the
 # index's statistics (document count, average lengths) include the drafts, which shifts scores without reordering
 # these results (kb.search's to settle, with the drafts' words in « vouliez-vous dire », not tested here).
 BUILD_FACTS = [
     (re.compile(r"\d{8}T\d{6}-[0-9a-f]{6}"), "BUILD"),
     (re.compile(r'"(built_at|index_age_seconds)": ?("[^"]*"|\d+)'), r'"\1": X'),
     (re.compile(r'"score": ?[0-9.e+-]+'), '"score": X'),
+    # The day of the build, which « Qui propose quoi » states (two builds made either side of midnight differ).
+    (re.compile(r"(état de la base au)\s\d{1,2}(?:er)?\s\w+\s\d{4}"), r"\1 DATE"),
 ]
 
 
