@@ -42,9 +42,9 @@ class Context:
         return self._names
 
     def who(self) -> who.Who:
-        """« Qui propose »: the organisations and who speaks in each document (read once per context)."""
+        """« Qui propose »: the organisations and who speaks in each document (read once per build and worker)."""
         if self._who is None:
-            self._who = who.who(self.db)
+            self._who = kept.who_of(self.db, self.build_id)
         return self._who
 
     def url(self, kind: str, record_id: str) -> str:

@@ -20,8 +20,8 @@ from kb.content import kinds
 from kb.content.kinds import ACTION, PROPOSAL, SECTOR
 from kb.content.urls import PAGES, parse_record_path
 from kb.http.context import problem, served
+from kb.pages import kept
 from kb.pages.query import TYPE, only_kind, search_url
-from kb.store.overview import sectors_named
 
 # The sections that are not a kind of record.
 HOME, COMPARE, SEARCH = "home", "compare", "search"
@@ -83,7 +83,7 @@ def _sectors_listed() -> bool:
     if problem() is not None or ctx.build_id is None:
         return True
     try:
-        return sectors_named(ctx.db)
+        return kept.sectors(ctx.db, ctx.build_id)
     except SQLAlchemyError:  # an error page never fails for its menu
         return True
 
