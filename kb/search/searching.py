@@ -12,7 +12,7 @@ from whoosh.searching import Searcher
 
 from kb.content.filters import BY_NAME, FILTERS, NATIONAL, SCOPE, UPDATED_SINCE
 from kb.search.analysis import Parsed, clean_query, parse
-from kb.search.engine import Scored, docnums, match_bits, rank
+from kb.search.engine import Scored, docnums, match_bits, rank, top
 from kb.search.index import SearchIndex
 from kb.search.partial import Partial
 from kb.search.snippets import QUOTES, matcher
@@ -313,6 +313,6 @@ def more_like(idx: SearchIndex, record_id: str, text: str, limit: int = 5, show_
     matched &= ~(1 << docnum)
     if not show_drafts:
         matched &= ~idx.columns.drafts
-    out = [searcher.stored_fields(d)["id"] for d, _ in rank(matched, scoring, limit)]
+    out = [searcher.stored_fields(d)["id"] for d, _ in top(matched, scoring, limit)]
     idx.cache.put(key, out)
     return list(out)

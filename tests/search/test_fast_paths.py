@@ -366,3 +366,46 @@ def test_more_like_this_ranks_as_whoosh_scores_the_weighted_key_words(demo_idx: 
         assert got == ranked[:8], fields["id"]
         checked += 1
     assert checked > 20
+
+
+def test_pruned_top_ranks_as_rank_scores_every_document(demo_idx: search.SearchIndex) -> None:
+    """kb.search.engine.topk.top (documents of light words alone never scored) gives rank's answer, scores and ties
+    included, for every record's « more like this » query and for plain searches, at several page sizes; and it does
+    prune (fewer documents scored than matched) on some of them."""
+    from whoosh import query as wq
+
+    from kb.search.engine import match_bits, rank, top, topk
+
+    searcher = demo_idx.searcher
+    pruned = compared = 0
+    queries = []
+    for d in range(searcher.doc_count_all()):
+        fields = searcher.stored_fields(d)
+        if fields["type"] in ("proposal", "action"):
+            terms = searcher.key_terms_from_text("content", fields["hl"], numterms=12, normalize=True)
+            queries.append((d, wq.Or([wq.Term("content", word, boost=weight) for word, weight in terms])))
+    plain = (["usine", "foncier"], ["énergie"], ["pme", "industrie", "export"])
+    queries += [(None, wq.Or([wq.Term("content", w) for w in words])) for words in plain]
+    scored: list[int] = []
+    original = topk.totals
+
+    def counted(matched: int, scoring: list) -> dict[int, float]:  # what top scores
+        found = original(matched, scoring)
+        scored.extend(found)
+        return found
+
+    topk.totals = counted
+    try:
+        for self_doc, q in queries:
+            scoring: list = []
+            matched = match_bits(demo_idx, q, scoring)
+            if self_doc is not None:
+                matched &= ~(1 << self_doc)
+            for limit in (1, 5, 8, 20):
+                scored.clear()
+                assert top(matched, scoring, limit) == rank(matched, scoring, limit), (self_doc, limit)
+                compared += 1
+                pruned += len(set(scored)) < matched.bit_count()
+    finally:
+        topk.totals = original
+    assert compared > 400 and pruned > compared // 4

@@ -12,6 +12,7 @@ API (schema, writers, searchers, query objects).
 from kb.search.engine.columns import Columns, bits, docnums, read_columns
 from kb.search.engine.mapped import ViewBufferFile, ViewReader, install
 from kb.search.engine.ranking import LEAF_BYTES, MAX_PREFIX_TERMS, PHRASE_BYTES, CappedPrefix, Leaf, Scored, Scoring, match_bits, rank
+from kb.search.engine.topk import top
 
 __all__ = [
     "LEAF_BYTES",
@@ -30,4 +31,5 @@ __all__ = [
     "match_bits",
     "rank",
     "read_columns",
+    "top",
 ]

@@ -249,6 +249,11 @@ def match_bits(idx: Scoring, q: wq.Query, scoring: list[Scored]) -> int:
 
 def rank(matched: int, scoring: list[Scored], limit: int) -> list[tuple[int, float]]:
     """The ``limit`` best docs: scores summed over matching leaves as Whoosh sums them; ties by docnum."""
+    return best(totals(matched, scoring), limit)
+
+
+def totals(matched: int, scoring: list[Scored]) -> dict[int, float]:
+    """Each matched doc's score, summed over the matching leaves in order as Whoosh sums them."""
     docs = docnums(matched)
     total = dict.fromkeys(docs, 0.0)
     for leaf, weight in scoring:
@@ -270,7 +275,7 @@ def rank(matched: int, scoring: list[Scored], limit: int) -> list[tuple[int, flo
                 i = bisect_left(leaf_docs, d)
                 if i < n and leaf_docs[i] == d:
                     total[d] += vals[i] * weight
-    return best(total, limit)
+    return total
 
 
 def best(total: dict[int, float], limit: int) -> list[tuple[int, float]]:
