@@ -78,20 +78,21 @@ def build_corpus(src: Path, dest: Path) -> Built:
     return built
 
 
+def overlay(base: Path, extra: Path, src: Path) -> Path:
+    """A copy of ``base`` at ``src`` with the files of ``extra`` laid over it (its README left out)."""
+    shutil.copytree(base, src)
+    shutil.copytree(extra, src, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+    return src
+
+
 def grown_source(dest: Path) -> Path:
     """A copy of the valid corpus with tests/data/grown/ added (its README left out), under ``dest``."""
-    src = dest / "grown-source"
-    shutil.copytree(VALID, src)
-    shutil.copytree(GROWN, src, dirs_exist_ok=True)
-    (src / "README.md").unlink()
-    return src
+    return overlay(VALID, GROWN, dest / "grown-source")
 
 
 def sparse_source(dest: Path) -> Path:
     """A copy of the valid corpus with tests/data/sparse/ added and the edits its README lists, under ``dest``."""
-    src = dest / "sparse-source"
-    shutil.copytree(VALID, src)
-    shutil.copytree(SPARSE, src, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+    src = overlay(VALID, SPARSE, dest / "sparse-source")
     for path, old, new in (
         ("proposals/pass-foncier.yaml", "sources:\n", "sources:\n  - document: communique-essai\n"),
         ("documents/livre-essai.yaml", "sources:\n", "sources:\n  - document: communique-essai\n"),
@@ -115,9 +116,7 @@ def grown_shipped_source(dest: Path) -> Path:
     the editors' commands and on whatever the shipped content holds: a fourth proposal under the featured document,
     two committed drafts (kb new's template, a kb import), an action renamed with its old id in « aliases: », and
     kb links freeze."""
-    src = dest / "grown-shipped-source"
-    shutil.copytree(SHIPPED, src)
-    shutil.copytree(GROWN_SHIPPED, src, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+    src = overlay(SHIPPED, GROWN_SHIPPED, dest / "grown-shipped-source")
     corpus = load_all(src)
     featured = pivot(corpus)
     first_axis = min((a for a in corpus.of(AXIS) if a.model.document == featured.id), key=lambda a: (a.model.order, a.id))
@@ -184,8 +183,4 @@ Les régions garantissent une part des premiers contrats des PMI à l'export.
 
 def quoted_source(dest: Path) -> Path:
     """A copy of the valid corpus with tests/data/quoted/ added (its README left out), under ``dest``."""
-    src = dest / "quoted-source"
-    shutil.copytree(VALID, src)
-    shutil.copytree(QUOTED, src, dirs_exist_ok=True)
-    (src / "README.md").unlink()
-    return src
+    return overlay(VALID, QUOTED, dest / "quoted-source")
