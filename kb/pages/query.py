@@ -27,6 +27,8 @@ TYPE = BY_NAME["type"]
 AXIS_PARAM = BY_NAME[kinds.AXIS].param
 SORTS: dict[str, str] = {"pertinence": "relevance", "date": "date"}
 SORT_PARAM = "tri"
+# « tout=axe »: the axis facet lists every value, not only the most frequent (kb.web.facets folds long facets).
+MORE_PARAM = "tout"
 PER_PAGE = 20
 MAX_PAGE = 500
 
@@ -79,6 +81,7 @@ class SearchState:
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
     tri: str = ""
     page: int = 1
+    more: tuple[str, ...] = ()
 
     def values(self, param: str) -> tuple[str, ...]:
         """The active values of one filter."""
@@ -88,7 +91,7 @@ class SearchState:
         current = dict(self.filters)
         current[param] = values
         ordered = tuple((p, current[p]) for p in PARAMS if current.get(p))
-        return replace(self, filters=ordered, page=1)
+        return replace(self, filters=ordered, page=1, more=())
 
     def adding(self, param: str, value: str) -> SearchState:
         """This state with one more filter value (back to page 1)."""
@@ -102,6 +105,11 @@ class SearchState:
         """This state sorted another way (back to page 1)."""
         return replace(self, tri=tri, page=1)
 
+    def unfolding(self, param: str, unfold: bool = True) -> SearchState:
+        """This state with one facet listing all its values (``unfold``), or folded again; the page stays."""
+        chosen = {*self.more, param} if unfold else {*self.more} - {param}
+        return replace(self, more=tuple(p for p in PARAMS if p in chosen))
+
     def at_page(self, page: int) -> SearchState:
         """This state at another page."""
         return replace(self, page=page)
@@ -112,6 +120,7 @@ class SearchState:
         out += [(param, value) for param, values in self.filters for value in values]
         if self.tri:
             out.append((SORT_PARAM, self.tri))
+        out += [(MORE_PARAM, param) for param in self.more]
         if with_page and self.page > 1:
             out.append(("page", str(self.page)))
         return out
@@ -132,7 +141,7 @@ class SearchState:
         was a fifth of a page's time.
         """
         at = _ORDER[param]
-        base = replace(self, page=1)
+        base = replace(self, page=1, more=())
         before = [(p, v) for p, values in base.filters if _ORDER[p] <= at for v in values]
         after = [(p, v) for p, values in base.filters if _ORDER[p] > at for v in values]
         head = urlencode(([("q", base.q)] if base.q else []) + before)
@@ -171,7 +180,7 @@ def _clean(value: str) -> str:
 
 
 def parse(args: Mapping[str, list[str]], allowed: Mapping[str, Mapping[str, str]], fixed: str | None = None) -> SearchState:
-    """Read q, filters, tri and page from the query arguments; BadParam (French) on a value we don't know.
+    """Read q, filters, tri, the unfolded facets and page from the query arguments; BadParam (French) on a value we don't know.
 
     ``fixed`` names the parameter a browse page sets itself (``axe`` on /axes/…): it is ignored in the URL.
     """
@@ -190,7 +199,11 @@ def parse(args: Mapping[str, list[str]], allowed: Mapping[str, Mapping[str, str]
     tri = next((v.strip() for v in reversed(args.get(SORT_PARAM, [])) if v.strip()), "")
     if tri and tri not in SORTS:
         raise BadParam("Le tri demandé n'existe pas : choisissez « pertinence » ou « date ».")
+    more = tuple(dict.fromkeys(v.strip() for v in args.get(MORE_PARAM, []) if v.strip()))
+    for param in more:
+        if param not in PARAMS:
+            raise BadParam(f"« {MORE_PARAM}={_clean(param)[:80]} » ne nomme aucun filtre de la recherche.")
     raw_page = next((v.strip() for v in reversed(args.get("page", [])) if v.strip()), "1")
     if not (raw_page.isascii() and raw_page.isdigit()) or len(raw_page) > 6 or int(raw_page) < 1:
         raise BadParam("Le numéro de page doit être un nombre entier positif.")
-    return SearchState(q, tuple(filters), tri, int(raw_page))
+    return SearchState(q, tuple(filters), tri, int(raw_page), tuple(p for p in PARAMS if p in more))

@@ -8,6 +8,13 @@ from dataclasses import dataclass
 from kb.content.filters import BY_PARAM
 from kb.pages.query import PARAMS, TITLES, SearchState, collation_key
 
+# A facet of more than FOLD_ABOVE values (axes, organisations, regions as content grows) shows its SHOWN most frequent
+# (and any active one) with a link to them all (« tout=axe »), as Datasette folds its facets: a list of 200 axes
+# (40 documents) buried the other facets on a phone, and building and printing their links was a third of an
+# uncached results page at 10,000 records (bench/README.md). Up to FOLD_ABOVE, all are shown (never « 1 more »).
+SHOWN = 10
+FOLD_ABOVE = 12
+
 
 @dataclass
 class FacetValue:
@@ -22,11 +29,18 @@ class FacetValue:
 
 @dataclass
 class FacetGroup:
-    """The values of one facet, sorted in French order."""
+    """The values of one facet: all of them in French order, or, folded, the most frequent first.
+
+    ``count`` is how many values the facet has; ``toggle`` the address that unfolds it (``hidden`` values are not
+    shown) or folds it again (all shown, ``hidden`` 0), empty when the facet is short enough to show whole.
+    """
 
     param: str
     title: str
     values: list[FacetValue]
+    count: int = 0
+    hidden: int = 0
+    toggle: str = ""
 
 
 def groups(
@@ -36,23 +50,34 @@ def groups(
     path: str,
     skip: str | None = None,
 ) -> list[FacetGroup]:
-    """Facet groups with counts; each value links to the state with it added, or removed when active."""
+    """Facet groups with counts; each value links to the state with it added, or removed when active; long facets
+    are folded unless the state unfolds them."""
     out = []
     for param, name in PARAMS.items():
         if param == skip:
             continue
-        found = {BY_PARAM[param].url_value(k): n for k, n in counts.get(name, {}).items()}
+        labels = allowed[param]
+        found = {value: n for k, n in counts.get(name, {}).items() if (value := BY_PARAM[param].url_value(k)) in labels}
         active = state.values(param)
+        chosen = {*found, *(v for v in active if v in labels)}
+        if not chosen:
+            continue
+        unfolded = param in state.more
+        toggle = ""
+        if len(chosen) > FOLD_ABOVE:
+            toggle = state.unfolding(param, not unfolded).url(path) + f"#facette-{param}"
+        if toggle and not unfolded:
+            # The active values, then the most frequent (ties in French order), SHOWN in all.
+            ranked = sorted(chosen, key=lambda v: (v not in active, -found.get(v, 0), collation_key(labels[v])))
+            shown = ranked[: max(SHOWN, sum(v in active for v in chosen))]
+        else:
+            shown = sorted(chosen, key=lambda v: collation_key(labels[v]))
         adding = state.adder(param, path)
-        values = []
-        for value in {*found, *active}:
-            if value not in allowed[param]:
-                continue
-            on = value in active
-            href = state.removing(param, value).url(path) if on else adding(value)
-            values.append(FacetValue(value, allowed[param][value], found.get(value, 0), on, href))
-        if values:
-            out.append(FacetGroup(param, TITLES[param], sorted(values, key=lambda v: collation_key(v.label))))
+        values = [
+            FacetValue(v, labels[v], found.get(v, 0), v in active, state.removing(param, v).url(path) if v in active else adding(v))
+            for v in shown
+        ]
+        out.append(FacetGroup(param, TITLES[param], values, len(chosen), len(chosen) - len(shown), toggle))
     return out
 
 

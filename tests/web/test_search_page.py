@@ -96,7 +96,7 @@ def test_sort_control_only_when_there_is_something_to_sort(client: FlaskClient) 
 
 
 def _type_counts(page: str) -> list[int]:
-    group = re.search(r'<section class="facet" data-param="type">(.*?)</section>', page, re.S)
+    group = re.search(r'<section class="facet"[^>]*data-param="type">(.*?)</section>', page, re.S)
     assert group
     return [int(n) for n in re.findall(r'<span class="count">\((\d+)\)</span>', group.group(1))]
 

@@ -34,7 +34,7 @@ def result_ids(page: str) -> list[str]:
 
 def facet_links(page: str, param: str) -> dict[str, str]:
     """value → href of one facet group's links."""
-    group = re.search(rf'<section class="facet" data-param="{param}">(.*?)</section>', page, re.S)
+    group = re.search(rf'<section class="facet"[^>]*data-param="{param}">(.*?)</section>', page, re.S)
     assert group, f"no facet {param}"
     return {v: h.replace("&amp;", "&") for h, v in re.findall(r'<a href="([^"]+)"[^>]*data-value="([^"]+)"', group.group(1))}
 
