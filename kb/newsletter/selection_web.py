@@ -93,6 +93,14 @@ def add_link(record: Any) -> dict[str, str] | None:
     return {"id": rid, "href": PAGES["selection"] + "?ajouter=" + rid}
 
 
+def any_add_links(items: list[tuple[Any, Any, Any]]) -> str:
+    """Tell the page it has « Ajouter à ma sélection » links when a list (hit, record, snippet) has a record with a card;
+    prints nothing (a results list keeps its links with each record's fragment, kb.web.fragments)."""
+    if any(kind_of(record) in SELECTABLE for _hit, record, _snippet in items):
+        g.kb_select_links = True
+    return ""
+
+
 def has_add_links() -> bool:
     """True once this page has drawn an « Ajouter à ma sélection » link (asked at its end: base.html's scripts)."""
     return bool(g.get("kb_select_links"))
@@ -100,7 +108,7 @@ def has_add_links() -> bool:
 
 @bp.app_context_processor
 def _template_helpers() -> dict[str, Any]:
-    return {"kb_select": add_link, "kb_select_script": has_add_links}
+    return {"kb_select": add_link, "kb_select_any": any_add_links, "kb_select_script": has_add_links}
 
 
 for _variant, _path in PATHS.items():

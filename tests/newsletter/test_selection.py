@@ -178,3 +178,6 @@ def test_lists_and_record_pages_offer_to_add_records_that_have_a_card(site: Flas
     assert '<a href="/selection">Ma sélection</a>' in about  # every page's footer leads to it
     # The script that carries the selection into the links loads where there are links, and only there.
     assert "/static/selection.js" in results and "/static/selection.js" not in about
+    # Another page listing the same record replays its kept fragment, link included: the script still loads.
+    again = site.get("/recherche?q=foncier&tri=date").get_data(as_text=True)
+    assert 'data-select="pass-foncier"' in again and "/static/selection.js" in again

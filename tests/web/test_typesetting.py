@@ -119,3 +119,15 @@ def test_a_template_typesets_its_text_once_and_each_run_as_a_whole() -> None:
         f"<p title=\"l'a : b\">L{APOSTROPHE}axe{NARROW}: «{NARROW}l{APOSTROPHE}x{NARROW}?{NARROW}»</p><pre>l'a : l&#39;x ?</pre>"
         f"<code>l&#39;x ?</code><!-- l'a : l&#39;x ? --><p>225\u00a0000 l{APOSTROPHE}y</p>"
     )
+
+
+def test_a_run_is_printed_as_the_filter_returns_it_and_values_are_still_escaped() -> None:
+    env = Environment(autoescape=True)
+    typesetting.install(env)
+    source = "<p>Vu : {{ q }}</p><p>{{ q }}</p>{% autoescape false %}<p>{{ q }}</p>{% endautoescape %}"
+    # The run filter's answer is Markup, escaped and typeset: Jinja does not escape (copy) it once more.
+    code = env.compile(source, raw=True)
+    assert "escape(t_1(" not in code and code.count("(t_1(") == 3
+    out = env.from_string(source).render(q="<script>l'x</script>")
+    assert out == (f"<p>Vu{NARROW}: &lt;script&gt;l{APOSTROPHE}x&lt;/script&gt;</p><p>&lt;script&gt;l{APOSTROPHE}x&lt;/script&gt;</p>"
+                   f"<p>&lt;script&gt;l{APOSTROPHE}x&lt;/script&gt;</p>")
