@@ -409,3 +409,18 @@ def test_pruned_top_ranks_as_rank_scores_every_document(demo_idx: search.SearchI
     finally:
         topk.totals = original
     assert compared > 400 and pruned > compared // 4
+
+
+def test_a_matcher_judges_the_words_stemmed_after_it_was_made() -> None:
+    """Words first met by another matcher, or after this one read its terms' words, are judged all the same."""
+    from kb.search.snippets import matcher
+
+    first, second = matcher({"usin"}, set()), matcher({"ateli"}, set())
+    assert first.among({"usines", "ateliers", "zzq-mot"}) == {"usines"}
+    assert second.among({"ateliers", "usines"}) == {"ateliers"}  # « ateliers » was stemmed by the first matcher
+    assert first.among({"usine", "atelier"}) == {"usine"}  # « usine » stemmed since: judged by the first all the same
+    # A prefix (« fonci… »): the words whose stems it starts, met before or after.
+    prefixed = matcher(set(), {"fonci"})
+    assert prefixed.among({"foncière", "fondation"}) == {"foncière"}
+    assert prefixed.among({"fonciers", "foncière", "fond"}) == {"fonciers", "foncière"}
+    assert matcher(set(), {"fo"}).among({"foncière", "usines"}) == {"foncière"}  # shorter than HEAD: word by word
