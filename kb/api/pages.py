@@ -11,8 +11,9 @@ from kb.content.filters import BY_KIND
 from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION
 from kb.content.urls import PAGES
 from kb.http.context import current
-from kb.pages import Context
+from kb.pages import kept
 from kb.store import queries
+from kb.store.reader import Reader
 
 
 def api_page() -> str:
@@ -23,24 +24,29 @@ def api_page() -> str:
         "canonical": PAGES["api_page"],
     }
     return render_template("api.html", meta=meta, doc=openapi_document(), base=openapi.BASE_PATH,
-                           examples=examples(current()))
+                           examples=_examples())
 
 
-def examples(ctx: Context) -> dict[str, str]:
+def _examples() -> dict[str, str]:
+    ctx = current()
+    return kept.page(ctx.db, ctx.build_id, "api-examples", examples)
+
+
+def examples(db: Reader) -> dict[str, str]:
     """The ids the page's curl examples name, read from the content served (editors add and rename records)."""
     # An axis that has proposals (the featured document's first), one of its proposals with its status and first
     # keyword, the region with the most actions.
-    docs = queries.all_of(ctx.db, DOCUMENT)
+    docs = queries.all_of(db, DOCUMENT)
     pivot = queries.featured(docs)
-    axes = sorted(queries.all_of(ctx.db, AXIS), key=lambda a: pivot is None or a.document != pivot.id)  # stable: in order
+    axes = sorted(queries.all_of(db, AXIS), key=lambda a: pivot is None or a.document != pivot.id)  # stable: in order
     out = {"axis": "", "proposal": "", "status": "", "q": "industrie", "region": ""}
     for axis in axes:
-        found, _total = queries.list_records(ctx.db, PROPOSAL, queries.Filters({BY_KIND[AXIS].name: [axis.id]}), limit=1, offset=0)
+        found, _total = queries.list_records(db, PROPOSAL, queries.Filters({BY_KIND[AXIS].name: [axis.id]}), limit=1, offset=0)
         if found:
             out.update(axis=axis.id, proposal=found[0].id, status=found[0].status, q=(found[0].tags or ["industrie"])[0])
             break
-    counts = {r.id: queries.list_records(ctx.db, ACTION, queries.Filters({BY_KIND[REGION].name: [r.id]}), limit=1, offset=0)[1]
-              for r in queries.all_of(ctx.db, REGION)}
+    counts = {r.id: queries.list_records(db, ACTION, queries.Filters({BY_KIND[REGION].name: [r.id]}), limit=1, offset=0)[1]
+              for r in queries.all_of(db, REGION)}
     out["region"] = max(counts, key=lambda r: (counts[r], r), default="")
     return out
 

@@ -1,5 +1,6 @@
 """What a worker keeps of a served build: its labels, filter choices, « qui propose » and whether records name
-sectors (the menu's « Filières »), and the records its result pages listed.
+sectors (the menu's « Filières »), the records its result pages listed, and the data of the pages that sum up the
+whole base (the about page, the dashboard, the index pages, the sitemap).
 
 A build never changes once served (a new build has a new id), so what is read of it can be kept under its id:
 an uncached results page then costs no query for its labels and none for records shown before. Records are kept
@@ -11,9 +12,10 @@ of all databases, and the most recently listed records of each build (12,000: ~1
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any, TypeVar
 
 from kb.pages import query
 from kb.search.index import SharedCache
@@ -35,6 +37,10 @@ class Kept:
     who: who.Who | None = None
     sectors: dict[bool, bool] = field(default_factory=dict)  # drafts shown → whether a record names a sector
     rows: SharedCache = field(default_factory=partial(SharedCache, ROWS))
+    pages: dict[tuple[str, bool], Any] = field(default_factory=dict)  # (page, drafts shown) → its data
+
+
+T = TypeVar("T")
 
 
 _builds: dict[Hashable, Kept] = {}
@@ -111,3 +117,23 @@ def sectors(db: Reader, build_id: str | None) -> bool:
     if db.drafts not in kept.sectors:
         kept.sectors[db.drafts] = sectors_named(db)
     return kept.sectors[db.drafts]
+
+
+def page(db: Reader, build_id: str | None, name: str, make: Callable[[Reader], T]) -> T:
+    """The data of a page that sums up the whole base, made once per build and mode (drafts shown or not) in this
+    worker: ``make(db)`` reads the build alone (never the request: its host, its query string), and what it returns
+    is not to be changed.
+
+    These pages read every record: at 10,000 demo records /a-propos took ~1 s, /tableau-de-bord ~0.7 s, /sitemap.xml
+    ~0.5 s, /filieres ~0.4 s, and an address with any other query string (« ?x=1 ») is a new page for the page
+    cache, so anyone could have them made again and again. Rows kept here are read-only and complete (the tables
+    have no lazy relationship), so they stay readable once their session is closed.
+    """
+    kept = of(db, build_id)
+    if kept is None:
+        return make(db)
+    key = (name, db.drafts)
+    if key not in kept.pages:
+        kept.pages[key] = make(db)  # two threads may both make it: the same data
+    found: T = kept.pages[key]
+    return found

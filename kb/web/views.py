@@ -13,9 +13,10 @@ from kb.content.kinds import ACTION, PROPOSAL
 from kb.content.urls import INDEXES, PAGES, record_path
 from kb.http.context import built, current
 from kb.http.records import find
-from kb.pages import query, records, search
+from kb.pages import kept, query, records, search
 from kb.store import linked, queries
 from kb.store.home import home_view
+from kb.store.reader import Reader
 from kb.store.tables import kind_of
 from kb.web.listing import listing
 
@@ -26,7 +27,7 @@ bp = Blueprint("views", __name__)
 def home() -> str:
     """What the base holds, the livre blanc's axes, the latest updates."""
     ctx = current()
-    view = home_view(ctx.db) if ctx.build_id else None
+    view = kept.page(ctx.db, ctx.build_id, "home", home_view) if ctx.build_id else None
     meta = {"title": SITE_NAME, "description": "Les propositions des livres blancs patronaux et les actions régionales qui les portent.",
             "canonical": PAGES["home"], "feed": PAGES["feed"], "type": "website"}
     return render_template("home.html", view=view, meta=meta)
@@ -103,12 +104,16 @@ def sitemap() -> Response:
     ctx = current()
     urls = [(ctx.urls.page(name), None) for name in ("home", "search", "compare", *INDEXES, "about", "legal", "accessibility")]
     if ctx.build_id:
-        # Browse pages first, then the listed records (the order search engines met them in until now).
-        for kind in sorted(kinds.every(), key=lambda k: k.listed):
-            for r in queries.all_of(ctx.db.public(), kind):
-                urls.append((ctx.urls.record(kind, r.id), getattr(r, "updated", None)))
+        urls += [(ctx.urls.record(kind, rid), updated) for kind, rid, updated in kept.page(ctx.db, ctx.build_id, "sitemap", _mapped)]
     xml = render_template("sitemap.xml", urls=urls)
     return Response(xml, mimetype="application/xml")
+
+
+def _mapped(db: Reader) -> list[tuple[str, str, Any]]:
+    """(kind, id, last update) of every public record: browse pages first, then the listed records (the order search
+    engines met them in until now)."""
+    return [(str(kind), r.id, getattr(r, "updated", None)) for kind in sorted(kinds.every(), key=lambda k: k.listed)
+            for r in queries.all_of(db.public(), kind)]
 
 
 @bp.get(PAGES["robots"])

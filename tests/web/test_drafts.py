@@ -449,3 +449,17 @@ def test_a_preview_server_renders_its_exports_with_drafts(public: Flask, preview
         assert shown.status_code == hidden.status_code == 200
         assert WORD in shown.get_data(as_text=True).lower() and WORD not in hidden.get_data(as_text=True).lower(), name
         assert shown.headers["Cache-Control"] == "private, no-store" and "ETag" in hidden.headers
+
+
+def test_pages_made_once_per_build_keep_the_preview_s_apart(drafted: Built) -> None:
+    """The pages that sum up the base are kept per build in each worker (kb.pages.kept.page): made first in preview
+    mode, they never show its drafts once the same app serves the public site."""
+    paths = ["/", "/a-propos", "/tableau-de-bord", "/sitemap.xml", "/axes", "/documents", "/filieres", "/organisations",
+             "/regions"]
+    public = {p: create_app(drafted.config(PAGE_CACHE=False)).test_client().get(p).get_data(as_text=True) for p in paths}
+    app = create_app(drafted.config(PAGE_CACHE=False, SHOW_DRAFTS=True))  # the mode is read on every request
+    preview = {p: app.test_client().get(p).get_data(as_text=True) for p in paths}
+    assert [p for p in paths if preview[p] != public[p]], "the preview counts its drafts somewhere"
+    app.config["SHOW_DRAFTS"] = False
+    after = {p: app.test_client().get(p).get_data(as_text=True) for p in paths}
+    assert [p for p in paths if after[p] != public[p]] == []
