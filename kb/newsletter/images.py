@@ -28,7 +28,6 @@ from kb.newsletter.preview import Grid, Preview, render
 from kb.pages import Context, compare
 from kb.pages.compare import EMPTY, Choice
 from kb.store import linked, queries
-from kb.store.home import home_view
 
 bp = Blueprint("images", __name__)
 
@@ -152,7 +151,7 @@ PREVIEWS: dict[str, Callable[[Context, str], Preview | None]] = {
 
 def home_preview(ctx: Context) -> Preview:
     """The home page's image (and that of the pages without their own): what the base holds, and its featured document."""
-    view = home_view(ctx.db) if ctx.build_id else None
+    view = ctx.home() if ctx.build_id else None
     if view is None:
         return Preview(TAGLINE, SITE_NAME, summary=HOME_TEXT, footer=footer(ctx))
     facts = counted((view.counts[PROPOSAL], "proposition", None), (view.counts[ACTION], "action régionale", "actions régionales"),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from kb.content.urls import Urls
 from kb.pages import kept
 from kb.store import who
+from kb.store.home import HomeView, home_view
 from kb.store.reader import Reader
 
 if TYPE_CHECKING:
@@ -46,6 +47,10 @@ class Context:
         if self._who is None:
             self._who = kept.who_of(self.db, self.build_id)
         return self._who
+
+    def home(self) -> HomeView:
+        """The home page's data (kb.store.home): what the base holds, made once per build and worker (kb.pages.kept)."""
+        return kept.page(self.db, self.build_id, "home", home_view)
 
     def url(self, kind: str, record_id: str) -> str:
         """The absolute permanent page URL of a record."""

@@ -15,7 +15,6 @@ from kb.http.context import built, current
 from kb.http.records import find
 from kb.pages import kept, query, records, search
 from kb.store import linked, queries
-from kb.store.home import home_view
 from kb.store.reader import Reader
 from kb.store.tables import kind_of
 from kb.web.listing import listing
@@ -27,7 +26,7 @@ bp = Blueprint("views", __name__)
 def home() -> str:
     """What the base holds, the livre blanc's axes, the latest updates."""
     ctx = current()
-    view = kept.page(ctx.db, ctx.build_id, "home", home_view) if ctx.build_id else None
+    view = ctx.home() if ctx.build_id else None
     meta = {"title": SITE_NAME, "description": "Les propositions des livres blancs patronaux et les actions régionales qui les portent.",
             "canonical": PAGES["home"], "feed": PAGES["feed"], "type": "website"}
     return render_template("home.html", view=view, meta=meta)
