@@ -41,8 +41,8 @@ class Results:
 
     With ``listed`` kinds, ``hits``, ``total`` and the facets (but the type's) are those of these kinds, and ``aside``
     the best matches of the other kinds (a results page lists proposals and actions, and shows the documents,
-    axes… that match above them). ``partial`` says that no record has every word of the query, and that these
-    results have some of them.
+    axes… that match above them, by their names: without snippets). ``partial`` says that no record has every word of
+    the query, and that these results have some of them.
     """
 
     query: str
@@ -237,7 +237,8 @@ def _search(idx: SearchIndex, text: str, filters: dict[str, list[str]], sort: st
         best = rank(matched & ~shown, scoring, aside)
         if fill is not None and len(best) < aside:
             best += [(d, score, True) for d, score in fill.ranked(visible & ~wanted, aside - len(best))]
-        others = [_hit(searcher.stored_fields(d), score, match, *part) for d, score, *part in best]
+        # Shown by their names alone, above the records: no snippet (five highlights were a fifth of a page's).
+        others = [_hit(searcher.stored_fields(d), score, None, *part) for d, score, *part in best]
     listing = (shown | more) & wanted
     total = listing.bit_count()
     exact = _exact(searcher, text) if text else None

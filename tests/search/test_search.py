@@ -235,3 +235,10 @@ def test_snippets_start_and_end_on_words_with_an_ellipsis_where_cut() -> None:
     assert inner[0].isalnum() and inner[-1].isalnum()  # never « : confier… », never a cut word
     assert all(word in text for word in re.sub(r"<[^>]+>", "", inner).split())
     assert highlight("Les terrains.", matcher(set(stems("terrains")), set())) == 'Les <mark class="match term0">terrains</mark>.'
+
+
+def test_the_pages_shown_above_the_records_carry_no_snippet(idx: search.SearchIndex) -> None:
+    # A results page names the documents and axes that match, without an extract: none is made for them.
+    res = search.search(idx, "foncier", listed=RECORDS, aside=5, cache=False)
+    assert res.aside and res.hits
+    assert all(h.highlight == "" for h in res.aside) and any("<mark" in h.highlight for h in res.hits)
