@@ -19,6 +19,11 @@ _ORDER: list[str] = []
 # Stems by their first HEAD letters: the stems a prefix of HEAD letters or more starts are found in one small set.
 HEAD = 3
 _HEADS: dict[str, set[str]] = {}
+# Hashes of the texts whose every word has been stemmed (the stored texts of the records listed): tokenizing a text
+# and making the set of its words was ~25 µs of a snippet's ~50 (1,000 characters, bench/README.md). Bounded; two
+# texts of one hash (64 bits) would at worst leave a word of one unmarked.
+TOKENIZED = 200_000
+_TOKENIZED: set[int] = set()
 
 
 def word_stems(word: str) -> tuple[str, ...]:
@@ -42,6 +47,7 @@ class Matcher:
         self.positive: set[str] = set()
         self.negative: set[str] = set()
         self._judged = -1  # how many words of _ORDER ``positive`` accounts for (-1: none yet)
+        self._pattern: tuple[int, re.Pattern[str]] | None = None  # (size of ``positive`` it was made for, pattern)
 
     def __call__(self, word: str) -> bool:
         """True when ``word`` (one token) matches."""
@@ -62,12 +68,22 @@ class Matcher:
         call each (a third of its highlighting; bench/README.md), where this reads the query's terms once and judges
         only the words stemmed since. A prefix shorter than HEAD judges the words not seen yet one by one.
         """
-        if any(len(p) < HEAD for p in self.prefixes):
+        if not self.indexed:
             for word in words - self.positive - self.negative:
                 self(word)
             return words & self.positive
         for word in words - _STEMS.keys():
             word_stems(word)
+        self._update()
+        return words & self.positive
+
+    @property
+    def indexed(self) -> bool:
+        """True when the words that match can be read from the stem cache (no prefix shorter than HEAD)."""
+        return all(len(p) >= HEAD for p in self.prefixes)
+
+    def _update(self) -> None:
+        """``positive``: every word stemmed so far that matches."""
         # Counted before reading the terms' words: a word another thread adds meanwhile is judged at the next call.
         seen = len(_ORDER)
         if self._judged < 0:
@@ -77,13 +93,24 @@ class Matcher:
                 # A copy (in C) of the stems: another thread may add one while they are read.
                 for stem in [s for s in set(_HEADS.get(prefix[:HEAD], ())) if s.startswith(prefix)]:
                     self.positive |= _WORDS[stem]
-        else:
+        elif seen > self._judged:
             exact, pre = self.exact, self.prefixes
             self.positive.update(
                 w for w in _ORDER[self._judged : seen] if any(s in exact or (pre and s.startswith(pre)) for s in _STEMS[w])
             )
         self._judged = seen
-        return words & self.positive
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The matching tokens of a text whose every word was stemmed already (``matching_spans`` says when), found
+        by one regular expression of the words that match: no tokenizing, no set of the text's words."""
+        self._update()
+        if not self.positive:
+            return []
+        if self._pattern is None or self._pattern[0] != len(self.positive):
+            # Whole tokens only, as TOKEN cuts them: no word character just before or after.
+            words = "|".join(re.escape(w) for w in sorted(self.positive, key=len, reverse=True))
+            self._pattern = (len(self.positive), re.compile(rf"(?<!\w)(?:{words})(?!\w)"))
+        return [m.span() for m in self._pattern[1].finditer(text)]
 
 
 def matcher(exact: set[str], prefixes: set[str]) -> Matcher:
@@ -128,6 +155,10 @@ def matching_spans(text: str, match: Matcher) -> list[tuple[int, int]]:
     result's text has ~150 words, and a Python call per word was most of a results page's highlighting (~1 ms of a
     9 ms uncached search page at 1,000 records; tests/search/test_fast_paths.py compares with that per-word loop).
     """
+    # A text met before (by any query) has every word in the stem cache: the words that match are known.
+    known = hash(text)
+    if known in _TOKENIZED and match.indexed:
+        return match.spans(text)
     spans = []
     for word in match.among(set(TOKEN.findall(text))):
         end = len(word)
@@ -137,6 +168,9 @@ def matching_spans(text: str, match: Matcher) -> list[tuple[int, int]]:
             if (at == 0 or not _wordish(text[at - 1])) and (at + end == len(text) or not _wordish(text[at + end])):
                 spans.append((at, at + end))
             at = text.find(word, at + end)
+    if len(_TOKENIZED) >= TOKENIZED:
+        _TOKENIZED.clear()
+    _TOKENIZED.add(known)
     return sorted(spans)
 
 

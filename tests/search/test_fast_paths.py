@@ -424,3 +424,22 @@ def test_a_matcher_judges_the_words_stemmed_after_it_was_made() -> None:
     assert prefixed.among({"foncière", "fondation"}) == {"foncière"}
     assert prefixed.among({"fonciers", "foncière", "fond"}) == {"fonciers", "foncière"}
     assert matcher(set(), {"fo"}).among({"foncière", "usines"}) == {"foncière"}  # shorter than HEAD: word by word
+
+
+def test_a_text_met_before_is_highlighted_from_the_words_that_match() -> None:
+    """The second time a text is highlighted (by any query), its matches come from one pattern of the words that match
+    (Matcher.spans): the same spans as tokenizing it, whole tokens only, words stemmed since included."""
+    from kb.search import snippets
+    from kb.search.snippets import TOKEN, matcher, matching_spans
+
+    text = "Usines, usinage et _usine ; l'usine-école, USINE2 et usine."
+    first = matcher({"usin"}, set())
+    expected = [(m.start(), m.end()) for m in TOKEN.finditer(text) if first(m.group())]
+    assert matching_spans(text, matcher({"usin"}, set())) == expected  # met now: tokenized
+    assert hash(text) in snippets._TOKENIZED
+    second = matcher({"usin"}, set())
+    assert matching_spans(text, second) == expected and second._pattern is not None  # the pattern's way
+    # A word first met after the pattern was made is found all the same.
+    later = "On usinait des Usinés."
+    assert matching_spans(later, matcher({"usin"}, set())) == [(3, 10), (15, 21)]  # met now, by another query
+    assert matching_spans(later, second) == [(3, 10), (15, 21)]  # known: the pattern is made again with them
