@@ -149,11 +149,13 @@ def bench_http(env: dict[str, str], docs_db: Path, args: argparse.Namespace, tmp
             script = loadgen.rotating_script(tmp / "distinct.lua", distinct) if path is None else None
             for _ in range(10 if path else 0):  # warm traffic: every worker has served this page once already
                 loadgen.status(base + path)
-            # The distinct run once only: a second run would meet its own cached pages.
+            # The distinct run once only here: a second run would meet its own cached pages (more runs: distinct_again).
             out[f"http_{name}"] = loadgen.load(base + (path or "/"), duration, connections, script, repeat if path else 1)
         memory = loadgen.worker_memory_mb(proc.pid)
         out["worker_peak_rss_mb"] = memory["peak_rss_mb"]
         out["worker_memory_after_load_mb"] = memory
+    if "runs" in out.get("http_search_distinct", {}):
+        out["http_search_distinct"] = best_of([out["http_search_distinct"], *distinct_again(env, distinct, args, tmp)])
     out.update(bench_uncached(env, duration, connections, tmp))
     port = loadgen.free_port()
     cmd, genv = loadgen.gunicorn("hello:app", port, conf)
@@ -194,6 +196,31 @@ def record_paths(env: dict[str, str]) -> dict[str, list[str]]:
             return {kind: [record_path(kind, r.id) for r in queries.all_of(Reader(session), kind)] for kind in (PROPOSAL, AXIS)}
     finally:
         engine.dispose()
+
+
+def distinct_again(env: dict[str, str], distinct: list[str], args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
+    """The distinct search addresses ``repeat - 1`` more times, each on a new server (warmed on the fixed pages, as the
+    first one was by their runs): a second run on one server would meet its own cached pages. On a shared 2-core
+    machine one run of 5 s went from 176 to 539 req/s on the same code (7 December): like every other route, the
+    best of ``repeat`` runs is reported, and each run is kept under "runs"."""
+    runs = []
+    for _ in range(max(0, args.repeat - 1)):
+        port = loadgen.free_port()
+        base = f"http://{loadgen.HOST}:{port}"
+        cmd, genv = loadgen.gunicorn("kb:create_app()", port, ROOT / "gunicorn.conf.py")
+        with loadgen.server(cmd, port, env={**env, **genv}, cwd=ROOT):
+            for path in ("/", "/propositions/proposition-000002", "/recherche?q=foncier+industriel"):
+                for _ in range(10):
+                    loadgen.status(base + path)
+            script = loadgen.rotating_script(tmp / "distinct.lua", distinct)
+            runs.append(loadgen.load_once(base + "/", args.duration, args.connections, script))
+    return runs
+
+
+def best_of(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The best run by requests per second, with every run under "runs"."""
+    runs = [run for r in results for run in r.get("runs", [r])]
+    return {**max(runs, key=lambda r: r["rps"]), "runs": runs}
 
 
 def bench_uncached(env: dict[str, str], duration: int, connections: int, tmp: Path) -> dict[str, Any]:
