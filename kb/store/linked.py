@@ -14,9 +14,9 @@ from sqlmodel import col, select
 
 from kb.content.filters import BY_KIND
 from kb.content.kinds import ACTION, AXIS, DOCUMENT, ORGANISATION, PROPOSAL, REGION, SECTOR
-from kb.store.queries import CARRIES, by_ids, get, links, visible
+from kb.store.queries import CARRIES, by_ids, get, links, listed, visible
 from kb.store.reader import Reader
-from kb.store.tables import Action, Axis, Document, Link, Organisation, Proposal, Region, Sector
+from kb.store.tables import Action, Axis, Document, Link, Listed, Organisation, Proposal, Region, Sector
 
 # The link rows of the sector, region and organisation references are named after their filters (kb.builder.rows).
 SECTOR_REL, REGION_REL, ORGANISATION_REL = BY_KIND[SECTOR].name, BY_KIND[REGION].name, BY_KIND[ORGANISATION].name
@@ -190,8 +190,8 @@ class SectorView:
     """A sector, the proposals and actions that name it, the regions a source names it for and their actions."""
 
     sector: Sector
-    proposals: list[Proposal]
-    actions: list[Action]
+    proposals: list[Listed]
+    actions: list[Listed]
     regions: list[Region]
     region_actions: list[Action]
 
@@ -212,8 +212,8 @@ class RegionView:
 
     region: Region
     sectors: list[Sector]
-    proposals: list[Proposal]
-    actions: list[Action]
+    proposals: list[Listed]
+    actions: list[Listed]
     organisations: list[Organisation] = field(default_factory=list)
 
 
@@ -232,15 +232,15 @@ def region_view(db: Reader, record_id: str) -> RegionView | None:
 @dataclass
 class OrganisationView:
     """An organisation, whom it belongs to, its members (regional unions, committees), and what the base files under it
-    and its members: documents, their proposals, the actions they carry."""
+    and its members: documents, their proposals, the actions they carry (proposals and actions as lists show them)."""
 
     organisation: Organisation
     parent: Organisation | None
     region: Region | None
     members: list[Organisation]
     documents: list[Document]
-    proposals: list[Proposal]
-    actions: list[Action]
+    proposals: list[Listed]
+    actions: list[Listed]
 
 
 def organisation_view(db: Reader, record_id: str) -> OrganisationView | None:
@@ -252,8 +252,8 @@ def organisation_view(db: Reader, record_id: str) -> OrganisationView | None:
     members = list(db.session.exec(select(Organisation).where(Organisation.parent == record_id).order_by(col(Organisation.name))))
     return OrganisationView(
         org, get(db, ORGANISATION, org.parent) if org.parent else None, get(db, REGION, org.region) if org.region else None,
-        members, sorted(by_ids(db, DOCUMENT, filed), key=lambda d: d.published or "", reverse=True), by_ids(db, PROPOSAL, filed),
-        by_ids(db, ACTION, filed),
+        members, sorted(by_ids(db, DOCUMENT, filed), key=lambda d: d.published or "", reverse=True), listed(db, PROPOSAL, filed),
+        listed(db, ACTION, filed),
     )
 
 
@@ -271,7 +271,9 @@ def proposals_of_axis(db: Reader, axis_id: str) -> list[Proposal]:
     return list(db.session.exec(stmt))
 
 
-def linked_records(db: Reader, rel: str, dst: str) -> dict[str, list[Any]]:
-    """Proposals and actions that reference ``dst`` through ``rel`` (sector or region)."""
+def linked_records(db: Reader, rel: str, dst: str) -> dict[str, list[Listed]]:
+    """Proposals and actions that reference ``dst`` through ``rel`` (sector or region), as lists show them (light rows:
+    a confederation's page, preview and export detail loaded every record it files as a whole row, ~0.6 s of a one-file
+    build at 10,000 demo records; bench/README.md)."""
     srcs = sorted({lk.src for lk in links(db, None, rel, dst)})
-    return {PROPOSAL: by_ids(db, PROPOSAL, srcs), ACTION: by_ids(db, ACTION, srcs)}
+    return {PROPOSAL: listed(db, PROPOSAL, srcs), ACTION: listed(db, ACTION, srcs)}
