@@ -133,6 +133,13 @@ class Listed:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
 
+    def __eq__(self, other: object) -> bool:
+        """Two light rows are equal when they are of one table and hold the same values (as read by either backend)."""
+        return type(other) is type(self) and all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    def __hash__(self) -> int:
+        return hash((type(self), getattr(self, "id", None)))
+
 
 class NotListedError(RuntimeError):
     """A results list's row asked for a column it does not hold."""
