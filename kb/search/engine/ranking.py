@@ -13,7 +13,7 @@ import itertools
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from whoosh import query as wq
@@ -88,6 +88,15 @@ class Leaf:
     bits: int
     docs: array[int] | None
     vals: array[float]
+    _top: float | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def top(self) -> float:
+        """The highest score (0.0 for no match), found once: « more like this » bounds each word by it on every page,
+        and a dense leaf holds a score for each of the build's documents."""
+        if self._top is None:
+            self._top = max(self.vals, default=0.0)  # two threads may both find it: the same float
+        return self._top
 
     @classmethod
     def of(cls, scores: dict[int, float], doc_count: int) -> Leaf:

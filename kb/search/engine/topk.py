@@ -18,7 +18,7 @@ MARGIN = 1e-9
 
 def _max(leaf_scored: Scored) -> float:
     leaf, weight = leaf_scored
-    return max(leaf.vals, default=0.0) * weight
+    return leaf.top * weight
 
 
 def top(matched: int, scoring: list[Scored], limit: int) -> list[tuple[int, float]]:
