@@ -11,7 +11,6 @@ from kb.content.filters import BY_KIND
 from kb.content.kinds import ACTION, AXIS, DOCUMENT, PROPOSAL, REGION
 from kb.content.urls import PAGES
 from kb.http.context import current
-from kb.pages import kept
 from kb.store import queries
 from kb.store.reader import Reader
 
@@ -24,12 +23,7 @@ def api_page() -> str:
         "canonical": PAGES["api_page"],
     }
     return render_template("api.html", meta=meta, doc=openapi_document(), base=openapi.BASE_PATH,
-                           examples=_examples())
-
-
-def _examples() -> dict[str, str]:
-    ctx = current()
-    return kept.page(ctx.db, ctx.build_id, "api-examples", examples)
+                           examples=current().summary("api-examples", examples))
 
 
 def examples(db: Reader) -> dict[str, str]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kb.content.urls import Urls
 from kb.pages import kept
 from kb.store import who
 from kb.store.home import HomeView, home_view
 from kb.store.reader import Reader
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from kb.search import SearchIndex
@@ -48,9 +51,13 @@ class Context:
             self._who = kept.who_of(self.db, self.build_id)
         return self._who
 
+    def summary(self, name: str, make: Callable[[Reader], T]) -> T:
+        """The data of a page that sums up the whole base, made once per build and worker (kb.pages.kept.page)."""
+        return kept.page(self.db, self.build_id, name, make)
+
     def home(self) -> HomeView:
-        """The home page's data (kb.store.home): what the base holds, made once per build and worker (kb.pages.kept)."""
-        return kept.page(self.db, self.build_id, "home", home_view)
+        """The home page's data (kb.store.home): what the base holds, made once per build and worker."""
+        return self.summary("home", home_view)
 
     def url(self, kind: str, record_id: str) -> str:
         """The absolute permanent page URL of a record."""

@@ -19,7 +19,6 @@ from kb.content.markup import safe_url
 from kb.content.models import LINK_FIELDS
 from kb.content.urls import PAGES
 from kb.http.context import current
-from kb.pages import kept
 from kb.store import overview, queries
 from kb.store.reader import Reader
 
@@ -126,7 +125,7 @@ def _figures(db: Reader) -> dict[str, Any]:
 def about() -> str:
     """What the base contains, who publishes it, how records are sourced and checked, each document's coverage."""
     ctx = current()
-    figures = kept.page(ctx.db, ctx.build_id, "about", _figures) if ctx.build_id else None
+    figures = ctx.summary("about", _figures) if ctx.build_id else None
     description = f"Ce que contient la {SITE_NAME.lower()}, qui la publie, comment chaque fiche est sourcée et vérifiée."
     meta = _meta("about", "À propos", description)
     return render_template("about.html", meta=meta, figures=figures, publisher=publisher())

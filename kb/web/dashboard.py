@@ -7,7 +7,6 @@ from flask import Blueprint, render_template
 from kb.content.urls import PAGES
 from kb.http.context import built
 from kb.pages import dashboard as stats
-from kb.pages import kept
 from kb.web.charts import bar_chart
 
 bp = Blueprint("dashboard", __name__)
@@ -18,7 +17,7 @@ bp.add_app_template_global(bar_chart, "bar_chart")
 def dashboard() -> str:
     """Proposals by axis and status per document, actions by region and sector, recent status changes."""
     ctx = built()
-    figs = kept.page(ctx.db, ctx.build_id, "dashboard", stats.figures)
+    figs = ctx.summary("dashboard", stats.figures)
     meta = {
         "title": "Tableau de bord",
         "description": "Les propositions par axe et par statut, les actions régionales par région et par filière, "

@@ -13,7 +13,7 @@ from kb.content.kinds import ACTION, PROPOSAL
 from kb.content.urls import INDEXES, PAGES, record_path
 from kb.http.context import built, current
 from kb.http.records import find
-from kb.pages import kept, query, records, search
+from kb.pages import query, records, search
 from kb.store import linked, queries
 from kb.store.reader import Reader
 from kb.store.tables import kind_of
@@ -103,7 +103,7 @@ def sitemap() -> Response:
     ctx = current()
     urls = [(ctx.urls.page(name), None) for name in ("home", "search", "compare", *INDEXES, "about", "legal", "accessibility")]
     if ctx.build_id:
-        urls += [(ctx.urls.record(kind, rid), updated) for kind, rid, updated in kept.page(ctx.db, ctx.build_id, "sitemap", _mapped)]
+        urls += [(ctx.urls.record(kind, rid), updated) for kind, rid, updated in ctx.summary("sitemap", _mapped)]
     xml = render_template("sitemap.xml", urls=urls)
     return Response(xml, mimetype="application/xml")
 
